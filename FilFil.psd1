@@ -1,0 +1,27 @@
+@{
+    # FilFil: incentivized Filecoin chain snapshots. Binary module; build with `dotnet build` (or ./build.ps1) first.
+    RootModule           = 'bin/FilFil.PowerShell.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = 'ae9ec4df-c2f2-498c-8b4a-2dcab573a962'
+    Author               = 'FilFil'
+    CompanyName          = 'FilFil'
+    Copyright            = '(c) FilFil contributors. Apache-2.0 OR MIT.'
+    Description          = 'Fast Filecoin chain snapshots from an in-memory follower, piece commitments, CAR tools, a local Lotus-compatible devnet, and deal-making for storage providers.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('bin/FilFil.Format.ps1xml')
+    CmdletsToExport      = @(
+        'Test-FilFilCar'
+        'Get-FilFilPieceCid'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('Filecoin', 'Lotus', 'Snapshot', 'CAR', 'CommP', 'IPLD', 'StorageProvider')
+            ProjectUri   = 'https://github.com/filfil/filfil'
+            LicenseUri   = 'https://github.com/filfil/filfil/blob/main/LICENSE'
+        }
+    }
+}

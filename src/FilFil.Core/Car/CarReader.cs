@@ -1,0 +1,265 @@
+using System.Buffers.Binary;
+using FilFil.Core.Encoding;
+using FilFil.Core.Ipld;
+
+namespace FilFil.Core.Car;
+
+/// <summary>
+/// Streaming CAR reader: CARv1, and the CARv2 container (reads its inner CARv1 payload). Input compressed with
+/// zstd (by magic number) is decompressed on the fly, including forest's framed .car.zst with skippable index frames.
+/// Every malformed byte raises a <see cref="FilFilFormatException"/> naming the payload offset.
+/// </summary>
+public sealed class CarReader : IDisposable
+{
+    /// <summary>Largest section we accept (go-car's default limit is 32 MiB; Filecoin blocks are at most 1 MiB).</summary>
+    public const int MaxSectionLength = 32 << 20;
+    public const int MaxHeaderLength = 32 << 20;
+
+    private static readonly byte[] ZstdMagic = [0x28, 0xB5, 0x2F, 0xFD];
+    private static readonly byte[] CarV2Pragma = [0x0a, 0xa1, 0x67, 0x76, 0x65, 0x72, 0x73, 0x69, 0x6f, 0x6e, 0x02];
+
+    private readonly Stream _stream;
+    private byte[] _buf = new byte[1 << 20];
+    private int _start, _end;          // valid bytes are _buf[_start.._end)
+    private long _bufPos;              // payload offset of _buf[_start]
+    private long _limit = long.MaxValue; // CARv2: payload size
+    private bool _eof;
+
+    public IReadOnlyList<Cid> Roots { get; }
+    /// <summary>1 for a plain CARv1, 2 for a CARv2 container.</summary>
+    public int ContainerVersion { get; }
+    public bool Compressed { get; }
+    /// <summary>Payload bytes consumed so far (header + sections).</summary>
+    public long Position => _bufPos;
+    public long BlocksRead { get; private set; }
+
+    public CarReader(Stream stream, bool leaveOpen = false)
+    {
+        var head = new byte[4];
+        int n = ReadFully(stream, head);
+        Stream s = new PrefixStream(head.AsMemory(0, n), stream, leaveOpen);
+        if (n == 4 && head.AsSpan().SequenceEqual(ZstdMagic))
+        {
+            Compressed = true;
+            s = new ZstdSharp.DecompressionStream(s, leaveOpen: false);
+        }
+        _stream = s;
+        try
+        {
+            (Roots, ContainerVersion) = ReadHeader();
+        }
+        catch
+        {
+            _stream.Dispose();
+            throw;
+        }
+    }
+
+    public static CarReader Open(string path)
+    {
+        var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        try { return new CarReader(fs); }
+        catch { fs.Dispose(); throw; }
+    }
+
+    private static int ReadFully(Stream s, Span<byte> dest)
+    {
+        int total = 0;
+        while (total < dest.Length)
+        {
+            int r = s.Read(dest[total..]);
+            if (r == 0) break;
+            total += r;
+        }
+        return total;
+    }
+
+    private int Available => _end - _start;
+
+    /// <summary>Makes at least <paramref name="n"/> bytes available if the input has them; returns what is available.</summary>
+    private int Fill(int n)
+    {
+        if (Available >= n || _eof) return Available;
+        if (_buf.Length < n)
+        {
+            var nb = new byte[Math.Max(n, _buf.Length * 2)];
+            Buffer.BlockCopy(_buf, _start, nb, 0, Available);
+            _end = Available; _start = 0; _buf = nb;
+        }
+        else if (_buf.Length - _start < n)
+        {
+            Buffer.BlockCopy(_buf, _start, _buf, 0, Available);
+            _end = Available; _start = 0;
+        }
+        while (Available < n && !_eof)
+        {
+            long room = _buf.Length - _end;
+            long allowed = _limit - (_bufPos + Available);
+            int want = (int)Math.Min(room, allowed);
+            if (want <= 0) { _eof = true; break; }
+            int r;
+            try { r = _stream.Read(_buf, _end, want); }
+            catch (Exception e) when (e is not FilFilFormatException && e is not OperationCanceledException && e is not IOException)
+            {
+                throw new FilFilFormatException("CAR", _bufPos + Available, "readable (zstd) input", e.Message, e);
+            }
+            if (r == 0) { _eof = true; break; }
+            _end += r;
+        }
+        return Available;
+    }
+
+    private void Consume(int n)
+    {
+        _start += n;
+        _bufPos += n;
+    }
+
+    /// <summary>Reads a varint at the cursor; returns false at a clean end of input.</summary>
+    private bool TryReadVarint(out ulong v, string what)
+    {
+        Fill(Varint.MaxLength);
+        if (Available == 0) { v = 0; return false; }
+        int n = Varint.TryRead(_buf.AsSpan(_start, Available), out v);
+        if (n == 0) throw new FilFilFormatException("CAR", _bufPos + Available, $"the rest of the {what} varint", "end of input");
+        if (n < 0) throw new FilFilFormatException("CAR", _bufPos, $"a valid {what} varint", n == -1 ? "a non-minimal varint" : "a varint longer than 9 bytes");
+        Consume(n);
+        return true;
+    }
+
+    private (IReadOnlyList<Cid>, int) ReadHeader()
+    {
+        long at = _bufPos;
+        if (!TryReadVarint(out ulong len, "header length"))
+            throw new FilFilFormatException("CAR", 0, "a CAR header", "empty input");
+        if (len == 0 || len > MaxHeaderLength)
+            throw new FilFilFormatException("CAR", at, $"a header length between 1 and {MaxHeaderLength}", len.ToString());
+        if (Fill((int)len) < (int)len)
+            throw new FilFilFormatException("CAR", _bufPos + Available, $"a {len}-byte header", $"{Available} bytes before end of input");
+        var hdr = _buf.AsSpan(_start, (int)len);
+        long hdrAt = _bufPos;
+
+        // CARv2: the pragma is a CARv1 header {version: 2}, followed by the fixed v2 header.
+        if (at == 0 && len + 1 == (ulong)CarV2Pragma.Length && hdr.SequenceEqual(CarV2Pragma.AsSpan(1)))
+        {
+            Consume((int)len);
+            if (Fill(40) < 40) throw new FilFilFormatException("CARv2", _bufPos, "a 40-byte CARv2 header", $"{Available} bytes");
+            var v2 = _buf.AsSpan(_start, 40);
+            ulong dataOffset = BinaryPrimitives.ReadUInt64LittleEndian(v2[16..]);
+            ulong dataSize = BinaryPrimitives.ReadUInt64LittleEndian(v2[24..]);
+            if (dataOffset < 51 || dataSize == 0 || dataOffset > long.MaxValue / 2 || dataSize > long.MaxValue / 2)
+                throw new FilFilFormatException("CARv2", _bufPos + 16, "a data offset >= 51 and a non-zero data size", $"offset {dataOffset}, size {dataSize}");
+            Consume(40);
+            // skip to the payload
+            long skip = (long)dataOffset - _bufPos;
+            while (skip > 0)
+            {
+                int have = Fill((int)Math.Min(skip, _buf.Length));
+                if (have == 0) throw new FilFilFormatException("CARv2", _bufPos, $"payload at offset {dataOffset}", "end of input");
+                int k = (int)Math.Min(have, skip);
+                Consume(k);
+                skip -= k;
+            }
+            // From here offsets are relative to the inner CARv1 payload.
+            _bufPos = 0;
+            _limit = (long)dataSize;
+            if (Available > (long)dataSize) _end = _start + (int)dataSize;
+            var (innerRoots, _) = ReadHeader();
+            return (innerRoots, 2);
+        }
+
+        var r = new CborReader(hdr, hdrAt, "CAR header");
+        int entries = r.ReadMapHeader();
+        List<Cid>? roots = null;
+        ulong? version = null;
+        for (int i = 0; i < entries; i++)
+        {
+            string key = r.ReadText();
+            switch (key)
+            {
+                case "roots":
+                    int n = r.ReadArrayHeader();
+                    roots = new List<Cid>(n);
+                    for (int k = 0; k < n; k++) roots.Add(r.ReadCid());
+                    break;
+                case "version":
+                    version = r.ReadUInt64();
+                    break;
+                default:
+                    r.SkipItem();
+                    break;
+            }
+        }
+        r.ExpectEnd();
+        if (version != 1) throw new FilFilFormatException("CAR header", hdrAt, "version 1", version?.ToString() ?? "no version");
+        if (roots is null) throw new FilFilFormatException("CAR header", hdrAt, "a roots array", "none");
+        Consume((int)len);
+        return (roots, 1);
+    }
+
+    /// <summary>Reads the next section. False at the clean end of the payload.</summary>
+    public bool TryRead(out CarBlock block)
+    {
+        long at = _bufPos;
+        if (!TryReadVarint(out ulong len, "section length"))
+        {
+            block = default;
+            return false;
+        }
+        if (len == 0 || len > MaxSectionLength)
+            throw new FilFilFormatException("CAR", at, $"a section length between 1 and {MaxSectionLength}", len.ToString());
+        int n = (int)len;
+        if (Fill(n) < n)
+            throw new FilFilFormatException("CAR", _bufPos + Available, $"the rest of a {len}-byte section that starts at offset {at}", "end of input");
+        var section = _buf.AsSpan(_start, n);
+        var parts = Cid.ReadPrefix(section, _bufPos);
+        var mem = new ReadOnlyMemory<byte>(_buf, _start, n);
+        block = new CarBlock(mem[..parts.Length], mem[parts.Length..], at, parts);
+        Consume(n);
+        BlocksRead++;
+        return true;
+    }
+
+    /// <summary>Enumerates blocks, copying each (convenient; allocates per block).</summary>
+    public IEnumerable<(Cid Cid, byte[] Data)> ReadAll()
+    {
+        while (TryRead(out var b)) yield return (b.Cid, b.Data.ToArray());
+    }
+
+    public void Dispose()
+    {
+        _stream.Dispose(); // the prefix wrapper honours leaveOpen for the caller's stream
+    }
+
+    /// <summary>Replays already-read bytes, then continues with the inner stream.</summary>
+    private sealed class PrefixStream(ReadOnlyMemory<byte> prefix, Stream inner, bool leaveOpen) : Stream
+    {
+        private ReadOnlyMemory<byte> _prefix = prefix;
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+        public override int Read(Span<byte> buffer)
+        {
+            if (!_prefix.IsEmpty)
+            {
+                int n = Math.Min(buffer.Length, _prefix.Length);
+                _prefix.Span[..n].CopyTo(buffer);
+                _prefix = _prefix[n..];
+                return n;
+            }
+            return inner.Read(buffer);
+        }
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing && !leaveOpen) inner.Dispose();
+            base.Dispose(disposing);
+        }
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

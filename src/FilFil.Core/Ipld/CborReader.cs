@@ -1,0 +1,216 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace FilFil.Core.Ipld;
+
+/// <summary>CBOR major types.</summary>
+public enum CborMajor : byte { UInt = 0, NegInt = 1, Bytes = 2, Text = 3, Array = 4, Map = 5, Tag = 6, Simple = 7 }
+
+/// <summary>
+/// A strict, allocation-free reader over DAG-CBOR in a span. Definite lengths only (as cbor-gen writes them).
+/// Every error names the byte offset (plus <see cref="BaseOffset"/>) and what was expected.
+/// </summary>
+public ref struct CborReader
+{
+    public const ulong CidTag = 42;
+    private readonly ReadOnlySpan<byte> _data;
+    private int _pos;
+
+    public CborReader(ReadOnlySpan<byte> data, long baseOffset = 0, string what = "CBOR")
+    {
+        _data = data;
+        _pos = 0;
+        BaseOffset = baseOffset;
+        What = what;
+    }
+
+    public long BaseOffset { get; }
+    public string What { get; }
+    public int Position => _pos;
+    public int Remaining => _data.Length - _pos;
+    public bool AtEnd => _pos >= _data.Length;
+
+    public FilFilFormatException Error(string expected, string? found = null, int? at = null) =>
+        new(What, BaseOffset + (at ?? _pos), expected, found);
+
+    /// <summary>Reads an item header: major type and argument. Floats return their raw bits.</summary>
+    public CborMajor ReadHeader(out ulong arg)
+    {
+        int start = _pos;
+        if (_pos >= _data.Length) throw Error("a CBOR item", "end of input");
+        byte ib = _data[_pos++];
+        var major = (CborMajor)(ib >> 5);
+        int info = ib & 31;
+        if (info < 24) { arg = (ulong)info; return major; }
+        int n = info switch { 24 => 1, 25 => 2, 26 => 4, 27 => 8, _ => -1 };
+        if (n < 0)
+            throw Error(info == 31 ? "a definite-length item (DAG-CBOR)" : "a valid additional-information value", $"initial byte 0x{ib:x2}", start);
+        if (_data.Length - _pos < n) throw Error($"{n} argument bytes after initial byte 0x{ib:x2}", $"{_data.Length - _pos} bytes", _pos);
+        var s = _data.Slice(_pos, n);
+        arg = n switch
+        {
+            1 => s[0],
+            2 => BinaryPrimitives.ReadUInt16BigEndian(s),
+            4 => BinaryPrimitives.ReadUInt32BigEndian(s),
+            _ => BinaryPrimitives.ReadUInt64BigEndian(s),
+        };
+        _pos += n;
+        return major;
+    }
+
+    public CborMajor PeekMajor()
+    {
+        if (_pos >= _data.Length) throw Error("a CBOR item", "end of input");
+        return (CborMajor)(_data[_pos] >> 5);
+    }
+
+    public bool PeekNull() => _pos < _data.Length && _data[_pos] == 0xf6;
+
+    private void Expect(CborMajor want, CborMajor got, int at, string what)
+    {
+        if (got != want) throw Error(what, $"major type {got}", at);
+    }
+
+    public ulong ReadUInt64()
+    {
+        int at = _pos;
+        var m = ReadHeader(out ulong v);
+        Expect(CborMajor.UInt, m, at, "an unsigned integer");
+        return v;
+    }
+
+    public long ReadInt64()
+    {
+        int at = _pos;
+        var m = ReadHeader(out ulong v);
+        if (m == CborMajor.UInt)
+        {
+            if (v > long.MaxValue) throw Error("an int64", "an unsigned integer above 2^63-1", at);
+            return (long)v;
+        }
+        if (m == CborMajor.NegInt)
+        {
+            if (v > long.MaxValue) throw Error("an int64", "a negative integer below -2^63", at);
+            return -1 - (long)v;
+        }
+        throw Error("an integer", $"major type {m}", at);
+    }
+
+    public int ReadArrayHeader()
+    {
+        int at = _pos;
+        var m = ReadHeader(out ulong n);
+        Expect(CborMajor.Array, m, at, "an array");
+        if (n > (ulong)Remaining) throw Error($"an array of {n} items", $"only {Remaining} bytes left", at);
+        return (int)n;
+    }
+
+    public void ReadArrayHeader(int expected, string name)
+    {
+        int at = _pos;
+        int n = ReadArrayHeader();
+        if (n != expected) throw Error($"{name} as an array of {expected} fields", $"{n} fields", at);
+    }
+
+    public int ReadMapHeader()
+    {
+        int at = _pos;
+        var m = ReadHeader(out ulong n);
+        Expect(CborMajor.Map, m, at, "a map");
+        if (n > (ulong)Remaining) throw Error($"a map of {n} entries", $"only {Remaining} bytes left", at);
+        return (int)n;
+    }
+
+    public ReadOnlySpan<byte> ReadBytes()
+    {
+        int at = _pos;
+        var m = ReadHeader(out ulong n);
+        Expect(CborMajor.Bytes, m, at, "a byte string");
+        return Take(n, "byte string");
+    }
+
+    public string ReadText()
+    {
+        int at = _pos;
+        var m = ReadHeader(out ulong n);
+        Expect(CborMajor.Text, m, at, "a text string");
+        var s = Take(n, "text string");
+        try { return new UTF8Encoding(false, true).GetString(s); }
+        catch (DecoderFallbackException) { throw Error("valid UTF-8 text", "invalid UTF-8", at); }
+    }
+
+    private ReadOnlySpan<byte> Take(ulong n, string what)
+    {
+        if (n > (ulong)Remaining) throw Error($"{n} bytes of {what} payload", $"{Remaining} bytes left");
+        var s = _data.Slice(_pos, (int)n);
+        _pos += (int)n;
+        return s;
+    }
+
+    /// <summary>Skips <paramref name="n"/> payload bytes.</summary>
+    public void Skip(int n) => Take((ulong)n, "payload");
+
+    public bool ReadBool()
+    {
+        if (_pos < _data.Length && (_data[_pos] == 0xf4 || _data[_pos] == 0xf5)) return _data[_pos++] == 0xf5;
+        throw Error("a boolean", _pos < _data.Length ? $"byte 0x{_data[_pos]:x2}" : "end of input");
+    }
+
+    /// <summary>Consumes a null if present.</summary>
+    public bool TryReadNull()
+    {
+        if (PeekNull()) { _pos++; return true; }
+        return false;
+    }
+
+    /// <summary>Reads a DAG-CBOR link (tag 42, byte string with a 0x00 multibase prefix); returns the binary CID.</summary>
+    public ReadOnlySpan<byte> ReadCidBytes()
+    {
+        int at = _pos;
+        var m = ReadHeader(out ulong tag);
+        if (m != CborMajor.Tag || tag != CidTag) throw Error("a CID (tag 42)", m == CborMajor.Tag ? $"tag {tag}" : $"major type {m}", at);
+        int bat = _pos;
+        var b = ReadBytes();
+        if (b.Length == 0 || b[0] != 0) throw Error("a CID byte string starting with 0x00", b.Length == 0 ? "an empty string" : $"0x{b[0]:x2}", bat);
+        var cid = b[1..];
+        var p = Cid.ReadPrefix(cid, BaseOffset + bat);
+        if (p.Length != cid.Length) throw Error("a CID filling its byte string", $"{cid.Length - p.Length} trailing bytes", bat);
+        return cid;
+    }
+
+    public Cid ReadCid() => Cid.FromTrusted(ReadCidBytes().ToArray());
+
+    /// <summary>Skips one complete item (with nested items).</summary>
+    public void SkipItem()
+    {
+        long pending = 1;
+        while (pending > 0)
+        {
+            pending--;
+            var m = ReadHeader(out ulong a);
+            switch (m)
+            {
+                case CborMajor.Bytes:
+                case CborMajor.Text:
+                    Take(a, m == CborMajor.Bytes ? "byte string" : "text string");
+                    break;
+                case CborMajor.Array:
+                    if (a > (ulong)Remaining) throw Error($"an array of {a} items", $"only {Remaining} bytes left");
+                    pending += (long)a;
+                    break;
+                case CborMajor.Map:
+                    if (a > (ulong)Remaining) throw Error($"a map of {a} entries", $"only {Remaining} bytes left");
+                    pending += 2 * (long)a;
+                    break;
+                case CborMajor.Tag:
+                    pending++;
+                    break;
+            }
+        }
+    }
+
+    public void ExpectEnd()
+    {
+        if (!AtEnd) throw Error("end of the item", $"{Remaining} trailing bytes");
+    }
+}
