@@ -86,6 +86,7 @@ public static class SnapshotWriter
         walk.Run(ts.Cids);
         car.Flush();
         buffered.Flush();
+        ct.ThrowIfCancellationRequested();
         return new SnapshotResult(ts, roots, car.BytesWritten, car.BlocksWritten, walk.HeadersWalked);
     }
 
@@ -109,6 +110,7 @@ public static class SnapshotWriter
                 s.Flush();
                 fs.Flush(flushToDisk: true);
             }
+            ct.ThrowIfCancellationRequested();
             File.Move(tmp, full, overwrite: false);
             return r;
         }
