@@ -901,11 +901,11 @@ contract FilFilDealClient {
         if (st != P_ACTIVE && st != P_LEAVING) revert ProviderNotRegistered(provider);
         uint256 aid = latestAssignment[slot][provider];
         if (aid == 0) revert ProviderNotAssigned(provider, slot);
+        if (_replicaDeal[aid][idx] != 0) revert PieceAlreadyDealt(provider, slot, idx);
         Assignment storage a = _assignments[aid];
         if (a.status != A_OPEN || block.number < a.first || block.number > a.last) {
             revert OutsideWindow(a.first, a.last, block.number);
         }
-        if (_replicaDeal[aid][idx] != 0) revert PieceAlreadyDealt(provider, slot, idx);
 
         _checkTerms(p, _slots[slot]);
         if (p.labelMajor != 3 || CborReader.hashRange(m, p.labelStart, p.labelLen) != pc.labelHash) {

@@ -90,6 +90,10 @@ abstract contract Base is Test {
         return client.proposeDeal(slot, idx, LOCATION, CAR_SIZE);
     }
 
+    function locationOf(uint64 minerId) internal view returns (string memory) {
+        return string.concat("https://sp-", vm.toString(uint256(minerId)), ".example/slot.car");
+    }
+
     /// @notice What Boost submits: our proposal with the provider replaced by the SP's ID address.
     function withProvider(bytes memory m, uint64 minerId) internal pure returns (bytes memory) {
         DecodedProposal memory p = FilecoinCodec.decodeDealProposal(m);
@@ -127,7 +131,8 @@ abstract contract Base is Test {
 
     /// @notice Full Boost flow for one piece: proposal, PublishStorageDeals (authenticate + notify).
     function dealFor(uint64 slot, uint32 idx, uint64 minerId) internal returns (uint64) {
-        bytes32 id = propose(slot, idx);
+        // each provider's bot proposes with its own location (where it serves the CAR from)
+        bytes32 id = client.proposeDeal(slot, idx, locationOf(minerId), CAR_SIZE);
         (uint64[] memory ids,) = market.publishStorageDeals(address(client), one(boostProposal(id, minerId)));
         return ids[0];
     }
