@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace FilFil.Core.Piece;
 
 /// <summary>
@@ -31,6 +29,7 @@ public sealed class CommPHasher : IDisposable
     private readonly int _parallelism;
     private readonly NodeStack _stack;
     private readonly Queue<Task<byte[]>> _inflight = new();
+    private readonly Stack<byte[]> _free = new(); // chunk buffers owned by this hasher (lock on it)
     private byte[]? _buf;
     private int _bufLen;
     private long _written;
@@ -70,7 +69,7 @@ public sealed class CommPHasher : IDisposable
                 $"piece payload too large: {(ulong)_written + (ulong)data.Length} bytes exceeds the maximum {MaxPayloadSize} bytes (64 GiB padded piece, height {MaxHeight})");
         while (!data.IsEmpty)
         {
-            _buf ??= ArrayPool<byte>.Shared.Rent(ChunkPayload);
+            _buf ??= RentChunk();
             int n = Math.Min(ChunkPayload - _bufLen, data.Length);
             data[..n].CopyTo(_buf.AsSpan(_bufLen));
             _bufLen += n;
@@ -98,7 +97,7 @@ public sealed class CommPHasher : IDisposable
         {
             var root = new byte[32];
             try { HashChunk(buf, hasher, root); }
-            finally { ArrayPool<byte>.Shared.Return(buf); }
+            finally { lock (_free) _free.Push(buf); }
             return root;
         }));
         while (_inflight.Count > _parallelism) DrainOne();
@@ -125,7 +124,7 @@ public sealed class CommPHasher : IDisposable
         int tailQuads = _written == 0 ? 1 : (_bufLen + Fr32.InBytesPerQuad - 1) / Fr32.InBytesPerQuad;
         if (tailQuads > 0)
         {
-            _buf ??= ArrayPool<byte>.Shared.Rent(ChunkPayload);
+            _buf ??= RentChunk();
             _buf.AsSpan(_bufLen, tailQuads * Fr32.InBytesPerQuad - _bufLen).Clear();
             fixed (byte* p = _buf) QuadHasher.HashQuads(p, tailQuads, _hasher, _stack);
         }
@@ -138,10 +137,17 @@ public sealed class CommPHasher : IDisposable
         return PieceCommitment.MakeInfo(root, (ulong)_written, height);
     }
 
+    private byte[] RentChunk()
+    {
+        lock (_free)
+            if (_free.Count > 0) return _free.Pop();
+        return GC.AllocateUninitializedArray<byte>(ChunkPayload);
+    }
+
     private void ReturnBuffer()
     {
-        if (_buf is not null) ArrayPool<byte>.Shared.Return(_buf);
         _buf = null;
+        lock (_free) _free.Clear();
     }
 
     /// <summary>Waits for running workers and releases buffers.</summary>

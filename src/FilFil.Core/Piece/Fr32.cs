@@ -14,6 +14,7 @@ internal static class Fr32
     private const ulong Top2Clear = 0x3FFF_FFFF_FFFF_FFFFUL;
 
     /// <summary>Expands <paramref name="quads"/> quads from <paramref name="src"/> (127 bytes each) to <paramref name="dst"/> (128 bytes each).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Pad(byte* src, byte* dst, int quads)
     {
         if (!BitConverter.IsLittleEndian)
