@@ -10,6 +10,7 @@ public sealed class CommPStream : Stream
     private readonly bool _leaveOpen;
     private readonly CommPHasher _hasher;
     private PieceInfo? _result;
+    private bool _disposed;
 
     /// <param name="inner">Destination of the bytes (use <see cref="Stream.Null"/> to only hash).</param>
     /// <param name="leaveOpen">Keep <paramref name="inner"/> open when this stream is disposed.</param>
@@ -32,15 +33,25 @@ public sealed class CommPStream : Stream
     /// <summary>Flushes the inner stream and completes the commitment. Further writes throw.</summary>
     public PieceInfo Finish()
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (_result is not null) return _result;
         _inner.Flush();
         _result = _hasher.Finish();
         return _result;
     }
 
+    private void CheckWritable(int count)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_result is not null) throw new InvalidOperationException("CommPStream.Finish was already called");
+        if ((ulong)_hasher.BytesWritten + (ulong)count > CommPHasher.MaxPayloadSize)
+            throw new InvalidOperationException(
+                $"piece payload too large: {(ulong)_hasher.BytesWritten + (ulong)count} bytes exceeds the maximum {CommPHasher.MaxPayloadSize} bytes (64 GiB padded piece)");
+    }
+
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        if (_result is not null) throw new InvalidOperationException("CommPStream.Finish was already called");
+        CheckWritable(buffer.Length);
         _inner.Write(buffer);
         _hasher.Write(buffer);
     }
@@ -55,7 +66,7 @@ public sealed class CommPStream : Stream
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (_result is not null) throw new InvalidOperationException("CommPStream.Finish was already called");
+        CheckWritable(buffer.Length);
         await _inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
         _hasher.Write(buffer.Span);
     }
@@ -68,7 +79,7 @@ public sealed class CommPStream : Stream
 
     public override bool CanRead => false;
     public override bool CanSeek => false;
-    public override bool CanWrite => _result is null;
+    public override bool CanWrite => _result is null && !_disposed;
     public override long Length => throw new NotSupportedException("CommPStream is write-only and not seekable");
     public override long Position
     {
@@ -81,8 +92,9 @@ public sealed class CommPStream : Stream
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && !_disposed)
         {
+            _disposed = true;
             _hasher.Dispose();
             if (!_leaveOpen) _inner.Dispose();
         }
