@@ -47,7 +47,7 @@ public sealed class CommPBenchmark : IBenchmark
         int rc = 0;
         double best = 0;
         PieceInfo? reference = null;
-        foreach (var backend in new[] { CommPHashBackend.Avx512, CommPHashBackend.Native })
+        foreach (var backend in new[] { CommPHashBackend.Avx512, CommPHashBackend.Native, CommPHashBackend.Avx2 })
         {
             if (!Available(backend)) { Console.WriteLine($"commP {backend,-7} unavailable here"); continue; }
             Hash(data.AsSpan(0, (int)Math.Min(size, 256 << 20)), 0, backend); // warm-up pass (first passes in a process run slower)

@@ -12,7 +12,7 @@ namespace FilFil.Core.Piece;
 /// </summary>
 internal sealed unsafe class Avx512NodeHasher : NodeHasher
 {
-    private static readonly uint[] K =
+    internal static readonly uint[] K =
     [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
         0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -24,11 +24,11 @@ internal sealed unsafe class Avx512NodeHasher : NodeHasher
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ];
 
-    private static readonly uint[] Iv =
+    internal static readonly uint[] Iv =
         [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
 
     /// <summary>K[t] + W[t] of the padding block 0x80 00.. 00 00 02 00 (a 512-bit message).</summary>
-    private static readonly uint[] PadKW = BuildPadKW();
+    internal static readonly uint[] PadKW = BuildPadKW();
 
     private readonly NodeHasher _fallback;
 

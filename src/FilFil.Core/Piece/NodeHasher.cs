@@ -7,7 +7,7 @@ namespace FilFil.Core.Piece;
 /// <summary>Which SHA-256 implementation hashes the tree nodes.</summary>
 public enum CommPHashBackend
 {
-    /// <summary>The fastest available here: <see cref="Avx512"/>, else <see cref="Native"/>, else <see cref="Managed"/>.</summary>
+    /// <summary>The fastest available here: <see cref="Avx512"/>, else <see cref="Native"/>, else <see cref="Avx2"/>, else <see cref="Managed"/>.</summary>
     Auto,
     /// <summary>P/Invoke of libcrypto's <c>SHA256_Transform</c> (uses SHA-NI/AVX2 where the CPU has them). Throws when absent.</summary>
     Native,
@@ -15,6 +15,8 @@ public enum CommPHashBackend
     Managed,
     /// <summary>Managed SHA-256 over 16 nodes at once in AVX-512 registers (x64 with AVX-512F/BW). Throws when unsupported.</summary>
     Avx512,
+    /// <summary>Managed SHA-256 over 8 nodes at once in AVX2 registers (x64 with AVX2). Throws when unsupported.</summary>
+    Avx2,
 }
 
 /// <summary>
@@ -49,9 +51,13 @@ internal abstract class NodeHasher
     /// <summary>The AVX-512 hasher (its short layers go to native or managed), or null without AVX-512F/BW.</summary>
     public static NodeHasher? Avx512 { get; } = Avx512NodeHasher.IsSupported ? new Avx512NodeHasher(NativeNodeHasher.Instance ?? Managed) : null;
 
+    /// <summary>The AVX2 hasher (its short layers go to native or managed), or null without AVX2.</summary>
+    public static NodeHasher? Avx2 { get; } = Avx2NodeHasher.IsSupported ? new Avx2NodeHasher(NativeNodeHasher.Instance ?? Managed) : null;
+
     public static NodeHasher For(CommPHashBackend backend) => backend switch
     {
-        CommPHashBackend.Auto => Avx512 ?? Native ?? Managed,
+        CommPHashBackend.Auto => Avx512 ?? Native ?? Avx2 ?? Managed,
+        CommPHashBackend.Avx2 => Avx2 ?? throw new PlatformNotSupportedException("the AVX2 commP hasher needs an x64 CPU with AVX2"),
         CommPHashBackend.Avx512 => Avx512 ?? throw new PlatformNotSupportedException("the AVX-512 commP hasher needs an x64 CPU with AVX-512F and AVX-512BW"),
         CommPHashBackend.Managed => Managed,
         CommPHashBackend.Native => Native ?? throw new PlatformNotSupportedException(

@@ -11,6 +11,7 @@ public class HasherTests
         yield return [CommPHashBackend.Managed];
         yield return [CommPHashBackend.Native];
         yield return [CommPHashBackend.Avx512];
+        yield return [CommPHashBackend.Avx2];
     }
 
     private static NodeHasher? Get(CommPHashBackend b) => b switch
@@ -18,6 +19,7 @@ public class HasherTests
         CommPHashBackend.Managed => NodeHasher.Managed,
         CommPHashBackend.Native => NodeHasher.Native,
         CommPHashBackend.Avx512 => NodeHasher.Avx512,
+        CommPHashBackend.Avx2 => NodeHasher.Avx2,
         _ => null,
     };
 
@@ -38,7 +40,7 @@ public class HasherTests
         var hasher = Get(backend);
         if (hasher is null) return; // not available on this CPU/OS: This_machine_has_the_fast_paths covers the dev box
         var rnd = new Random(42);
-        foreach (int pairs in new[] { 1, 3, 15, 16, 17, 31, 32, 33, 100, 512 })
+        foreach (int pairs in new[] { 1, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 100, 512 })
         {
             var src = new byte[pairs * 64];
             rnd.NextBytes(src);

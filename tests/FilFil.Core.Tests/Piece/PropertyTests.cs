@@ -53,6 +53,7 @@ public class PropertyTests
         var backends = new List<CommPHashBackend> { CommPHashBackend.Managed };
         if (NodeHasher.Native is not null) backends.Add(CommPHashBackend.Native);
         if (NodeHasher.Avx512 is not null) backends.Add(CommPHashBackend.Avx512);
+        if (NodeHasher.Avx2 is not null) backends.Add(CommPHashBackend.Avx2);
         Assert.True(backends.Count > 1 || !OperatingSystem.IsLinux(), "expected a fast path on Linux");
         Gen.Byte.Array[0, 40_000].Sample(data =>
         {
