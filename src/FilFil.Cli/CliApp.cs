@@ -116,10 +116,12 @@ public sealed class CliApp
             return 2;
         }
         runspace.SessionStateProxy.SetVariable("global:LASTEXITCODE", 0);
+        var script = runspace.SessionStateProxy.InvokeCommand.GetCommand(path, CommandTypes.ExternalScript);
+        var parameters = CommandLine.ToParameters(cl.Arguments, false, n => CommandLine.IsSwitchOf(script, n));
         int failures = Execute(runspace, ps =>
         {
             ps.AddCommand(path);
-            foreach (var p in cl.Arguments) ps.Commands.Commands[0].Parameters.Add(p);
+            foreach (var p in parameters) ps.Commands.Commands[0].Parameters.Add(p);
         });
         if (_host.ShouldExit) return _host.ExitCode;
         if (runspace.SessionStateProxy.GetVariable("LASTEXITCODE") is int code && code != 0) return code;
@@ -134,15 +136,17 @@ public sealed class CliApp
             _err.WriteLine($"fil-fil: unknown verb '{cl.Target}'. Verbs: {string.Join(", ", VerbTable.All.Select(v => v.Verb))} (see fil-fil --help)");
             return 2;
         }
-        if (runspace.SessionStateProxy.InvokeCommand.GetCmdlet(alias.Cmdlet) is null)
+        var cmdlet = runspace.SessionStateProxy.InvokeCommand.GetCmdlet(alias.Cmdlet);
+        if (cmdlet is null)
         {
             _err.WriteLine($"fil-fil {alias.Verb}: {alias.Cmdlet} is not available in this version of the FilFil module");
             return 2;
         }
+        var parameters = CommandLine.ToParameters(cl.Arguments, true, n => CommandLine.IsSwitchOf(cmdlet, n));
         void Build(PowerShell ps)
         {
             ps.AddCommand(alias.Cmdlet);
-            foreach (var p in cl.Arguments) ps.Commands.Commands[0].Parameters.Add(p);
+            foreach (var p in parameters) ps.Commands.Commands[0].Parameters.Add(p);
         }
         if (alias.StopCmdlet is null) return Finish(Execute(runspace, Build));
 
