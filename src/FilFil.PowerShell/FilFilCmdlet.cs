@@ -85,14 +85,26 @@ public abstract class FilFilCmdlet : PSCmdlet, IDisposable
             {
                 if (waitHandles is null) task.Wait(100);
                 else WaitHandle.WaitAny(waitHandles, 100);
+                if (Stopping) break;
                 FlushLog();
                 if (progress.TryCreateRecord() is { } r) WriteProgress(r);
             }
+            if (!Stopping)
+            {
+                FlushLog();
+                if (progress.Started) WriteProgress(progress.CreateCompletedRecord());
+            }
         }
-        finally
+        catch (PipelineStoppedException)
         {
-            FlushLog();
-            if (progress.Started) WriteProgress(progress.CreateCompletedRecord());
+            WaitForCancelledWork(task);
+            throw;
+        }
+        if (Stopping)
+        {
+            // Do not leave engine work running behind a stopped pipeline: it observes CancelToken promptly.
+            WaitForCancelledWork(task);
+            throw new PipelineStoppedException();
         }
         try
         {
@@ -102,6 +114,12 @@ public abstract class FilFilCmdlet : PSCmdlet, IDisposable
         {
             throw new PipelineStoppedException();
         }
+    }
+
+    private static void WaitForCancelledWork(Task task)
+    {
+        try { task.Wait(); }
+        catch (AggregateException) { /* the cancellation or failure of stopped work is not reported */ }
     }
 
     /// <summary>Void flavour of <see cref="RunEngine{T}"/>.</summary>
