@@ -117,6 +117,7 @@ public sealed class DevnetServer : IAsyncDisposable
     {
         var req = ctx.Request;
         var resp = ctx.Response;
+        SocketTuning.TrySetNoDelay(ctx);
         try
         {
             string path = req.Url?.AbsolutePath ?? "";
