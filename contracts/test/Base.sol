@@ -90,7 +90,7 @@ abstract contract Base is Test {
         return client.proposeDeal(slot, idx, LOCATION, CAR_SIZE);
     }
 
-    function locationOf(uint64 minerId) internal view returns (string memory) {
+    function locationOf(uint64 minerId) internal pure returns (string memory) {
         return string.concat("https://sp-", vm.toString(uint256(minerId)), ".example/slot.car");
     }
 
