@@ -17,6 +17,10 @@
         'Stop-FilFilDevnet'
         'Get-FilFilDevnet'
         'Step-FilFilDevnet'
+        'Import-FilFilSnapshot'
+        'New-FilFilSnapshot'
+        'Get-FilFilSnapshot'
+        'Test-FilFilSnapshot'
         'Set-FilFilLogging'
     )
     FunctionsToExport    = @()
