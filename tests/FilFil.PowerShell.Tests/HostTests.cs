@@ -131,4 +131,14 @@ public sealed class HostTests
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.StartsWith("Checks CAR files", r.Stdout.Trim());
     }
+
+    [Fact]
+    public void ExampleScriptRunsUnderTheHost()
+    {
+        string example = Path.Combine(RepoPaths.Root, "examples", "Test-Snapshots.ps1");
+        var r = FilFilProcess.Run(null, "-File", example, Path.GetDirectoryName(Chain4)!, "-SkipHashCheck");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("3 file(s), 3651 blocks, 0 invalid, 0 unreadable", r.Stdout);
+        Assert.Contains("calibnet.car.zst", r.Stdout);
+    }
 }
