@@ -130,6 +130,12 @@ public sealed class HostTests
         var r = FilFilProcess.Run(null, "-Command", "(Get-Help Test-FilFilCar).Synopsis");
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.StartsWith("Checks CAR files", r.Stdout.Trim());
+        var text = FilFilProcess.Run(null, "-Command", "Get-Help Set-FilFilLogging -Full");
+        Assert.True(text.ExitCode == 0, text.ToString());
+        Assert.Contains("SYNOPSIS\n    Sets the FilFil engine log level and log file.", text.Stdout.Replace("\r", ""));
+        Assert.Contains("Set-FilFilLogging [[-Level] <LogEventLevel>] [-Path <String>] [-PassThru]", text.Stdout);
+        Assert.Contains("    -Path <String>", text.Stdout);
+        Assert.Contains("PS> Set-FilFilLogging -Level Debug -Path ./filfil.log", text.Stdout);
     }
 
     [Fact]
