@@ -13,6 +13,10 @@
     CmdletsToExport      = @(
         'Test-FilFilCar'
         'Get-FilFilPieceCid'
+        'Start-FilFilDevnet'
+        'Stop-FilFilDevnet'
+        'Get-FilFilDevnet'
+        'Step-FilFilDevnet'
         'Set-FilFilLogging'
     )
     FunctionsToExport    = @()
