@@ -79,8 +79,8 @@ public sealed class CliApp
     private void OnCancelKeyPress(object? sender, ConsoleCancelEventArgs e)
     {
         e.Cancel = true;
+        var ps = _current; // read first: once _ctrlC is set, the main thread may start the next (stop) pipeline
         _ctrlC.Set();
-        var ps = _current;
         if (ps is not null)
         {
             try { ps.BeginStop(null, null); }
