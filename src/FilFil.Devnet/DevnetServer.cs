@@ -1,0 +1,253 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using FilFil.Devnet.Rpc;
+
+namespace FilFil.Devnet;
+
+/// <summary>
+/// A Lotus-compatible JSON-RPC server for a <see cref="DevnetChain"/> on 127.0.0.1 (System.Net.HttpListener, so it
+/// loads inside pwsh): <c>/rpc/v0</c> and <c>/rpc/v1</c> over HTTP POST and WebSocket, go-jsonrpc frames and channel
+/// semantics, optional bearer token (read access without one, 401 for a wrong one, <c>?token=</c> accepted).
+/// </summary>
+public sealed class DevnetServer : IAsyncDisposable
+{
+    private const long MaxRequestSize = 100 << 20;
+
+    private readonly HttpListener _listener;
+    private readonly bool _ownsChain;
+    private readonly RpcDispatcher _dispatcher;
+    private readonly CancellationTokenSource _cts = new();
+    private readonly HashSet<WsConnection> _connections = new();
+    private readonly List<Task> _running = new();
+    private Task? _acceptLoop;
+    private int _stopped;
+
+    private DevnetServer(HttpListener listener, int port, DevnetChain chain, bool ownsChain, string? token)
+    {
+        _listener = listener;
+        Port = port;
+        Chain = chain;
+        _ownsChain = ownsChain;
+        Token = token;
+        Faults = new DevnetFaults(chain, DropConnections);
+        _dispatcher = new RpcDispatcher(new RpcMethods(chain, Faults));
+    }
+
+    /// <summary>WebSocket endpoint, ws://127.0.0.1:port/rpc/v1.</summary>
+    public Uri Endpoint => new($"ws://127.0.0.1:{Port}/rpc/v1");
+
+    /// <summary>HTTP endpoint, http://127.0.0.1:port/rpc/v1.</summary>
+    public Uri HttpEndpoint => new($"http://127.0.0.1:{Port}/rpc/v1");
+
+    public int Port { get; }
+
+    /// <summary>The bearer token the server checks (null: any token accepted).</summary>
+    public string? Token { get; }
+
+    public DevnetChain Chain { get; }
+
+    public DevnetFaults Faults { get; }
+
+    /// <summary>Number of open WebSocket connections.</summary>
+    public int ConnectionCount { get { lock (_connections) return _connections.Count; } }
+
+    /// <summary>Creates a chain from <paramref name="options"/> and serves it.</summary>
+    public static Task<DevnetServer> StartAsync(DevnetOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var chain = new DevnetChain(options);
+        try { return Task.FromResult(Start(chain, true, options.Port, options.Token, cancellationToken)); }
+        catch { chain.Dispose(); throw; }
+    }
+
+    /// <summary>Serves an existing chain (not disposed with the server).</summary>
+    public static Task<DevnetServer> StartAsync(DevnetChain chain, int port = 0, string? token = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        return Task.FromResult(Start(chain, false, port, token, cancellationToken));
+    }
+
+    private static DevnetServer Start(DevnetChain chain, bool owns, int port, string? token, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        for (int attempt = 0; ; attempt++)
+        {
+            int p = port != 0 ? port : FreePort();
+            var listener = new HttpListener();
+            listener.Prefixes.Add($"http://127.0.0.1:{p}/");
+            try
+            {
+                listener.Start();
+            }
+            catch (HttpListenerException) when (port == 0 && attempt < 10)
+            {
+                listener.Close();
+                continue;
+            }
+            var server = new DevnetServer(listener, p, chain, owns, token);
+            server._acceptLoop = Task.Run(server.AcceptLoopAsync);
+            return server;
+        }
+    }
+
+    private static int FreePort()
+    {
+        var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        int p = ((IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return p;
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_cts.IsCancellationRequested)
+        {
+            HttpListenerContext ctx;
+            try { ctx = await _listener.GetContextAsync().ConfigureAwait(false); }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException) { return; }
+            var t = Task.Run(() => HandleAsync(ctx));
+            lock (_running) { _running.RemoveAll(x => x.IsCompleted); _running.Add(t); }
+        }
+    }
+
+    private async Task HandleAsync(HttpListenerContext ctx)
+    {
+        var req = ctx.Request;
+        var resp = ctx.Response;
+        SocketTuning.TrySetNoDelay(ctx);
+        try
+        {
+            string path = req.Url?.AbsolutePath ?? "";
+            int apiVersion = path switch { "/rpc/v0" => 0, "/rpc/v1" => 1, _ => -1 };
+            if (apiVersion < 0) { resp.StatusCode = 404; resp.Close(); return; }
+            if (!Authorized(req)) { resp.StatusCode = 401; resp.Close(); return; }
+            if (req.IsWebSocketRequest)
+            {
+                string? proto = req.Headers["Sec-WebSocket-Protocol"];
+                var wsCtx = await ctx.AcceptWebSocketAsync(string.IsNullOrEmpty(proto) ? null : proto, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                var conn = new WsConnection(wsCtx.WebSocket, _dispatcher, Chain, apiVersion, _cts.Token);
+                lock (_connections) _connections.Add(conn);
+                try { await conn.RunAsync().ConfigureAwait(false); }
+                finally { lock (_connections) _connections.Remove(conn); }
+                return;
+            }
+            await HandlePostAsync(req, resp, apiVersion).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or IOException or InvalidOperationException or System.Net.WebSockets.WebSocketException)
+        {
+            try { resp.Abort(); } catch (ObjectDisposedException) { }
+        }
+    }
+
+    /// <summary>go-jsonrpc auth/handler.go: Authorization header, else ?token=; a token must be "Bearer ..." and valid.</summary>
+    private bool Authorized(HttpListenerRequest req)
+    {
+        string? header = req.Headers["Authorization"];
+        if (string.IsNullOrEmpty(header))
+        {
+            string? q = req.QueryString["token"];
+            if (!string.IsNullOrEmpty(q)) header = "Bearer " + q;
+        }
+        if (string.IsNullOrEmpty(header)) return true; // default permissions: read
+        if (!header.StartsWith("Bearer ", StringComparison.Ordinal)) return false;
+        string token = header["Bearer ".Length..];
+        return Token is null || string.Equals(token, Token, StringComparison.Ordinal);
+    }
+
+    private async Task HandlePostAsync(HttpListenerRequest req, HttpListenerResponse resp, int apiVersion)
+    {
+        using var body = new MemoryStream();
+        var chunk = new byte[81920];
+        int n;
+        while ((n = await req.InputStream.ReadAsync(chunk, _cts.Token).ConfigureAwait(false)) > 0)
+        {
+            body.Write(chunk, 0, n);
+            if (body.Length > MaxRequestSize)
+            {
+                await WriteAsync(resp, 500, RpcFrames.Error(null, RpcProtocolException.ParseError, $"request bigger than maximum {MaxRequestSize} allowed")).ConfigureAwait(false);
+                return;
+            }
+        }
+        var bytes = body.ToArray().AsMemory().Trim(" \t\r\n"u8.ToArray());
+        if (bytes.Length == 0)
+        {
+            await WriteAsync(resp, 400, RpcFrames.Error(null, RpcProtocolException.InvalidRequest, "Invalid request")).ConfigureAwait(false);
+            return;
+        }
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(bytes); }
+        catch (JsonException)
+        {
+            await WriteAsync(resp, 500, RpcFrames.Error(null, RpcProtocolException.ParseError, "Parse error")).ConfigureAwait(false);
+            return;
+        }
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind == JsonValueKind.Array)
+            {
+                if (root.GetArrayLength() == 0)
+                {
+                    await WriteAsync(resp, 400, RpcFrames.Error(null, RpcProtocolException.InvalidRequest, "Invalid request")).ConfigureAwait(false);
+                    return;
+                }
+                var frames = new List<byte[]>();
+                int status = 200;
+                foreach (var item in root.EnumerateArray())
+                {
+                    var r = await _dispatcher.HandleAsync(item, apiVersion, null, _cts.Token).ConfigureAwait(false);
+                    if (r.Frame is not null) frames.Add(r.Frame);
+                    if (r.Status != 200 && status == 200) status = r.Status;
+                }
+                using var ms = new MemoryStream();
+                if (frames.Count > 0)
+                {
+                    ms.WriteByte((byte)'[');
+                    for (int i = 0; i < frames.Count; i++) { if (i > 0) ms.WriteByte((byte)','); ms.Write(frames[i]); }
+                    ms.WriteByte((byte)']');
+                }
+                await WriteAsync(resp, status, ms.ToArray()).ConfigureAwait(false);
+                return;
+            }
+            var reply = await _dispatcher.HandleAsync(root, apiVersion, null, _cts.Token).ConfigureAwait(false);
+            await WriteAsync(resp, reply.Status, reply.Frame ?? Array.Empty<byte>()).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task WriteAsync(HttpListenerResponse resp, int status, byte[] body)
+    {
+        resp.StatusCode = status;
+        resp.ContentType = "application/json";
+        resp.ContentLength64 = body.Length;
+        await resp.OutputStream.WriteAsync(body).ConfigureAwait(false);
+        resp.Close();
+    }
+
+    private void DropConnections()
+    {
+        List<WsConnection> all;
+        lock (_connections) all = _connections.ToList();
+        foreach (var c in all) c.Abort();
+    }
+
+    /// <summary>Stops listening, drops every connection and (if the server created it) disposes the chain.</summary>
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
+        _cts.Cancel();
+        DropConnections();
+        try { _listener.Stop(); } catch (ObjectDisposedException) { }
+        if (_acceptLoop is not null) await _acceptLoop.ConfigureAwait(false);
+        Task[] running;
+        lock (_running) running = _running.ToArray();
+        try { await Task.WhenAll(running).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false); }
+        catch (TimeoutException) { }
+        _listener.Close();
+        if (_ownsChain) Chain.Dispose();
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+}

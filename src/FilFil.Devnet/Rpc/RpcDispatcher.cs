@@ -1,0 +1,55 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace FilFil.Devnet.Rpc;
+
+/// <summary>Turns one JSON-RPC request into its response frame (go-jsonrpc handler.go semantics).</summary>
+internal sealed class RpcDispatcher(RpcMethods methods)
+{
+    /// <summary>A response frame and the HTTP status go-jsonrpc would give it (200; 500 for protocol errors; 400 invalid request).</summary>
+    public readonly record struct Reply(byte[]? Frame, int Status);
+
+    public async Task<Reply> HandleAsync(JsonElement req, int apiVersion, WsConnection? ws, CancellationToken ct)
+    {
+        if (req.ValueKind != JsonValueKind.Object) return new(RpcFrames.Error(null, RpcProtocolException.ParseError, "Parse error"), 500);
+        string? rawId = req.TryGetProperty("id", out var idEl) && idEl.ValueKind != JsonValueKind.Null ? idEl.GetRawText() : null;
+        string method = req.TryGetProperty("method", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : "";
+        JsonElement? ps = req.TryGetProperty("params", out var p) ? p : null;
+        try
+        {
+            if (ws is not null && method == RpcFrames.Cancel)
+            {
+                if (ps is { ValueKind: JsonValueKind.Array } arr && arr.GetArrayLength() > 0) ws.Cancel(arr[0].GetRawText());
+                return new(null, 200);
+            }
+            var args = RpcMethods.Prepare(method, ps);
+            if (method == RpcMethods.ChainNotify)
+            {
+                if (ws is null)
+                    throw new RpcProtocolException(RpcProtocolException.MethodNotFound, $"method '{method}' not supported in this mode (no out channel support)");
+                ws.Subscribe(rawId);
+                return new(null, 200); // the channel writer sends the registration response, then values
+            }
+            var buf = new ArrayBufferWriter<byte>(256);
+            using (var w = new Utf8JsonWriter(buf, LotusJson.WriterOptions))
+                await methods.InvokeAsync(method, args, apiVersion, w, ct).ConfigureAwait(false);
+            return rawId is null ? new(null, 200) : new(RpcFrames.Result(rawId, buf.WrittenSpan), 200);
+        }
+        catch (RpcProtocolException e)
+        {
+            return new(RpcFrames.Error(rawId, e.Code, e.Message), e.Code == RpcProtocolException.InvalidRequest ? 400 : 500);
+        }
+        catch (DevnetRpcException e)
+        {
+            return rawId is null ? new(null, 200) : new(RpcFrames.Error(rawId, 1, e.Message), 200);
+        }
+        catch (FormatException e)
+        {
+            return rawId is null ? new(null, 200) : new(RpcFrames.Error(rawId, 1, e.Message), 200);
+        }
+        catch (KeyNotFoundException e)
+        {
+            return rawId is null ? new(null, 200) : new(RpcFrames.Error(rawId, 1, e.Message), 200);
+        }
+    }
+}
