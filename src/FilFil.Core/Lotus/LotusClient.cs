@@ -235,11 +235,22 @@ public sealed class LotusClient : IAsyncDisposable
         if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty("Cids", out var cidsEl) || cidsEl.ValueKind != JsonValueKind.Array)
             throw new FilFilFormatException("Lotus JSON", 0, "a TipSet {Cids, Blocks, Height}", e.ValueKind.ToString());
         var cids = cidsEl.EnumerateArray().Select(ReadCid).ToArray();
-        var raws = await Task.WhenAll(cids.Select(c => ChainReadObjAsync(c, ct))).ConfigureAwait(false);
+        var raws = await Task.WhenAll(cids.Select(c => ReadHeaderAsync(c, ct))).ConfigureAwait(false);
         var ts = new TipSet(cids, raws);
         if (e.TryGetProperty("Height", out var h) && h.TryGetInt64(out long height) && height != ts.Height)
             throw new FilFilFormatException("Lotus JSON", 0, $"Height {ts.Height} (from the headers)", height.ToString());
         return ts;
+    }
+
+    /// <summary>A block header's raw bytes, verified against its CID (refetched up to 3 times on a mismatch).</summary>
+    private async Task<byte[]> ReadHeaderAsync(Cid cid, CancellationToken ct)
+    {
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            var raw = await ChainReadObjAsync(cid, ct).ConfigureAwait(false);
+            if (cid.Verify(raw)) return raw;
+        }
+        throw new BlockUnavailableException(cid, "the node returned header bytes that do not hash to it, three times");
     }
 
     // ------------------------------------------------------------------ API
