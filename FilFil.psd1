@@ -21,6 +21,10 @@
         'New-FilFilSnapshot'
         'Get-FilFilSnapshot'
         'Test-FilFilSnapshot'
+        'Start-FilFilFollower'
+        'Stop-FilFilFollower'
+        'Get-FilFilFollower'
+        'Wait-FilFilHeight'
         'Set-FilFilLogging'
     )
     FunctionsToExport    = @()

@@ -109,8 +109,8 @@ internal sealed class LotusWalk : IDisposable
     /// <summary>Emits a non-header CID if it passes Lotus's filter and is not yet seen. addr -2: look it up.</summary>
     private void EmitOut(ReadOnlySpan<byte> cid, long addr)
     {
-        var p = Cid.ReadPrefix(cid, 0);
-        if (p.HashCode == Multicodec.Identity || !DagLinks.IsBlockCodec(p.Codec)) return;
+        CidPrefix.Read(cid, out ulong codec, out ulong hash, out _);
+        if (hash == Multicodec.Identity || !DagLinks.IsBlockCodec(codec)) return;
         if (addr == -2) addr = _store.Find(cid);
         if (addr < 0) { Missing(cid); return; }
         if (Mark(addr, BlockStore.SeenMark)) _emit(addr);
@@ -153,8 +153,8 @@ internal sealed class LotusWalk : IDisposable
     /// <summary>Marks a CID walked. Returns its address (or -1 when it is not a stored block kind).</summary>
     private long WalkedVisit(ReadOnlySpan<byte> cid, out bool fresh)
     {
-        var p = Cid.ReadPrefix(cid, 0);
-        if (p.HashCode == Multicodec.Identity || !DagLinks.IsBlockCodec(p.Codec))
+        CidPrefix.Read(cid, out ulong codec, out ulong hash, out _);
+        if (hash == Multicodec.Identity || !DagLinks.IsBlockCodec(codec))
         {
             fresh = false; // never stored, never emitted (identity DAG-CBOR links were already looked through)
             return -1;

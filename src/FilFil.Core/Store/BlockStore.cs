@@ -83,10 +83,10 @@ public sealed unsafe class BlockStore : IDisposable
 
     private static ulong HashCid(ReadOnlySpan<byte> cid)
     {
-        var p = Cid.ReadPrefix(cid, 0);
-        var digest = cid.Slice(p.DigestOffset, p.DigestLength);
+        CidPrefix.Read(cid, out _, out ulong hashCode, out int digestOffset);
+        var digest = cid[digestOffset..];
         ulong h;
-        if (digest.Length >= 8 && p.HashCode != Multicodec.Identity)
+        if (digest.Length >= 8 && hashCode != Multicodec.Identity)
         {
             h = BinaryPrimitives.ReadUInt64LittleEndian(digest);
         }

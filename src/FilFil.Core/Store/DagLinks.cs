@@ -18,12 +18,16 @@ public static class DagLinks
     /// <summary>True if <paramref name="cid"/> names a block the store would hold (non-identity, block codec).</summary>
     public static bool IsStorable(ReadOnlySpan<byte> cid)
     {
-        var p = Cid.ReadPrefix(cid, 0);
-        return p.HashCode != Multicodec.Identity && IsBlockCodec(p.Codec);
+        CidPrefix.Read(cid, out ulong codec, out ulong hash, out _);
+        return hash != Multicodec.Identity && IsBlockCodec(codec);
     }
 
     /// <summary>True if the block behind <paramref name="cid"/> is scanned for links (DAG-CBOR).</summary>
-    public static bool IsScanned(ReadOnlySpan<byte> cid) => Cid.ReadPrefix(cid, 0).Codec == Multicodec.DagCbor;
+    public static bool IsScanned(ReadOnlySpan<byte> cid)
+    {
+        CidPrefix.Read(cid, out ulong codec, out _, out _);
+        return codec == Multicodec.DagCbor;
+    }
 
     /// <summary>Appends the storable children of the block (<paramref name="cid"/>, <paramref name="data"/>) to <paramref name="into"/>.</summary>
     internal static void AddChildren(ReadOnlySpan<byte> cid, ReadOnlySpan<byte> data, CidList into)
@@ -57,9 +61,10 @@ public static class DagLinks
 
         public void Visit(ReadOnlySpan<byte> cid)
         {
-            var p = Cid.ReadPrefix(cid, 0);
-            if (p.HashCode == Multicodec.Identity)
+            CidPrefix.Read(cid, out ulong codec, out ulong hash, out _);
+            if (hash == Multicodec.Identity)
             {
+                var p = Cid.ReadPrefix(cid, 0);
                 if (p.Codec != Multicodec.DagCbor) return;
                 if (_nesting >= MaxIdentityNesting)
                     throw new FilFilFormatException("DAG-CBOR", 0, $"identity links nested at most {MaxIdentityNesting} deep", "deeper nesting");
@@ -67,7 +72,7 @@ public static class DagLinks
                 CborLinks.Scan(cid.Slice(p.DigestOffset, p.DigestLength), ref inner);
                 return;
             }
-            if (IsBlockCodec(p.Codec)) _into.Add(cid);
+            if (IsBlockCodec(codec)) _into.Add(cid);
         }
     }
 }

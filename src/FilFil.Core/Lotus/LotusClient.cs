@@ -1,0 +1,363 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using FilFil.Core.Ipld;
+using FilFil.Core.Snapshot;
+using FilFil.Core.Store;
+
+namespace FilFil.Core.Lotus;
+
+/// <summary>An error object returned by the Lotus node.</summary>
+public sealed class LotusRpcException(string method, long code, string message)
+    : Exception($"{method} failed: {message} (code {code})")
+{
+    public string Method { get; } = method;
+    public long Code { get; } = code;
+}
+
+/// <summary>The WebSocket to the node closed (or failed); pending calls and channels end with this.</summary>
+public sealed class LotusConnectionLostException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>One entry of a ChainNotify batch: Type is "current", "apply" or "revert".</summary>
+public sealed record HeadChange(string Type, TipSet Val);
+
+/// <summary>
+/// A Lotus JSON-RPC client over one WebSocket, speaking go-jsonrpc's frames: requests
+/// <c>{"jsonrpc":"2.0","id":n,"method":"Filecoin.X","params":[...]}</c>, channel results as an integer channel id
+/// followed by <c>xrpc.ch.val [chan, value]</c> notifications and <c>xrpc.ch.close [chan]</c>, and
+/// <c>xrpc.cancel [request id]</c> to end a channel. Bearer token in the Authorization header.
+/// <para>
+/// Written directly on <see cref="ClientWebSocket"/> and System.Text.Json rather than StreamJsonRpc: closing a
+/// go-jsonrpc channel needs the id of the request that opened it (sent in <c>xrpc.cancel</c> after the response),
+/// which StreamJsonRpc does not expose, and its cancellation protocol (<c>$/cancelRequest</c>) is not go-jsonrpc's.
+/// </para>
+/// Thread-safe: calls may run concurrently; one receive loop dispatches responses and channel values in order.
+/// Tipsets are returned with their raw headers, read with ChainReadObj and checked against the CIDs (so the
+/// bytes are exactly the node's, whatever JSON quirks the header has).
+/// </summary>
+public sealed class LotusClient : IAsyncDisposable
+{
+    private readonly ClientWebSocket _ws;
+    private readonly SemaphoreSlim _send = new(1, 1);
+    private readonly ConcurrentDictionary<long, (TaskCompletionSource<JsonElement> Tcs, string Method, bool Channel)> _pending = new();
+    private readonly ConcurrentDictionary<long, Channel<JsonElement>> _channels = new();
+    private readonly CancellationTokenSource _cts = new();
+    private readonly Task _receive;
+    private long _nextId;
+    private volatile Exception? _closed;
+
+    private LotusClient(ClientWebSocket ws)
+    {
+        _ws = ws;
+        _receive = Task.Run(ReceiveLoopAsync);
+    }
+
+    /// <summary>Connects to ws://host:port/rpc/v1 (or v0); <paramref name="token"/> null connects with read access.</summary>
+    public static async Task<LotusClient> ConnectAsync(Uri endpoint, string? token = null, CancellationToken ct = default)
+    {
+        if (endpoint.Scheme is not ("ws" or "wss")) throw new ArgumentException($"a ws:// or wss:// endpoint is required, not {endpoint}", nameof(endpoint));
+        var ws = new ClientWebSocket();
+        ws.Options.KeepAliveInterval = TimeSpan.FromSeconds(15);
+        if (!string.IsNullOrEmpty(token)) ws.Options.SetRequestHeader("Authorization", "Bearer " + token);
+        try
+        {
+            await ws.ConnectAsync(endpoint, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            ws.Dispose();
+            throw;
+        }
+        return new LotusClient(ws);
+    }
+
+    /// <summary>True until the socket closes.</summary>
+    public bool IsConnected => _closed is null && _ws.State == WebSocketState.Open;
+
+    // ------------------------------------------------------------------ framing
+
+    private async Task SendAsync(ReadOnlyMemory<byte> frame, CancellationToken ct)
+    {
+        await _send.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (_closed is { } e) throw new LotusConnectionLostException("the connection to the node is closed", e);
+            await _ws.SendAsync(frame, WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _send.Release();
+        }
+    }
+
+    private static byte[] Frame(long? id, string method, Action<Utf8JsonWriter> writeParams)
+    {
+        var buf = new ArrayBufferWriter<byte>(256);
+        using (var w = new Utf8JsonWriter(buf))
+        {
+            w.WriteStartObject();
+            w.WriteString("jsonrpc", "2.0");
+            if (id is { } i) w.WriteNumber("id", i);
+            w.WriteString("method", method);
+            w.WritePropertyName("params");
+            w.WriteStartArray();
+            writeParams(w);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return buf.WrittenSpan.ToArray();
+    }
+
+    private async Task<(JsonElement Result, long Id)> CallRawAsync(string method, Action<Utf8JsonWriter> writeParams, bool channel, CancellationToken ct)
+    {
+        long id = Interlocked.Increment(ref _nextId);
+        var tcs = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[id] = (tcs, method, channel);
+        try
+        {
+            if (_closed is { } e) throw new LotusConnectionLostException("the connection to the node is closed", e);
+            await SendAsync(Frame(id, method, writeParams), ct).ConfigureAwait(false);
+            using (ct.Register(() => tcs.TrySetCanceled(ct)))
+                return (await tcs.Task.ConfigureAwait(false), id);
+        }
+        finally
+        {
+            _pending.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>Calls a method and returns its result (a detached JSON element).</summary>
+    public async Task<JsonElement> CallAsync(string method, Action<Utf8JsonWriter>? writeParams = null, CancellationToken ct = default) =>
+        (await CallRawAsync(method, writeParams ?? (_ => { }), false, ct).ConfigureAwait(false)).Result;
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buf = new byte[1 << 16];
+        var msg = new ArrayBufferWriter<byte>(1 << 16);
+        Exception? error = null;
+        try
+        {
+            while (!_cts.IsCancellationRequested)
+            {
+                msg.Clear();
+                ValueWebSocketReceiveResult r;
+                do
+                {
+                    r = await _ws.ReceiveAsync(buf.AsMemory(), _cts.Token).ConfigureAwait(false);
+                    if (r.MessageType == WebSocketMessageType.Close) throw new LotusConnectionLostException($"the node closed the connection ({_ws.CloseStatus} {_ws.CloseStatusDescription})");
+                    msg.Write(buf.AsSpan(0, r.Count));
+                    if (msg.WrittenCount > 256 << 20) throw new LotusConnectionLostException("a message from the node exceeds 256 MiB");
+                } while (!r.EndOfMessage);
+                Dispatch(msg.WrittenSpan);
+            }
+        }
+        catch (Exception e)
+        {
+            error = e is LotusConnectionLostException ? e : new LotusConnectionLostException($"the connection to the node failed: {e.Message}", e);
+        }
+        error ??= new LotusConnectionLostException("the client was disposed");
+        _closed = error;
+        foreach (var (_, p) in _pending) p.Tcs.TrySetException(error);
+        foreach (var (_, c) in _channels) c.Writer.TryComplete(error);
+    }
+
+    private void Dispatch(ReadOnlySpan<byte> frame)
+    {
+        using var doc = JsonDocument.Parse(frame.ToArray());
+        var root = doc.RootElement;
+        if (root.ValueKind != JsonValueKind.Object) return;
+        if (root.TryGetProperty("method", out var m))
+        {
+            string method = m.GetString() ?? "";
+            var ps = root.TryGetProperty("params", out var p) && p.ValueKind == JsonValueKind.Array ? p : default;
+            if (method == "xrpc.ch.val" && ps.ValueKind == JsonValueKind.Array && ps.GetArrayLength() == 2)
+            {
+                if (_channels.TryGetValue(ps[0].GetInt64(), out var ch)) ch.Writer.TryWrite(ps[1].Clone());
+            }
+            else if (method == "xrpc.ch.close" && ps.ValueKind == JsonValueKind.Array && ps.GetArrayLength() >= 1)
+            {
+                if (_channels.TryRemove(ps[0].GetInt64(), out var ch)) ch.Writer.TryComplete();
+            }
+            return; // other server-to-client calls are not used by Lotus's full-node API
+        }
+        if (!root.TryGetProperty("id", out var idEl) || !idEl.TryGetInt64(out long id)) return;
+        if (!_pending.TryGetValue(id, out var pending)) return;
+        if (root.TryGetProperty("error", out var err) && err.ValueKind == JsonValueKind.Object)
+        {
+            long code = err.TryGetProperty("code", out var c) && c.TryGetInt64(out long cv) ? cv : 0;
+            string message = err.TryGetProperty("message", out var mm) ? mm.GetString() ?? "" : err.ToString();
+            pending.Tcs.TrySetException(new LotusRpcException(pending.Method, code, message));
+            return;
+        }
+        var result = root.TryGetProperty("result", out var res) ? res.Clone() : default;
+        if (pending.Channel)
+        {
+            // register before any value of this channel is dispatched (values follow the response on the socket)
+            if (result.ValueKind != JsonValueKind.Number || !result.TryGetInt64(out long chanId))
+            {
+                pending.Tcs.TrySetException(new LotusRpcException(pending.Method, 0, $"expected a channel id, got {result.ValueKind}"));
+                return;
+            }
+            _channels[chanId] = Channel.CreateUnbounded<JsonElement>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        }
+        pending.Tcs.TrySetResult(result);
+    }
+
+    // ------------------------------------------------------------------ JSON shapes
+
+    private static void WriteCid(Utf8JsonWriter w, Cid c)
+    {
+        w.WriteStartObject();
+        w.WriteString("/", c.ToString());
+        w.WriteEndObject();
+    }
+
+    private static void WriteKey(Utf8JsonWriter w, IReadOnlyList<Cid>? key)
+    {
+        w.WriteStartArray();
+        if (key is not null) foreach (var c in key) WriteCid(w, c);
+        w.WriteEndArray();
+    }
+
+    internal static Cid ReadCid(JsonElement e)
+    {
+        if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty("/", out var s) || s.ValueKind != JsonValueKind.String)
+            throw new FilFilFormatException("Lotus JSON", 0, "a CID object {\"/\": \"...\"}", e.ToString());
+        return Cid.Parse(s.GetString()!);
+    }
+
+    private async Task<TipSet> ReadTipSetAsync(JsonElement e, CancellationToken ct)
+    {
+        if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty("Cids", out var cidsEl) || cidsEl.ValueKind != JsonValueKind.Array)
+            throw new FilFilFormatException("Lotus JSON", 0, "a TipSet {Cids, Blocks, Height}", e.ValueKind.ToString());
+        var cids = cidsEl.EnumerateArray().Select(ReadCid).ToArray();
+        var raws = await Task.WhenAll(cids.Select(c => ReadHeaderAsync(c, ct))).ConfigureAwait(false);
+        var ts = new TipSet(cids, raws);
+        if (e.TryGetProperty("Height", out var h) && h.TryGetInt64(out long height) && height != ts.Height)
+            throw new FilFilFormatException("Lotus JSON", 0, $"Height {ts.Height} (from the headers)", height.ToString());
+        return ts;
+    }
+
+    /// <summary>A block header's raw bytes, verified against its CID (refetched up to 3 times on a mismatch).</summary>
+    private async Task<byte[]> ReadHeaderAsync(Cid cid, CancellationToken ct)
+    {
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            var raw = await ChainReadObjAsync(cid, ct).ConfigureAwait(false);
+            if (cid.Verify(raw)) return raw;
+        }
+        throw new BlockUnavailableException(cid, "the node returned header bytes that do not hash to it, three times");
+    }
+
+    // ------------------------------------------------------------------ API
+
+    public async Task<TipSet> ChainHeadAsync(CancellationToken ct = default) =>
+        await ReadTipSetAsync(await CallAsync("Filecoin.ChainHead", null, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+
+    public async Task<TipSet> ChainGetGenesisAsync(CancellationToken ct = default) =>
+        await ReadTipSetAsync(await CallAsync("Filecoin.ChainGetGenesis", null, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+
+    public async Task<TipSet> ChainGetTipSetAsync(IReadOnlyList<Cid> key, CancellationToken ct = default) =>
+        await ReadTipSetAsync(await CallAsync("Filecoin.ChainGetTipSet", w => WriteKey(w, key), ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+
+    /// <summary>The tipset at <paramref name="height"/> on the chain of <paramref name="key"/> (null: head); a null round gives the tipset before it.</summary>
+    public async Task<TipSet> ChainGetTipSetByHeightAsync(long height, IReadOnlyList<Cid>? key = null, CancellationToken ct = default) =>
+        await ReadTipSetAsync(await CallAsync("Filecoin.ChainGetTipSetByHeight", w => { w.WriteNumberValue(height); WriteKey(w, key); }, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+
+    /// <summary>The raw bytes of a block (not verified here; <see cref="LotusBlockSource"/> and <see cref="RefDag"/> verify).</summary>
+    public async Task<byte[]> ChainReadObjAsync(Cid cid, CancellationToken ct = default)
+    {
+        var r = await CallAsync("Filecoin.ChainReadObj", w => WriteCid(w, cid), ct).ConfigureAwait(false);
+        if (r.ValueKind == JsonValueKind.Null) return Array.Empty<byte>();
+        if (r.ValueKind != JsonValueKind.String) throw new FilFilFormatException("Lotus JSON", 0, "base64 block bytes", r.ValueKind.ToString());
+        return r.GetBytesFromBase64();
+    }
+
+    public async Task<bool> ChainHasObjAsync(Cid cid, CancellationToken ct = default)
+    {
+        var r = await CallAsync("Filecoin.ChainHasObj", w => WriteCid(w, cid), ct).ConfigureAwait(false);
+        return r.ValueKind == JsonValueKind.True;
+    }
+
+    public async Task<string> StateNetworkNameAsync(CancellationToken ct = default)
+    {
+        var r = await CallAsync("Filecoin.StateNetworkName", null, ct).ConfigureAwait(false);
+        return r.GetString() ?? throw new FilFilFormatException("Lotus JSON", 0, "a network name", "null");
+    }
+
+    /// <summary>
+    /// Subscribes to head changes: the first batch is [current], then batches of reverts then applies. Ends when the
+    /// node closes the channel (for example a slow reader) — resubscribe and resync from ChainHead then; throws
+    /// <see cref="LotusConnectionLostException"/> if the socket drops. Stopping the enumeration sends xrpc.cancel.
+    /// </summary>
+    public async IAsyncEnumerable<IReadOnlyList<HeadChange>> ChainNotifyAsync([EnumeratorCancellation] CancellationToken ct = default)
+    {
+        var (result, reqId) = await CallRawAsync("Filecoin.ChainNotify", _ => { }, true, ct).ConfigureAwait(false);
+        long chanId = result.GetInt64();
+        if (!_channels.TryGetValue(chanId, out var ch)) yield break; // closed before we looked
+        try
+        {
+            while (await ch.Reader.WaitToReadAsync(ct).ConfigureAwait(false))
+            {
+                while (ch.Reader.TryRead(out var batch))
+                {
+                    var list = new List<HeadChange>();
+                    if (batch.ValueKind == JsonValueKind.Array)
+                    {
+                        foreach (var hc in batch.EnumerateArray())
+                        {
+                            string type = hc.GetProperty("Type").GetString() ?? "";
+                            var ts = await ReadTipSetAsync(hc.GetProperty("Val"), ct).ConfigureAwait(false);
+                            list.Add(new HeadChange(type, ts));
+                        }
+                    }
+                    yield return list;
+                }
+            }
+        }
+        finally
+        {
+            if (_channels.TryRemove(chanId, out _) && _closed is null)
+            {
+                try { await SendAsync(Frame(null, "xrpc.cancel", w => w.WriteNumberValue(reqId)), CancellationToken.None).ConfigureAwait(false); }
+                catch (Exception e) when (e is WebSocketException or LotusConnectionLostException or ObjectDisposedException) { }
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _cts.Cancel();
+        try
+        {
+            if (_ws.State == WebSocketState.Open)
+            {
+                using var t = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await _ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", t.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException) { }
+        try { await _receive.ConfigureAwait(false); } catch { }
+        _ws.Dispose();
+    }
+}
+
+/// <summary>An <see cref="IBlockSource"/> over ChainReadObj (the caller, e.g. <see cref="RefDag"/>, verifies hashes).</summary>
+public sealed class LotusBlockSource(LotusClient client) : IBlockSource
+{
+    public async ValueTask<ReadOnlyMemory<byte>> GetAsync(Cid cid, CancellationToken ct)
+    {
+        try
+        {
+            return await client.ChainReadObjAsync(cid, ct).ConfigureAwait(false);
+        }
+        catch (LotusRpcException e)
+        {
+            throw new BlockUnavailableException(cid, $"the node does not have it ({e.Message})", e);
+        }
+    }
+}
