@@ -62,6 +62,10 @@ public class RpcTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal($"looking for tipset with height greater than start point, req: {head.Height + 5}, head: {head.Height}", e.Message);
         e = await Assert.ThrowsAsync<RpcError>(() => c.CallAsync("Filecoin.ChainGetTipSet", (object)new[] { RawLotusClient.Cid(missing) }));
         Assert.Equal($"get block {missing}: ipld: could not find {missing}", e.Message);
+        e = await Assert.ThrowsAsync<RpcError>(() => c.CallAsync("Filecoin.ChainGetTipSet", (object)Array.Empty<object>()));
+        Assert.Equal("NewTipSet called with zero length array of blocks", e.Message);
+        var viaEmpty = await c.CallAsync("Filecoin.ChainGetTipSetByHeight", head.Height, Array.Empty<object>());
+        Assert.Equal(head.Height, viaEmpty.GetProperty("Height").GetInt64()); // GetTipSetFromKey: empty key = head
     }
 
     [Fact]

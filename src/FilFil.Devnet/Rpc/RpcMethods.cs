@@ -56,7 +56,14 @@ internal sealed class RpcMethods(DevnetChain chain, DevnetFaults faults)
         {
             case "Filecoin.ChainHead": LotusJson.TipSet(w, chain.Head, Net); break;
             case "Filecoin.ChainGetGenesis": LotusJson.TipSet(w, chain.Genesis, Net); break;
-            case "Filecoin.ChainGetTipSet": LotusJson.TipSet(w, LoadTipSet(DecodeKey(method, ps[0])), Net); break;
+            case "Filecoin.ChainGetTipSet":
+                {
+                    // ChainStore.LoadTipSet: an empty key is an error (only GetTipSetFromKey maps it to the head)
+                    var key = DecodeKey(method, ps[0]);
+                    if (key.Count == 0) throw new DevnetRpcException("NewTipSet called with zero length array of blocks");
+                    LotusJson.TipSet(w, LoadTipSet(key), Net);
+                    break;
+                }
             case "Filecoin.ChainGetTipSetByHeight":
                 {
                     long h = DecodeEpoch(method, ps[0]);
@@ -108,7 +115,7 @@ internal sealed class RpcMethods(DevnetChain chain, DevnetFaults faults)
 
     private static string KeyString(IReadOnlyList<Cid> key) => "{" + string.Join(",", key) + "}";
 
-    /// <summary>Lotus LoadTipSet / GetTipSetFromKey: an empty key means the head.</summary>
+    /// <summary>Lotus GetTipSetFromKey: an empty key means the head; otherwise the tipset with exactly these blocks.</summary>
     private DevnetTipSet LoadTipSet(IReadOnlyList<Cid> key)
     {
         if (key.Count == 0) return chain.Head;
