@@ -13,6 +13,7 @@
     CmdletsToExport      = @(
         'Test-FilFilCar'
         'Get-FilFilPieceCid'
+        'Set-FilFilLogging'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -33,6 +33,13 @@ public sealed class CarReader : IDisposable
     public long Position => _bufPos;
     public long BlocksRead { get; private set; }
 
+    /// <summary>
+    /// When set, every block whose hash function can be computed here is checked as it is read, and a mismatch is
+    /// a <see cref="FilFilFormatException"/> naming the section offset and CID. Off by default (callers that want to
+    /// count failures use <see cref="CarBlock.VerifyHash"/>).
+    /// </summary>
+    public bool VerifyHashes { get; init; }
+
     public CarReader(Stream stream, bool leaveOpen = false)
     {
         var head = new byte[4];
@@ -55,10 +62,10 @@ public sealed class CarReader : IDisposable
         }
     }
 
-    public static CarReader Open(string path)
+    public static CarReader Open(string path, bool verifyHashes = false)
     {
         var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        try { return new CarReader(fs); }
+        try { return new CarReader(fs) { VerifyHashes = verifyHashes }; }
         catch { fs.Dispose(); throw; }
     }
 
@@ -215,6 +222,8 @@ public sealed class CarReader : IDisposable
         var parts = Cid.ReadPrefix(section, _bufPos);
         var mem = new ReadOnlyMemory<byte>(_buf, _start, n);
         block = new CarBlock(mem[..parts.Length], mem[parts.Length..], at, parts);
+        if (VerifyHashes && Hashing.CanVerify(parts.HashCode) && !block.VerifyHash())
+            throw new FilFilFormatException("CAR", at, $"block bytes that hash to {block.Cid}", "a hash mismatch");
         Consume(n);
         BlocksRead++;
         return true;

@@ -20,6 +20,25 @@ public sealed class CarWriter : IDisposable
         BytesWritten += header.Length;
     }
 
+    /// <summary>
+    /// Opens <paramref name="path"/> for a new CAR, zstd-compressed when <paramref name="zstdLevel"/> is above 0
+    /// (for distribution: Boost and Curio need the plain CAR for deals).
+    /// </summary>
+    public static CarWriter Create(string path, IReadOnlyList<Cid> roots, int zstdLevel = 0)
+    {
+        Stream s = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
+        try
+        {
+            if (zstdLevel > 0) s = new ZstdSharp.CompressionStream(s, zstdLevel, leaveOpen: false);
+            return new CarWriter(s, roots);
+        }
+        catch
+        {
+            s.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Payload bytes written (header and sections, before any compression).</summary>
     public long BytesWritten { get; private set; }
     public long BlocksWritten { get; private set; }

@@ -1,20 +1,11 @@
 using System.Security.Cryptography;
-using Org.BouncyCastle.Crypto.Digests;
 
 namespace FilFil.Core.Ipld;
 
 /// <summary>The block hash functions: sha2-256, blake2b-256 and identity.</summary>
 public static class Hashing
 {
-    [ThreadStatic] private static Blake2bDigest? t_blake;
-
-    public static void Blake2b256(ReadOnlySpan<byte> data, Span<byte> digest32)
-    {
-        var d = t_blake ??= new Blake2bDigest(256);
-        d.Reset();
-        d.BlockUpdate(data);
-        d.DoFinal(digest32);
-    }
+    public static void Blake2b256(ReadOnlySpan<byte> data, Span<byte> digest32) => Blake2b.Hash256(data, digest32);
 
     public static byte[] Blake2b256(ReadOnlySpan<byte> data)
     {

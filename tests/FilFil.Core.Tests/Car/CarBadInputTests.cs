@@ -101,3 +101,83 @@ public class CarBadInputTests
         }
     }
 }
+
+public class CarRoundTripTests
+{
+    [Fact]
+    public void Zstd_output_round_trips_and_verifies()
+    {
+        var dir = Directory.CreateTempSubdirectory("filfil-car-");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "x.car.zst");
+            var blocks = Enumerable.Range(0, 500).Select(i => System.Text.Encoding.UTF8.GetBytes($"block {i} " + new string('x', i))).ToList();
+            var cids = blocks.Select(b => Cid.Hash(b, Multicodec.Raw)).ToList();
+            using (var w = CarWriter.Create(path, new[] { cids[0] }, zstdLevel: 3))
+                for (int i = 0; i < blocks.Count; i++) w.Write(cids[i], blocks[i]);
+            var raw = File.ReadAllBytes(path);
+            Assert.Equal(new byte[] { 0x28, 0xB5, 0x2F, 0xFD }, raw[..4]);
+            using var r = CarReader.Open(path, verifyHashes: true);
+            Assert.True(r.Compressed);
+            Assert.Equal(cids[0], Assert.Single(r.Roots));
+            var back = r.ReadAll().ToList();
+            Assert.Equal(cids, back.Select(x => x.Cid));
+            Assert.Equal(blocks, back.Select(x => x.Data));
+        }
+        finally { dir.Delete(true); }
+    }
+
+    [Fact]
+    public void Verifying_reader_rejects_a_corrupt_block_naming_its_offset()
+    {
+        var data = "abc"u8.ToArray();
+        var cid = Cid.Hash(data);
+        var ms = new MemoryStream();
+        using (var w = new CarWriter(ms, new[] { cid }, leaveOpen: true)) w.Write(cid, data);
+        var car = ms.ToArray();
+        car[^1] = (byte)'d';
+        using var r = new CarReader(new MemoryStream(car)) { VerifyHashes = true };
+        var e = Assert.Throws<FilFilFormatException>(() => r.TryRead(out _));
+        Assert.Contains("hash mismatch", e.Message);
+        Assert.Equal(car.Length - 1 - 3 - cid.Bytes.Length, e.Offset);
+    }
+
+    [Fact]
+    public void Carv2_container_is_read_through_to_its_payload()
+    {
+        var data = "v2 payload"u8.ToArray();
+        var cid = Cid.Hash(data, Multicodec.Raw);
+        var inner = new MemoryStream();
+        using (var w = new CarWriter(inner, new[] { cid }, leaveOpen: true)) w.Write(cid, data);
+        var v1 = inner.ToArray();
+        var v2 = new MemoryStream();
+        v2.Write(new byte[] { 0x0a, 0xa1, 0x67, 0x76, 0x65, 0x72, 0x73, 0x69, 0x6f, 0x6e, 0x02 });
+        var hdr = new byte[40];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(hdr.AsSpan(16), 51 + 7);   // data offset (7 padding bytes)
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(hdr.AsSpan(24), (ulong)v1.Length);
+        v2.Write(hdr);
+        v2.Write(new byte[7]);
+        v2.Write(v1);
+        v2.Write(new byte[] { 1, 2, 3, 4, 5 }); // an index would follow; not part of the payload
+        using var r = new CarReader(new MemoryStream(v2.ToArray()));
+        Assert.Equal(2, r.ContainerVersion);
+        var all = r.ReadAll().ToList();
+        Assert.Equal(cid, Assert.Single(all).Cid);
+    }
+
+    [Fact]
+    public void Snapshot_metadata_v2_round_trips_in_cbor_gen_key_order()
+    {
+        var head = new[] { Cid.Hash("h1"u8), Cid.Hash("h2"u8) };
+        var m = new SnapshotMetadata(head, null);
+        var enc = m.Encode();
+        // map(3) "F3Data" null "Version" 2 "HeadTipsetKey" [..]
+        Assert.Equal("a36646334461746", Convert.ToHexString(enc)[..15].ToLowerInvariant());
+        var back = SnapshotMetadata.TryDecode(enc)!;
+        Assert.Equal(head, back.HeadTipsetKey);
+        Assert.Null(back.F3Data);
+        var withF3 = new SnapshotMetadata(head, Cid.Hash("f3"u8, Multicodec.Raw));
+        Assert.Equal(withF3.F3Data, SnapshotMetadata.TryDecode(withF3.Encode())!.F3Data);
+        Assert.Null(SnapshotMetadata.TryDecode(new byte[] { 0x80 }));
+    }
+}

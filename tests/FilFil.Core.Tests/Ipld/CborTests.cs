@@ -35,6 +35,31 @@ public class CborTests
         Assert.Contains(expect, e.Message);
     }
 
+    private struct CountingVisitor : ILinkVisitor
+    {
+        public int Count;
+        public int Bytes;
+        public void Visit(ReadOnlySpan<byte> cid) { Count++; Bytes += cid.Length; }
+    }
+
+    [Fact]
+    public void Scanner_allocates_nothing_per_link()
+    {
+        var w = new CborWriter();
+        w.WriteArray(1000);
+        for (int i = 0; i < 1000; i++) w.WriteArray(2).WriteCid(i % 2 == 0 ? A : B).WriteUInt((ulong)i);
+        var block = w.ToArray();
+        var v = new CountingVisitor();
+        CborLinks.Scan(block, ref v); // warm up (JIT)
+        v = new CountingVisitor();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        CborLinks.Scan(block, ref v);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(1000, v.Count);
+        Assert.Equal(500 * (A.Bytes.Length + B.Bytes.Length), v.Bytes);
+        Assert.Equal(0, allocated);
+    }
+
     [Fact]
     public void Scanner_rejects_excessive_nesting_without_stack_overflow()
     {

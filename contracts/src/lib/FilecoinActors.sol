@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.20;
+
+import {Fil, FilAddress, FilecoinCodec} from "./FilecoinTypes.sol";
+
+/// @title The only place the contract talks to Filecoin built-in actors.
+/// @notice Every call goes through the FEVM `call_actor_id` precompile at 0xfe00…05, which must be DELEGATECALLed
+///         (builtin-actors actors/evm/src/interpreter/precompiles/fvm.rs `call_actor_shared` refuses other call
+///         kinds). Input: abi.encode(uint64 method, uint256 value, uint64 flags, uint64 codec, bytes params,
+///         uint64 actorId). Output: abi.encode(int256 exit, uint64 codec, bytes ret), with exit < 0 for a send
+///         that failed outright (syscall error number, negated).
+///         On a plain EVM (forge tests, anvil) a mock with the same input/output ABI is placed at that address;
+///         it forwards to a mock actor at 0xff ‖ 0…0 ‖ actorId that speaks the same CBOR.
+library FilecoinActors {
+    address internal constant CALL_ACTOR_ID = 0xfe00000000000000000000000000000000000005;
+    uint64 internal constant FLAG_READ_ONLY = 1;
+
+    /// @notice The precompile call itself failed or returned something that is not its ABI.
+    error ActorCallFailed(uint64 actorId, uint64 method);
+    /// @notice The actor returned a codec other than none/CBOR.
+    error ActorBadCodec(uint64 actorId, uint64 method, uint64 codec);
+
+    function call(uint64 actorId, uint64 method, bytes memory params, uint256 value, bool readOnly)
+        internal
+        returns (int256 exit, bytes memory ret)
+    {
+        uint64 codec = params.length == 0 ? Fil.CODEC_NONE : Fil.CODEC_CBOR;
+        (bool ok, bytes memory out) = CALL_ACTOR_ID.delegatecall(
+            abi.encode(method, value, readOnly ? FLAG_READ_ONLY : uint64(0), codec, params, actorId)
+        );
+        if (!ok || out.length < 128) revert ActorCallFailed(actorId, method);
+        uint64 retCodec;
+        (exit, retCodec, ret) = abi.decode(out, (int256, uint64, bytes));
+        if (retCodec == Fil.CODEC_NONE) {
+            if (ret.length != 0) revert ActorBadCodec(actorId, method, retCodec);
+        } else if (retCodec != Fil.CODEC_CBOR && retCodec != Fil.CODEC_DAG_CBOR) {
+            revert ActorBadCodec(actorId, method, retCodec);
+        }
+    }
+
+    /// @notice Market GetDealActivation. exit 0: (activated, terminated) epochs, -1 when undefined;
+    ///         exit 32 (EX_DEAL_EXPIRED): slashed/terminated or already cleaned up; exit 17: no such deal.
+    function getDealActivation(uint64 dealId) internal returns (int256 exit, int64 activated, int64 terminated) {
+        bytes memory ret;
+        (exit, ret) = call(
+            Fil.MARKET_ACTOR_ID, Fil.MARKET_GET_DEAL_ACTIVATION_METHOD, FilecoinCodec.encodeDealId(dealId), 0, true
+        );
+        if (exit == 0) (activated, terminated) = FilecoinCodec.decodeDealActivation(ret);
+    }
+
+    /// @notice Miner IsControllingAddress: true when `who` (as a Filecoin address) is the miner's owner, worker
+    ///         or a control address.
+    function isControllingAddress(uint64 minerId, address who) internal returns (int256 exit, bool controlling) {
+        bytes memory ret;
+        (exit, ret) = call(
+            minerId,
+            Fil.MINER_IS_CONTROLLING_ADDRESS_METHOD,
+            FilecoinCodec.encodeAddress(FilAddress.fromCaller(who)),
+            0,
+            true
+        );
+        if (exit == 0) controlling = FilecoinCodec.decodeBool(ret);
+    }
+
+    /// @notice Market AddBalance for this contract's own escrow (client side), paying `value` from its balance.
+    function addMarketBalance(uint256 value) internal returns (int256 exit) {
+        (exit,) = call(
+            Fil.MARKET_ACTOR_ID,
+            Fil.MARKET_ADD_BALANCE_METHOD,
+            FilecoinCodec.encodeAddress(FilAddress.fromEth(address(this))),
+            value,
+            false
+        );
+    }
+}

@@ -1,0 +1,45 @@
+using System.Management.Automation;
+using FilFil.Core;
+
+namespace FilFil.PowerShell;
+
+/// <summary>Maps engine exceptions to PowerShell error categories and short problem names used in ErrorIds.</summary>
+public static class ErrorMapping
+{
+    /// <summary>
+    /// The category and problem name for <paramref name="e"/>. <paramref name="ioCategory"/> is used for other
+    /// <see cref="IOException"/>s (ReadError for readers, WriteError for writers).
+    /// </summary>
+    public static (ErrorCategory Category, string Problem) Classify(Exception e, ErrorCategory ioCategory = ErrorCategory.ReadError) => e switch
+    {
+        FilFilFormatException => (ErrorCategory.InvalidData, "FormatError"),
+        InvalidDataException or FormatException => (ErrorCategory.InvalidData, "InvalidData"),
+        FileNotFoundException => (ErrorCategory.ObjectNotFound, "FileNotFound"),
+        DirectoryNotFoundException => (ErrorCategory.ObjectNotFound, "DirectoryNotFound"),
+        ItemNotFoundException => (ErrorCategory.ObjectNotFound, "PathNotFound"),
+        UnauthorizedAccessException => (ErrorCategory.PermissionDenied, "AccessDenied"),
+        OperationCanceledException => (ErrorCategory.OperationStopped, "Canceled"),
+        ArgumentException => (ErrorCategory.InvalidArgument, "InvalidArgument"),
+        IOException => (ioCategory, ioCategory == ErrorCategory.WriteError ? "WriteError" : "ReadError"),
+        _ => (ErrorCategory.NotSpecified, "UnexpectedError"),
+    };
+
+    /// <summary>Unwraps AggregateException (single inner) and TargetInvocationException to the exception that matters.</summary>
+    public static Exception Unwrap(Exception e)
+    {
+        while (true)
+        {
+            switch (e)
+            {
+                case AggregateException { InnerExceptions.Count: 1 } a:
+                    e = a.InnerExceptions[0];
+                    continue;
+                case System.Reflection.TargetInvocationException { InnerException: { } inner }:
+                    e = inner;
+                    continue;
+                default:
+                    return e;
+            }
+        }
+    }
+}

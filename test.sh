@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Runs every FilFil test suite: xUnit (Core, Devnet, PowerShell acceptance + fil-fil host) and forge (contracts).
+# Ends with one line "N passed, N failed" over all suites; exits non-zero if anything failed or did not run.
+set -uo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+logdir=$(mktemp -d)
+passed=0; failed=0; skipped=0; broken=0
+
+echo "== dotnet build"
+if ! dotnet build FilFil.sln -c Release -nologo -clp:ErrorsOnly > "$logdir/build.log" 2>&1; then
+  cat "$logdir/build.log"; echo "build failed"; echo "0 passed, 1 failed"; exit 1
+fi
+
+for proj in tests/*/*.Tests.csproj; do
+  name=$(basename "$proj" .csproj)
+  echo "== $name"
+  dotnet test "$proj" -c Release --no-build -nologo --logger "console;verbosity=minimal" > "$logdir/$name.log" 2>&1
+  rc=$?
+  grep -E "^\s*(Failed|Skipped) |Error Message|Passed!|Failed!" "$logdir/$name.log" | head -60
+  line=$(grep -E "(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+" "$logdir/$name.log" | tail -1)
+  if [ -z "$line" ]; then
+    echo "$name: no test summary (rc=$rc)"; tail -30 "$logdir/$name.log"; broken=$((broken+1)); continue
+  fi
+  f=$(sed -E 's/.*Failed: +([0-9]+).*/\1/' <<<"$line"); p=$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$line")
+  s=$(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"$line")
+  passed=$((passed+p)); failed=$((failed+f)); skipped=$((skipped+s))
+  [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && { echo "$name exited $rc"; broken=$((broken+1)); }
+done
+
+if [ -f contracts/test.sh ]; then
+  echo "== contracts (forge)"
+  bash contracts/test.sh > "$logdir/forge.log" 2>&1
+  rc=$?
+  tail -25 "$logdir/forge.log"
+  line=$(grep -E "^[0-9]+ passed, [0-9]+ failed" "$logdir/forge.log" | tail -1)
+  if [ -z "$line" ]; then echo "contracts: no summary (rc=$rc)"; broken=$((broken+1))
+  else
+    p=$(cut -d' ' -f1 <<<"$line"); f=$(cut -d' ' -f3 <<<"$line")
+    passed=$((passed+p)); failed=$((failed+f))
+    [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && { echo "contracts exited $rc"; broken=$((broken+1)); }
+  fi
+fi
+
+failed=$((failed+broken))
+[ "$skipped" -gt 0 ] && echo "($skipped skipped)"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
