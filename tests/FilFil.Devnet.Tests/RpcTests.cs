@@ -69,6 +69,35 @@ public class RpcTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task BadWebSocketInputGetsErrorsOrADroppedConnectionNeverAHang()
+    {
+        await using var server = await DevnetServer.StartAsync(Small());
+        await using var c = await RawLotusClient.ConnectAsync(server.Endpoint);
+        c.KeepRaw = true;
+        await c.SendRawAsync("{\"jsonrpc\":\"2.0\",\"id\":41,\"method\":\"Filecoin.ChainHead\",\"params\":\"x\"}");
+        await c.SendRawAsync("{\"jsonrpc\":\"2.0\",\"id\":42,\"method\":7,\"params\":[]}");
+        await c.SendRawAsync("{\"jsonrpc\":\"2.0\",\"id\":43,\"method\":\"Filecoin.ChainGetTipSetByHeight\",\"params\":[-1,null]}");
+        var (_, ok) = await c.CallFrameAsync("Filecoin.StateNetworkName");
+        Assert.Equal("testnetnet", ok.GetProperty("result").GetString());
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        string[] frames;
+        do { lock (c.RawFrames) frames = c.RawFrames.ToArray(); await Task.Delay(10); }
+        while (frames.Count(f => f.StartsWith("{\"error\"")) < 3 && DateTime.UtcNow < deadline);
+        Assert.Contains(frames, f => f.StartsWith("{\"error\":{\"code\":-32700,\"message\":\"unmarshaling param array: ") && f.Contains("\"id\":41"));
+        Assert.Contains(frames, f => f.StartsWith("{\"error\":{\"code\":-32601,\"message\":\"method '' not found\"},\"id\":42"));
+        Assert.Contains(frames, f => f == "{\"error\":{\"code\":1,\"message\":\"height -1 is negative\"},\"id\":43,\"jsonrpc\":\"2.0\"}\n");
+        await c.SendRawAsync("this is not json");
+        await c.Closed.Task.WaitAsync(TimeSpan.FromSeconds(10)); // go-jsonrpc drops a connection on an undecodable frame
+        await using var c2 = await RawLotusClient.ConnectAsync(server.Endpoint);
+        var e = await Assert.ThrowsAsync<RpcError>(() => c2.CallAsync("Filecoin.ChainGetTipSetByHeight", -1, null));
+        Assert.Equal((1, "height -1 is negative"), (e.Code, e.Message));
+        e = await Assert.ThrowsAsync<RpcError>(() => c2.CallAsync("Filecoin.ChainGetTipSetByHeight", 1.5, null));
+        Assert.Equal(-32700, e.Code);
+        e = await Assert.ThrowsAsync<RpcError>(() => c2.CallAsync("Filecoin.ChainGetBlock", RawLotusClient.Cid(server.Chain.Genesis.Blocks[0].ParentStateRoot.ToString())));
+        Assert.Equal(1, e.Code); // a state node is not a block header: a decode error, not a crash
+    }
+
+    [Fact]
     public async Task PostServesCallsButNotChannels()
     {
         await using var server = await DevnetServer.StartAsync(Small());
