@@ -135,6 +135,7 @@ public class RpcTests(Xunit.Abstractions.ITestOutputHelper output)
     public async Task TokenAuthMatchesLotus()
     {
         await using var server = await DevnetServer.StartAsync(Small() with { Token = "s3cret" });
+        Assert.Equal($"s3cret:/ip4/127.0.0.1/tcp/{server.Port}/http", server.ApiInfo);
         const string call = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"Filecoin.ChainHead\",\"params\":[]}";
         Assert.Equal(HttpStatusCode.OK, (await Post(server.HttpEndpoint, call)).Status); // read without a token
         Assert.Equal(HttpStatusCode.OK, (await Post(server.HttpEndpoint, call, "Bearer s3cret")).Status);
