@@ -310,6 +310,9 @@ public class RpcTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal(expected.Height, ts.GetProperty("Height").GetInt64());
         var byKey = await c.CallAsync("Filecoin.ChainGetTipSet", (object)expected.Cids.Select(x => RawLotusClient.Cid(x.ToString())).ToArray());
         Assert.Equal(ts.GetRawText(), byKey.GetRawText());
+        var multi = Enumerable.Range(1, 29).Select(h => server.Chain.GetTipSet(h)).First(t => t is { Cids.Count: > 1 })!;
+        var reversed = await c.CallAsync("Filecoin.ChainGetTipSet", (object)multi.Cids.Reverse().Select(x => RawLotusClient.Cid(x.ToString())).ToArray());
+        Assert.Equal(multi.Cids[0].ToString(), reversed.GetProperty("Cids")[0].GetProperty("/").GetString()); // NewTipSet sorts
     }
 
     [Fact]

@@ -120,12 +120,21 @@ internal sealed class RpcMethods(DevnetChain chain, DevnetFaults faults)
     {
         if (key.Count == 0) return chain.Head;
         if (chain.TryGetTipSet(key, out var ts)) return ts;
+        var headers = new List<(Cid Cid, BlockHeader Header)>();
         foreach (var c in key)
         {
             if (!chain.TryGetBlock(c, out var d)) throw new DevnetRpcException($"get block {c}: ipld: could not find {c}");
-            try { BlockHeader.Decode(d.Span); }
+            try { headers.Add((c, BlockHeader.Decode(d.Span))); }
             catch (FilFil.Core.FilFilFormatException e) { throw new DevnetRpcException($"get block {c}: {e.Message}"); }
         }
+        // NewTipSet sorts the blocks (tipsetSortFunc), so a key in any order names the same tipset
+        headers.Sort((x, y) =>
+        {
+            int t = Hashing.Blake2b256(x.Header.Ticket?.VRFProof ?? Array.Empty<byte>()).AsSpan()
+                .SequenceCompareTo(Hashing.Blake2b256(y.Header.Ticket?.VRFProof ?? Array.Empty<byte>()));
+            return t != 0 ? t : x.Cid.Bytes.SequenceCompareTo(y.Cid.Bytes);
+        });
+        if (chain.TryGetTipSet(headers.Select(h => h.Cid).ToArray(), out var sorted)) return sorted;
         throw new DevnetRpcException($"devnet: {KeyString(key)} is not a tipset of this chain");
     }
 
