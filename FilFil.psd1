@@ -13,6 +13,14 @@
     CmdletsToExport      = @(
         'Test-FilFilCar'
         'Get-FilFilPieceCid'
+        'Start-FilFilDevnet'
+        'Stop-FilFilDevnet'
+        'Get-FilFilDevnet'
+        'Step-FilFilDevnet'
+        'Import-FilFilSnapshot'
+        'New-FilFilSnapshot'
+        'Get-FilFilSnapshot'
+        'Test-FilFilSnapshot'
         'Set-FilFilLogging'
     )
     FunctionsToExport    = @()

@@ -1,0 +1,283 @@
+using FilFil.Core.Car;
+using FilFil.Core.Encoding;
+using FilFil.Core.Ipld;
+
+namespace FilFil.Core.Snapshot;
+
+/// <summary>CAR layout of a snapshot.</summary>
+public enum SnapshotFormat
+{
+    /// <summary>Lotus <c>ExportV1</c>: CARv1, roots = the tipset's block CIDs.</summary>
+    V1,
+    /// <summary>FRC-0108 v2 (Lotus <c>ExportV2</c>): root = a SnapshotMetadata block written first (no F3 data).</summary>
+    V2,
+}
+
+/// <summary>What to write.</summary>
+public sealed record SnapshotOptions
+{
+    /// <summary>The tipset to snapshot (null: the engine's head).</summary>
+    public TipSet? TipSet { get; init; }
+    /// <summary>N, Lotus's <c>--recent-stateroots</c>: state for heights in (H-N, H] plus genesis (0: genesis state only).</summary>
+    public long RecentStateRoots { get; init; }
+    /// <summary>Lotus's <c>--skip-old-msgs</c>: messages only for heights in (H-N, H].</summary>
+    public bool SkipOldMessages { get; init; }
+    public SnapshotFormat Format { get; init; } = SnapshotFormat.V1;
+}
+
+/// <summary>What was written.</summary>
+public sealed record SnapshotResult(TipSet TipSet, IReadOnlyList<Cid> Roots, long Bytes, long Blocks, long Headers);
+
+/// <summary>
+/// Writes Lotus-compatible snapshots from an <see cref="Engine"/>: the blocks of Lotus's <c>WalkSnapshot</c> in
+/// its exact order (see <see cref="LotusWalk"/>), as CARv1 or FRC-0108 v2. What the walk reads is pinned in the
+/// engine for the duration, so the follower keeps applying tipsets meanwhile.
+/// </summary>
+public static class SnapshotWriter
+{
+    /// <summary>Writes the snapshot to <paramref name="output"/> (left open). Wrap the stream to tee it (e.g. through commP).</summary>
+    public static async Task<SnapshotResult> WriteAsync(Engine engine, Stream output, SnapshotOptions options, CancellationToken ct = default)
+    {
+        var ts = options.TipSet ?? engine.Head ?? throw new InvalidOperationException("the engine has no head");
+        if (options.RecentStateRoots < 0) throw new ArgumentOutOfRangeException(nameof(options), options.RecentStateRoots, "RecentStateRoots must be 0 or more");
+        using var pin = await engine.PinForSnapshotAsync(ts, options.RecentStateRoots, options.SkipOldMessages, ct).ConfigureAwait(false);
+        await engine.WalkGate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            return await Task.Run(() => WriteLocked(engine, ts, output, options, ct), ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            engine.WalkGate.Release();
+        }
+    }
+
+    private static SnapshotResult WriteLocked(Engine engine, TipSet ts, Stream output, SnapshotOptions o, CancellationToken ct)
+    {
+        var store = engine.Store;
+        long h = ts.Height, n = o.RecentStateRoots;
+        var buffered = new BufferedStream(output, 1 << 20);
+        IReadOnlyList<Cid> roots;
+        byte[]? meta = null;
+        Cid metaCid = default;
+        if (o.Format == SnapshotFormat.V2)
+        {
+            var md = new SnapshotMetadata(ts.Cids, null);
+            meta = md.Encode();
+            metaCid = md.ComputeCid(meta);
+            roots = new[] { metaCid };
+        }
+        else
+        {
+            roots = ts.Cids;
+        }
+        using var car = new CarWriter(buffered, roots, leaveOpen: true);
+        if (meta is not null) car.Write(metaCid, meta);
+        long blocks = 0;
+        using var walk = new LotusWalk(store,
+            hd => !o.SkipOldMessages || hd.Height > h - n,
+            hd => hd.Height > h - n,
+            addr =>
+            {
+                car.Write(store.GetCid(addr), store.GetData(addr));
+                if ((++blocks & 4095) == 0) ct.ThrowIfCancellationRequested();
+            })
+        { CancellationToken = ct };
+        walk.Run(ts.Cids);
+        car.Flush();
+        buffered.Flush();
+        ct.ThrowIfCancellationRequested();
+        return new SnapshotResult(ts, roots, car.BytesWritten, car.BlocksWritten, walk.HeadersWalked);
+    }
+
+    /// <summary>
+    /// Writes the snapshot to <paramref name="path"/> atomically: a temporary file beside it, flushed to disk, then
+    /// renamed. On failure or cancellation no file is left. <paramref name="tee"/> wraps the file stream (e.g. a
+    /// commP hasher that forwards writes).
+    /// </summary>
+    public static async Task<SnapshotResult> WriteFileAsync(Engine engine, string path, SnapshotOptions options, Func<Stream, Stream>? tee = null, CancellationToken ct = default)
+    {
+        string full = Path.GetFullPath(path);
+        if (File.Exists(full)) throw new IOException($"{full} already exists");
+        string tmp = full + $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        try
+        {
+            SnapshotResult r;
+            using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None))
+            {
+                var s = tee?.Invoke(fs) ?? fs;
+                r = await WriteAsync(engine, s, options, ct).ConfigureAwait(false);
+                s.Flush();
+                fs.Flush(flushToDisk: true);
+            }
+            ct.ThrowIfCancellationRequested();
+            File.Move(tmp, full, overwrite: false);
+            return r;
+        }
+        catch
+        {
+            try { File.Delete(tmp); } catch (IOException) { }
+            throw;
+        }
+    }
+
+    /// <summary>Unpadded payload a sector of <paramref name="sectorSize"/> bytes takes (127/128 of it, Fr32).</summary>
+    public static long PiecePayloadLimit(long sectorSize) => sectorSize / 128 * 127;
+
+    /// <summary>
+    /// Writes the snapshot split into pieces of at most <paramref name="maxPieceBytes"/> each (use
+    /// <see cref="PiecePayloadLimit"/> of the sector size). Every piece is a complete CARv1 with the snapshot's
+    /// header (same roots) followed by whole block sections, so Boost can open each piece as a CAR; the snapshot
+    /// is the first piece followed by the sections of the others (<see cref="JoinPieces"/>). Files are
+    /// <c>prefix.000.car</c>, <c>prefix.001.car</c> ..., written atomically.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> WritePiecesAsync(Engine engine, string pathPrefix, long maxPieceBytes, SnapshotOptions options, CancellationToken ct = default)
+    {
+        var splitter = new PieceSplitter(Path.GetFullPath(pathPrefix), maxPieceBytes);
+        try
+        {
+            await WriteAsync(engine, splitter, options, ct).ConfigureAwait(false);
+            splitter.Complete();
+            return splitter.Files;
+        }
+        catch
+        {
+            splitter.Abort();
+            throw;
+        }
+    }
+
+    /// <summary>Joins pieces written by <see cref="WritePiecesAsync"/> back into the single Lotus snapshot stream.</summary>
+    public static void JoinPieces(IReadOnlyList<string> pieces, Stream output)
+    {
+        for (int i = 0; i < pieces.Count; i++)
+        {
+            using var f = File.OpenRead(pieces[i]);
+            if (i > 0)
+            {
+                int pos = 0;
+                var head = new byte[Varint.MaxLength];
+                int got = f.Read(head);
+                ulong len = Varint.Read(head.AsSpan(0, got), ref pos, 0, "CAR header length");
+                f.Position = pos + (long)len;
+            }
+            f.CopyTo(output);
+        }
+    }
+
+    /// <summary>A write-only stream that cuts the CAR stream between sections into files with repeated headers.</summary>
+    private sealed class PieceSplitter : Stream
+    {
+        private readonly string _prefix;
+        private readonly long _max;
+        private readonly List<string> _tmp = new();
+        private readonly List<string> _final = new();
+        private FileStream? _cur;
+        private long _curBytes;
+        private byte[]? _header;          // varint + header bytes
+        private readonly MemoryStream _pending = new();
+
+        public PieceSplitter(string prefix, long max)
+        {
+            _prefix = prefix;
+            _max = max;
+        }
+
+        public IReadOnlyList<string> Files => _final;
+
+        // The CarWriter writes: header varint, header, then for each section varint, cid, data. We re-parse the
+        // byte stream into sections so that a cut never splits one.
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            _pending.Write(buffer);
+            Drain();
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        private void Drain()
+        {
+            var data = _pending.GetBuffer().AsSpan(0, (int)_pending.Length);
+            int consumed = 0;
+            while (true)
+            {
+                var rest = data[consumed..];
+                if (rest.Length == 0) break;
+                int pos = 0;
+                ulong len;
+                try { len = Varint.Read(rest, ref pos, 0, "section"); }
+                catch (FilFilFormatException) when (rest.Length < Varint.MaxLength) { break; }
+                long total = pos + (long)len;
+                if (rest.Length < total) break;
+                var section = rest[..(int)total];
+                if (_header is null)
+                {
+                    _header = section.ToArray();
+                    if (_header.Length >= _max) throw new ArgumentOutOfRangeException("maxPieceBytes", _max, "smaller than the CAR header");
+                }
+                else
+                {
+                    if (_cur is null || _curBytes + section.Length > _max) NewPiece(section.Length);
+                    _cur!.Write(section);
+                    _curBytes += section.Length;
+                }
+                consumed += (int)total;
+            }
+            if (consumed > 0)
+            {
+                var left = data[consumed..].ToArray();
+                _pending.SetLength(0);
+                _pending.Write(left);
+            }
+        }
+
+        private void NewPiece(int sectionLength)
+        {
+            if (_header!.Length + sectionLength > _max)
+                throw new ArgumentOutOfRangeException("maxPieceBytes", _max, $"a {sectionLength}-byte block does not fit in a piece with its header");
+            CloseCurrent();
+            string final = $"{_prefix}.{_final.Count:D3}.car";
+            if (File.Exists(final)) throw new IOException($"{final} already exists");
+            string tmp = final + $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
+            _tmp.Add(tmp);
+            _final.Add(final);
+            _cur = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
+            _cur.Write(_header);
+            _curBytes = _header.Length;
+        }
+
+        private void CloseCurrent()
+        {
+            if (_cur is null) return;
+            _cur.Flush(flushToDisk: true);
+            _cur.Dispose();
+            _cur = null;
+        }
+
+        public void Complete()
+        {
+            if (_pending.Length != 0) throw new InvalidOperationException("the CAR stream ended inside a section");
+            if (_cur is null && _header is not null) NewPiece(0);
+            CloseCurrent();
+            for (int i = 0; i < _tmp.Count; i++) File.Move(_tmp[i], _final[i]);
+        }
+
+        public void Abort()
+        {
+            try { _cur?.Dispose(); } catch (IOException) { }
+            _cur = null;
+            foreach (var t in _tmp) { try { File.Delete(t); } catch (IOException) { } }
+            _final.Clear();
+        }
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}

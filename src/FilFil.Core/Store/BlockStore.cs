@@ -1,0 +1,459 @@
+using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using FilFil.Core.Ipld;
+
+namespace FilFil.Core.Store;
+
+/// <summary>
+/// An in-memory block store for 10^8 blocks with no .NET object per block.
+/// <para>
+/// Memory layout: records live in native arena chunks (<see cref="NativeMemory"/>, default 64 MiB each, never
+/// moved, so a record's address is stable for its lifetime). A record is 8-byte aligned:
+/// <c>[u32 refs | u32 meta | CID bytes | block bytes]</c>, where <c>refs</c> holds the DAG reference count (low 30
+/// bits) and two walk marks (bits 30, 31), and <c>meta</c> packs the data length (22 bits), the CID length (7 bits)
+/// and a small header pin count (3 bits). Freed records go to per-size-class free lists (exact 8-byte classes up
+/// to 8 KiB, then eight classes per power of two) threaded through the freed memory itself.
+/// </para>
+/// <para>
+/// The index is a native open-addressing table (linear probing, backward-shift deletion, no tombstones) of 64-bit
+/// slots: 40 bits of record address / 8 and a 24-bit fingerprint, keyed by a hash of the CID's multihash digest;
+/// lookups compare the full CID so two codecs over one digest are two entries. It doubles at 3/4 load.
+/// </para>
+/// <para>
+/// Thread safety: every public member takes a <see cref="ReaderWriterLockSlim"/> (reads shared, writes
+/// exclusive), so readers run concurrently with one writer. <see cref="GetData(long)"/> and <see cref="GetCid"/>
+/// return views into the arena that stay valid as long as the block is held (refs or pins above zero); the caller
+/// guarantees that (the engine pins what a snapshot walk reads).
+/// </para>
+/// </summary>
+public sealed unsafe class BlockStore : IDisposable
+{
+    public const int MaxDataLength = (1 << 22) - 1;
+    public const int MaxCidLength = 127;
+    public const int MaxPins = 7;
+    public const uint MaxRefs = (1u << 30) - 1;
+    internal const uint RefMask = (1u << 30) - 1;
+    internal const uint SeenMark = 1u << 30;
+    internal const uint WalkedMark = 1u << 31;
+    private const int RecordHeader = 8;
+    private const int SmallClassLimit = 8192;
+    private const int ClassCount = 1025 + 8 * 20;
+    private const ulong AddrMask = (1UL << 40) - 1;
+
+    private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
+    private readonly int _chunkShift;
+    private readonly long _chunkSize;
+    private nint[] _chunks = new nint[16];
+    private int _chunkCount;
+    private long _bump; // offset of the next free byte in the last chunk
+    private readonly long[] _freeHeads = new long[ClassCount];
+    private ulong* _slots;
+    private int _log2Capacity;
+    private long _count;
+    private bool _disposed;
+
+    /// <param name="initialCapacityLog2">log2 of the initial index size (slots).</param>
+    /// <param name="chunkSizeLog2">log2 of the arena chunk size (23 = 8 MiB .. 30 = 1 GiB; default 64 MiB).</param>
+    public BlockStore(int initialCapacityLog2 = 16, int chunkSizeLog2 = 26)
+    {
+        if (chunkSizeLog2 is < 23 or > 30) throw new ArgumentOutOfRangeException(nameof(chunkSizeLog2), chunkSizeLog2, "use 23 (8 MiB) to 30 (1 GiB)");
+        if (initialCapacityLog2 is < 4 or > 34) throw new ArgumentOutOfRangeException(nameof(initialCapacityLog2), initialCapacityLog2, "use 4 to 34");
+        _chunkShift = chunkSizeLog2;
+        _chunkSize = 1L << chunkSizeLog2;
+        Array.Fill(_freeHeads, -1L);
+        _log2Capacity = initialCapacityLog2;
+        _slots = (ulong*)NativeMemory.AllocZeroed((nuint)(1L << _log2Capacity), sizeof(ulong));
+    }
+
+    /// <summary>Number of blocks held.</summary>
+    public long Count { get { _lock.EnterReadLock(); try { return _count; } finally { _lock.ExitReadLock(); } } }
+    /// <summary>Sum of the block data lengths held.</summary>
+    public long DataBytes { get; private set; }
+    /// <summary>Sum of the CID lengths held.</summary>
+    public long CidBytes { get; private set; }
+    /// <summary>Native arena bytes reserved (chunks allocated).</summary>
+    public long ArenaBytes => (long)_chunkCount * _chunkSize;
+    /// <summary>Native index bytes.</summary>
+    public long IndexBytes => (1L << _log2Capacity) * sizeof(ulong);
+    /// <summary>Bytes of record space currently on free lists.</summary>
+    public long FreeBytes { get; private set; }
+
+    // ---------------------------------------------------------------- hashing and slots
+
+    private static ulong HashCid(ReadOnlySpan<byte> cid)
+    {
+        var p = Cid.ReadPrefix(cid, 0);
+        var digest = cid.Slice(p.DigestOffset, p.DigestLength);
+        ulong h;
+        if (digest.Length >= 8 && p.HashCode != Multicodec.Identity)
+        {
+            h = BinaryPrimitives.ReadUInt64LittleEndian(digest);
+        }
+        else
+        {
+            h = 0xcbf29ce484222325UL;
+            foreach (byte b in digest) h = (h ^ b) * 0x100000001b3UL;
+        }
+        // finalizer (splitmix64) so that any digest bits spread over the whole word
+        h ^= h >> 30; h *= 0xbf58476d1ce4e5b9UL; h ^= h >> 27; h *= 0x94d049bb133111ebUL; h ^= h >> 31;
+        return h;
+    }
+
+    private long SlotOf(ulong hash) => (long)(hash >> (64 - _log2Capacity));
+    private static ulong Fingerprint(ulong hash) => hash >> 40;
+
+    private byte* Ptr(long addr) => (byte*)_chunks[addr >> _chunkShift] + (addr & (_chunkSize - 1));
+
+    private static long SlotAddr(ulong slot) => (long)((slot & AddrMask) - 1) << 3;
+
+    private ulong HashOfRecord(long addr)
+    {
+        byte* p = Ptr(addr);
+        int cidLen = (int)((*(uint*)(p + 4) >> 22) & 0x7f);
+        return HashCid(new ReadOnlySpan<byte>(p + RecordHeader, cidLen));
+    }
+
+    /// <summary>The ideal slot of an occupied slot value (from the fingerprint while the table is small).</summary>
+    private long IdealSlot(ulong slot)
+    {
+        if (_log2Capacity <= 24) return (long)((slot >> 40) >> (24 - _log2Capacity));
+        return SlotOf(HashOfRecord(SlotAddr(slot)));
+    }
+
+    private long FindSlot(ReadOnlySpan<byte> cid, ulong hash)
+    {
+        long mask = (1L << _log2Capacity) - 1;
+        ulong fp = Fingerprint(hash);
+        for (long i = SlotOf(hash); ; i = (i + 1) & mask)
+        {
+            ulong s = _slots[i];
+            if (s == 0) return -1 - i;
+            if ((s >> 40) == fp)
+            {
+                byte* p = Ptr(SlotAddr(s));
+                int cidLen = (int)((*(uint*)(p + 4) >> 22) & 0x7f);
+                if (new ReadOnlySpan<byte>(p + RecordHeader, cidLen).SequenceEqual(cid)) return i;
+            }
+        }
+    }
+
+    private void Grow()
+    {
+        int newLog = _log2Capacity + 1;
+        long newCap = 1L << newLog;
+        var ns = (ulong*)NativeMemory.AllocZeroed((nuint)newCap, sizeof(ulong));
+        long oldCap = 1L << _log2Capacity;
+        long mask = newCap - 1;
+        for (long i = 0; i < oldCap; i++)
+        {
+            ulong s = _slots[i];
+            if (s == 0) continue;
+            long ideal = newLog <= 24 ? (long)((s >> 40) >> (24 - newLog)) : (long)(HashOfRecord(SlotAddr(s)) >> (64 - newLog));
+            long j = ideal;
+            while (ns[j] != 0) j = (j + 1) & mask;
+            ns[j] = s;
+        }
+        NativeMemory.Free(_slots);
+        _slots = ns;
+        _log2Capacity = newLog;
+    }
+
+    private void DeleteSlot(long i)
+    {
+        long mask = (1L << _log2Capacity) - 1;
+        long hole = i;
+        for (long j = (i + 1) & mask; ; j = (j + 1) & mask)
+        {
+            ulong s = _slots[j];
+            if (s == 0) break;
+            long ideal = IdealSlot(s);
+            // move s into the hole if its ideal slot is not cyclically in (hole, j]
+            bool inRange = hole <= j ? (ideal > hole && ideal <= j) : (ideal > hole || ideal <= j);
+            if (!inRange)
+            {
+                _slots[hole] = s;
+                hole = j;
+            }
+        }
+        _slots[hole] = 0;
+    }
+
+    // ---------------------------------------------------------------- arena
+
+    private static int SizeClass(int size, out int classSize)
+    {
+        if (size <= SmallClassLimit)
+        {
+            classSize = (size + 7) & ~7;
+            return classSize >> 3;
+        }
+        int log = BitOperations.Log2((uint)size - 1); // size in (2^log, 2^(log+1)]
+        int step = 1 << (log - 3);
+        classSize = (size + step - 1) & ~(step - 1);
+        return 1025 + (log - 13) * 8 + (classSize / step - 9);
+    }
+
+    private long Allocate(int size, out int allocated)
+    {
+        int cls = SizeClass(size, out allocated);
+        long head = _freeHeads[cls];
+        if (head >= 0)
+        {
+            _freeHeads[cls] = *(long*)Ptr(head);
+            FreeBytes -= allocated;
+            return head;
+        }
+        if (_chunkCount == 0 || _bump + allocated > _chunkSize)
+        {
+            if (_chunkCount > 0) RecycleTail();
+            if (_chunkCount == _chunks.Length) Array.Resize(ref _chunks, _chunks.Length * 2);
+            if ((long)(_chunkCount + 1) << _chunkShift > (long)(AddrMask << 3))
+                throw new InsufficientMemoryException("the block store address space (8 TiB) is exhausted");
+            _chunks[_chunkCount++] = (nint)NativeMemory.Alloc((nuint)_chunkSize);
+            _bump = 0;
+        }
+        long addr = ((long)(_chunkCount - 1) << _chunkShift) | _bump;
+        _bump += allocated;
+        return addr;
+    }
+
+    private void RecycleTail()
+    {
+        long tail = _chunkSize - _bump;
+        if (tail < 16 || tail > SmallClassLimit) { _bump = _chunkSize; return; }
+        long addr = ((long)(_chunkCount - 1) << _chunkShift) | _bump;
+        PushFree(addr, (int)tail);
+        _bump = _chunkSize;
+    }
+
+    private void PushFree(long addr, int size)
+    {
+        int cls = SizeClass(size, out int classSize);
+        if (classSize != size) return; // only exact classes are reused (sizes here are always class sizes)
+        *(long*)Ptr(addr) = _freeHeads[cls];
+        _freeHeads[cls] = addr;
+        FreeBytes += size;
+    }
+
+    // ---------------------------------------------------------------- public API
+
+    /// <summary>The address of the block with this binary CID, or -1.</summary>
+    public long Find(ReadOnlySpan<byte> cid)
+    {
+        ulong h = HashCid(cid);
+        _lock.EnterReadLock();
+        try
+        {
+            ThrowIfDisposed();
+            long i = FindSlot(cid, h);
+            return i < 0 ? -1 : SlotAddr(_slots[i]);
+        }
+        finally { _lock.ExitReadLock(); }
+    }
+
+    public bool Contains(ReadOnlySpan<byte> cid) => Find(cid) >= 0;
+
+    /// <summary>A copy of the block's bytes, or null when absent.</summary>
+    public byte[]? GetCopy(ReadOnlySpan<byte> cid)
+    {
+        ulong h = HashCid(cid);
+        _lock.EnterReadLock();
+        try
+        {
+            ThrowIfDisposed();
+            long i = FindSlot(cid, h);
+            if (i < 0) return null;
+            return DataUnlocked(SlotAddr(_slots[i])).ToArray();
+        }
+        finally { _lock.ExitReadLock(); }
+    }
+
+    /// <summary>Inserts a new block; throws if the CID is already held. Returns its address.</summary>
+    public long Insert(ReadOnlySpan<byte> cid, ReadOnlySpan<byte> data, uint refs = 0, int pins = 0)
+    {
+        if (cid.Length is 0 or > MaxCidLength) throw new ArgumentException($"a CID of 1..{MaxCidLength} bytes is required, got {cid.Length}", nameof(cid));
+        if (data.Length > MaxDataLength) throw new ArgumentException($"block of {data.Length} bytes exceeds the store's limit of {MaxDataLength}", nameof(data));
+        if (refs > MaxRefs) throw new ArgumentOutOfRangeException(nameof(refs));
+        if (pins is < 0 or > MaxPins) throw new ArgumentOutOfRangeException(nameof(pins));
+        ulong h = HashCid(cid);
+        _lock.EnterWriteLock();
+        try
+        {
+            ThrowIfDisposed();
+            long i = FindSlot(cid, h);
+            if (i >= 0) throw new InvalidOperationException($"block {Cid.FromBytes(cid)} is already in the store");
+            if ((_count + 1) * 4 > (3L << _log2Capacity))
+            {
+                Grow();
+                i = FindSlot(cid, h);
+            }
+            long addr = Allocate(RecordHeader + cid.Length + data.Length, out _);
+            byte* p = Ptr(addr);
+            *(uint*)p = refs;
+            *(uint*)(p + 4) = (uint)data.Length | ((uint)cid.Length << 22) | ((uint)pins << 29);
+            cid.CopyTo(new Span<byte>(p + RecordHeader, cid.Length));
+            data.CopyTo(new Span<byte>(p + RecordHeader + cid.Length, data.Length));
+            _slots[-1 - i] = (ulong)((addr >> 3) + 1) | (Fingerprint(h) << 40);
+            _count++;
+            DataBytes += data.Length;
+            CidBytes += cid.Length;
+            return addr;
+        }
+        finally { _lock.ExitWriteLock(); }
+    }
+
+    /// <summary>Removes the block at <paramref name="addr"/> and recycles its space.</summary>
+    public void Remove(long addr)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            ThrowIfDisposed();
+            byte* p = Ptr(addr);
+            uint meta = *(uint*)(p + 4);
+            int cidLen = (int)((meta >> 22) & 0x7f), dataLen = (int)(meta & MaxDataLength);
+            var cid = new ReadOnlySpan<byte>(p + RecordHeader, cidLen);
+            long i = FindSlot(cid, HashCid(cid));
+            if (i < 0 || SlotAddr(_slots[i]) != addr) throw new InvalidOperationException($"no block at address {addr}");
+            DeleteSlot(i);
+            _count--;
+            DataBytes -= dataLen;
+            CidBytes -= cidLen;
+            SizeClass(RecordHeader + cidLen + dataLen, out int size);
+            PushFree(addr, size);
+        }
+        finally { _lock.ExitWriteLock(); }
+    }
+
+    /// <summary>The reference count of the block at <paramref name="addr"/>.</summary>
+    public uint GetRefs(long addr) => Volatile.Read(ref *(uint*)Ptr(addr)) & RefMask;
+
+    /// <summary>Adds <paramref name="delta"/> to the reference count and returns the count before the change.</summary>
+    public uint AddRefs(long addr, int delta)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            ThrowIfDisposed();
+            ref int word = ref *(int*)Ptr(addr);
+            uint before = (uint)Volatile.Read(ref word) & RefMask;
+            long after = (long)before + delta;
+            if (after < 0 || after > MaxRefs) throw new InvalidOperationException($"reference count of {CidString(addr)} would become {after}");
+            Interlocked.Add(ref word, delta);
+            return before;
+        }
+        finally { _lock.ExitWriteLock(); }
+    }
+
+    /// <summary>The header pin count of the block at <paramref name="addr"/>.</summary>
+    public int GetPins(long addr) => (int)(Volatile.Read(ref *(uint*)(Ptr(addr) + 4)) >> 29);
+
+    /// <summary>Adds to the header pin count (0..7) and returns the count before the change.</summary>
+    public int AddPins(long addr, int delta)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            ThrowIfDisposed();
+            uint* m = (uint*)(Ptr(addr) + 4);
+            int before = (int)(*m >> 29);
+            int after = before + delta;
+            if (after is < 0 or > MaxPins) throw new InvalidOperationException($"pin count of {CidString(addr)} would become {after}");
+            *m = (*m & 0x1fffffffu) | ((uint)after << 29);
+            return before;
+        }
+        finally { _lock.ExitWriteLock(); }
+    }
+
+    /// <summary>The block's bytes (valid while the block is held).</summary>
+    public ReadOnlySpan<byte> GetData(long addr) => DataUnlocked(addr);
+
+    /// <summary>The block's binary CID (valid while the block is held).</summary>
+    public ReadOnlySpan<byte> GetCid(long addr)
+    {
+        byte* p = Ptr(addr);
+        int cidLen = (int)((*(uint*)(p + 4) >> 22) & 0x7f);
+        return new ReadOnlySpan<byte>(p + RecordHeader, cidLen);
+    }
+
+    private ReadOnlySpan<byte> DataUnlocked(long addr)
+    {
+        byte* p = Ptr(addr);
+        uint meta = *(uint*)(p + 4);
+        int cidLen = (int)((meta >> 22) & 0x7f);
+        return new ReadOnlySpan<byte>(p + RecordHeader + cidLen, (int)(meta & MaxDataLength));
+    }
+
+    private string CidString(long addr) => Cid.FromBytes(GetCid(addr)).ToString();
+
+    /// <summary>Sets walk mark bits; returns true if <paramref name="mark"/> was not set before.</summary>
+    internal bool TryMark(long addr, uint mark)
+    {
+        ref int word = ref *(int*)Ptr(addr);
+        int before = Interlocked.Or(ref word, (int)mark);
+        return ((uint)before & mark) == 0;
+    }
+
+    internal void ClearMarks(long addr)
+    {
+        ref int word = ref *(int*)Ptr(addr);
+        Interlocked.And(ref word, (int)RefMask);
+    }
+
+    /// <summary>A point-in-time list of every block address (for checks and sweeps; allocates 8 bytes per block).</summary>
+    public long[] Addresses()
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            ThrowIfDisposed();
+            var r = new long[_count];
+            long n = 0, cap = 1L << _log2Capacity;
+            for (long i = 0; i < cap; i++)
+                if (_slots[i] != 0) r[n++] = SlotAddr(_slots[i]);
+            return r;
+        }
+        finally { _lock.ExitReadLock(); }
+    }
+
+    /// <summary>Removes every block with no references and no pins (staged blocks left after an import); returns how many.</summary>
+    public long SweepUnreferenced()
+    {
+        long removed = 0;
+        foreach (long a in Addresses())
+        {
+            if (GetRefs(a) == 0 && GetPins(a) == 0)
+            {
+                Remove(a);
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    public void Dispose()
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            if (_disposed) return;
+            _disposed = true;
+            for (int i = 0; i < _chunkCount; i++) NativeMemory.Free((void*)_chunks[i]);
+            _chunkCount = 0;
+            NativeMemory.Free(_slots);
+            _slots = null;
+        }
+        finally { _lock.ExitWriteLock(); }
+        GC.SuppressFinalize(this);
+    }
+
+    ~BlockStore()
+    {
+        if (_disposed) return;
+        for (int i = 0; i < _chunkCount; i++) NativeMemory.Free((void*)_chunks[i]);
+        if (_slots != null) NativeMemory.Free(_slots);
+    }
+}

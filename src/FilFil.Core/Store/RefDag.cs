@@ -1,0 +1,238 @@
+using FilFil.Core.Ipld;
+
+namespace FilFil.Core.Store;
+
+/// <summary>
+/// saaf's indirect reference counting over a <see cref="BlockStore"/> (ZenGround0/saaf <c>DAG.Link/Unlink</c>):
+/// <c>refs(x)</c> = direct links of x + edges into x from held blocks (a duplicate link counts twice, on both
+/// sides). <see cref="LinkAsync"/> walks only blocks not yet held and increments the rest; <see cref="Unlink"/>
+/// decrements and frees at zero, iteratively.
+/// <para>
+/// Differences from saaf, fixing its known faults: a block is fetched and its hash verified before it is stored
+/// with its count (saaf sets the count first); store and source errors propagate and a failed Link leaves the
+/// store exactly as before (every increment of the call is rolled back and its new blocks removed); only roots
+/// linked directly can be unlinked (direct counts are tracked per root); frontiers are fetched concurrently.
+/// </para>
+/// <para>
+/// A block present with zero references (staged by an import, or a pinned header) is "not held": linking it
+/// counts it and descends into its children without fetching. Link and Unlink are serialised by an internal
+/// gate; readers of the store run concurrently.
+/// </para>
+/// </summary>
+public sealed class RefDag
+{
+    private readonly Dictionary<Cid, long> _direct = new();
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public RefDag(BlockStore store) => Store = store;
+
+    public BlockStore Store { get; }
+
+    /// <summary>Most blocks fetched at once from a source (default 64).</summary>
+    public int MaxConcurrentFetches { get; init; } = 64;
+
+    /// <summary>Attempts per block before a fetch or hash failure is final (default 3).</summary>
+    public int FetchAttempts { get; init; } = 3;
+
+    /// <summary>Blocks fetched from sources so far.</summary>
+    public long BlocksFetched => Interlocked.Read(ref _fetched);
+    private long _fetched;
+
+    /// <summary>Blocks refused because their bytes did not match their CID.</summary>
+    public long BadBlocksRefused => Interlocked.Read(ref _refused);
+    private long _refused;
+
+    /// <summary>Direct link counts per root (a copy).</summary>
+    public IReadOnlyDictionary<Cid, long> DirectLinks
+    {
+        get { lock (_direct) return new Dictionary<Cid, long>(_direct); }
+    }
+
+    public long DirectCount(Cid root)
+    {
+        lock (_direct) return _direct.GetValueOrDefault(root);
+    }
+
+    /// <summary>
+    /// Links <paramref name="root"/>: counts it and every block under it that is not yet held, fetching missing
+    /// blocks from <paramref name="source"/> (null: everything must already be in the store). Non-storable roots
+    /// (identity, other codecs) are refused with <see cref="ArgumentException"/>.
+    /// </summary>
+    /// <param name="trackRollback">When false (bulk import), a failure leaves partial counts: the caller discards the store.</param>
+    public async Task LinkAsync(Cid root, IBlockSource? source, CancellationToken ct = default, bool trackRollback = true)
+    {
+        if (!DagLinks.IsStorable(root.Bytes)) throw new ArgumentException($"{root} is not a storable block (identity hash or codec {Multicodec.CodecName(root.Codec)})", nameof(root));
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        var increments = trackRollback ? new List<long>() : null;
+        var inserted = trackRollback ? new List<long>() : null;
+        try
+        {
+            var current = new CidList(256);
+            current.Add(root.Bytes);
+            var next = new CidList(256);
+            while (!current.IsEmpty)
+            {
+                ct.ThrowIfCancellationRequested();
+                Dictionary<Cid, int>? missing = null;
+                List<Cid>? missingOrder = null;
+                int pos = 0;
+                for (int k = 0; k < current.Count; k++)
+                {
+                    var c = current.Read(ref pos);
+                    long addr = Store.Find(c);
+                    if (addr >= 0)
+                    {
+                        uint before = Store.AddRefs(addr, 1);
+                        increments?.Add(addr);
+                        if (before == 0) DagLinks.AddChildren(c, Store.GetData(addr), next);
+                    }
+                    else
+                    {
+                        missing ??= new Dictionary<Cid, int>();
+                        missingOrder ??= new List<Cid>();
+                        var cid = Cid.FromBytes(c);
+                        if (missing.TryGetValue(cid, out int n)) missing[cid] = n + 1;
+                        else
+                        {
+                            missing[cid] = 1;
+                            missingOrder.Add(cid);
+                        }
+                    }
+                }
+                if (missingOrder is not null)
+                {
+                    if (source is null) throw new BlockUnavailableException(missingOrder[0], "not in the store and no block source was given");
+                    var fetched = await FetchAllAsync(missingOrder, source, ct).ConfigureAwait(false);
+                    for (int k = 0; k < missingOrder.Count; k++)
+                    {
+                        var cid = missingOrder[k];
+                        var data = fetched[k].Span;
+                        long addr = Store.Insert(cid.Bytes, data, (uint)missing![cid]);
+                        inserted?.Add(addr);
+                        DagLinks.AddChildren(cid.Bytes, data, next);
+                    }
+                }
+                (current, next) = (next, current);
+                next.Clear();
+            }
+            lock (_direct) _direct[root] = _direct.GetValueOrDefault(root) + 1;
+        }
+        catch when (trackRollback)
+        {
+            for (int i = increments!.Count - 1; i >= 0; i--) Store.AddRefs(increments[i], -1);
+            foreach (long a in inserted!) Store.Remove(a);
+            throw;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<ReadOnlyMemory<byte>[]> FetchAllAsync(List<Cid> cids, IBlockSource source, CancellationToken ct)
+    {
+        var results = new ReadOnlyMemory<byte>[cids.Count];
+        if (cids.Count == 1)
+        {
+            results[0] = await FetchVerifiedAsync(cids[0], source, ct).ConfigureAwait(false);
+            return results;
+        }
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var sem = new SemaphoreSlim(Math.Max(1, MaxConcurrentFetches));
+        var tasks = new Task[cids.Count];
+        for (int i = 0; i < cids.Count; i++)
+        {
+            int k = i;
+            tasks[k] = Task.Run(async () =>
+            {
+                await sem.WaitAsync(linked.Token).ConfigureAwait(false);
+                try { results[k] = await FetchVerifiedAsync(cids[k], source, linked.Token).ConfigureAwait(false); }
+                catch { linked.Cancel(); throw; }
+                finally { sem.Release(); }
+            }, linked.Token);
+        }
+        try
+        {
+            await Task.WhenAll(tasks).ConfigureAwait(false);
+        }
+        catch
+        {
+            // report the first real failure rather than the cancellations it caused
+            var real = tasks.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!).FirstOrDefault();
+            ct.ThrowIfCancellationRequested();
+            if (real is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(real);
+            throw;
+        }
+        return results;
+    }
+
+    private async Task<ReadOnlyMemory<byte>> FetchVerifiedAsync(Cid cid, IBlockSource source, CancellationToken ct)
+    {
+        if (!Hashing.CanVerify(cid.HashCode))
+            throw new BlockUnavailableException(cid, $"its hash function {Multicodec.HashName(cid.HashCode)} cannot be verified");
+        Exception? last = null;
+        for (int attempt = 1; attempt <= Math.Max(1, FetchAttempts); attempt++)
+        {
+            ct.ThrowIfCancellationRequested();
+            ReadOnlyMemory<byte> data;
+            try
+            {
+                data = await source.GetAsync(cid, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException && e is not BlockUnavailableException)
+            {
+                last = e;
+                continue;
+            }
+            Interlocked.Increment(ref _fetched);
+            if (data.Length <= BlockStore.MaxDataLength && cid.Verify(data.Span)) return data;
+            Interlocked.Increment(ref _refused);
+            last = new BlockUnavailableException(cid, $"the source returned {data.Length} bytes that do not hash to it");
+        }
+        throw last as BlockUnavailableException ?? new BlockUnavailableException(cid, $"fetch failed {FetchAttempts} times", last);
+    }
+
+    /// <summary>
+    /// Unlinks a root linked directly before: decrements it, and at zero frees it (unless pinned as a header) and
+    /// decrements its children, iteratively.
+    /// </summary>
+    public void Unlink(Cid root)
+    {
+        _gate.Wait();
+        try
+        {
+            lock (_direct)
+            {
+                if (!_direct.TryGetValue(root, out long n) || n == 0)
+                    throw new InvalidOperationException($"{root} was not linked directly and cannot be unlinked");
+                if (n == 1) _direct.Remove(root); else _direct[root] = n - 1;
+            }
+            var stack = new CidList(256);
+            var starts = new List<int>();
+            starts.Add(0);
+            stack.Add(root.Bytes);
+            var children = new CidList(256);
+            while (!stack.IsEmpty)
+            {
+                var c = stack.Pop(starts);
+                long addr = Store.Find(c);
+                if (addr < 0) throw new InvalidOperationException($"reference count invariant broken: {Cid.FromBytes(c)} is counted but not stored");
+                uint before = Store.AddRefs(addr, -1);
+                if (before != 1) continue;
+                children.Clear();
+                DagLinks.AddChildren(c, Store.GetData(addr), children);
+                if (Store.GetPins(addr) == 0) Store.Remove(addr);
+                int pos = 0;
+                for (int k = 0; k < children.Count; k++)
+                {
+                    starts.Add(stack.ByteLength);
+                    stack.Add(children.Read(ref pos));
+                }
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+}

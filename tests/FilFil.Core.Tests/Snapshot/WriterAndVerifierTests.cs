@@ -1,0 +1,118 @@
+using FilFil.Core.Car;
+using FilFil.Core.Encoding;
+using FilFil.Core.Ipld;
+using FilFil.Core.Snapshot;
+using Xunit;
+
+namespace FilFil.Core.Tests.Snapshot;
+
+public class WriterAndVerifierTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("filfil-engine-").FullName;
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    private static readonly SnapshotOptions Golden = new() { RecentStateRoots = 0 };
+
+    [FixtureFact]
+    public async Task FileOutputIsAtomicAndCancellationLeavesNothing()
+    {
+        using var e = await SnapshotImporter.ImportAsync(Fixtures.Chain4);
+        var path = Path.Combine(_dir, "s.car");
+        var r = await SnapshotWriter.WriteFileAsync(e, path, Golden);
+        Assert.Equal(File.ReadAllBytes(Fixtures.Chain4), File.ReadAllBytes(path));
+        Assert.Equal(new FileInfo(path).Length, r.Bytes);
+        await Assert.ThrowsAsync<IOException>(() => SnapshotWriter.WriteFileAsync(e, path, Golden));
+
+        using var cts = new CancellationTokenSource();
+        var other = Path.Combine(_dir, "c.car");
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            SnapshotWriter.WriteFileAsync(e, other, Golden, s => new CancelAfter(s, cts, 1000), cts.Token));
+        Assert.Equal(new[] { "s.car" }, Directory.GetFiles(_dir).Select(Path.GetFileName));
+        e.VerifyInvariant();
+    }
+
+    private sealed class CancelAfter(Stream inner, CancellationTokenSource cts, long limit) : Stream
+    {
+        private long _n;
+        public override void Write(ReadOnlySpan<byte> b) { _n += b.Length; if (_n > limit) cts.Cancel(); inner.Write(b); }
+        public override void Write(byte[] b, int o, int c) => Write(b.AsSpan(o, c));
+        public override void Flush() => inner.Flush();
+        public override bool CanRead => false; public override bool CanSeek => false; public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] b, int o, int c) => throw new NotSupportedException();
+        public override long Seek(long o, SeekOrigin s) => throw new NotSupportedException();
+        public override void SetLength(long v) => throw new NotSupportedException();
+    }
+
+    [FixtureFact]
+    public async Task V2HasTheMetadataRootFirstAndImportsBack()
+    {
+        using var e = await SnapshotImporter.ImportAsync(Fixtures.Chain4);
+        using var ms = new MemoryStream();
+        var r = await SnapshotWriter.WriteAsync(e, ms, Golden with { Format = SnapshotFormat.V2 });
+        ms.Position = 0;
+        using (var reader = new CarReader(new MemoryStream(ms.ToArray())))
+        {
+            Assert.True(reader.TryRead(out var first));
+            Assert.Equal(reader.Roots[0], first.Cid);
+            var md = SnapshotMetadata.TryDecode(first.Data.Span)!;
+            Assert.Equal(e.Head!.Cids, md.HeadTipsetKey);
+        }
+        var v = SnapshotVerifier.Verify(new MemoryStream(ms.ToArray()));
+        Assert.True(v.Ok);
+        Assert.Equal(3, v.HeadHeight);
+        using var back = await SnapshotImporter.ImportAsync(new MemoryStream(ms.ToArray()));
+        using var v1 = new MemoryStream();
+        await SnapshotWriter.WriteAsync(back, v1, Golden);
+        Assert.Equal(File.ReadAllBytes(Fixtures.Chain4), v1.ToArray());
+    }
+
+    [FixtureFact]
+    public async Task PiecesAreValidCarsThatJoinIntoTheSnapshot()
+    {
+        using var e = await SnapshotImporter.ImportAsync(Fixtures.Chain4);
+        var pieces = await SnapshotWriter.WritePiecesAsync(e, Path.Combine(_dir, "p"), 200_000, Golden);
+        Assert.True(pieces.Count >= 6);
+        long blocks = 0;
+        foreach (var p in pieces)
+        {
+            Assert.True(new FileInfo(p).Length <= 200_000);
+            using var r = CarReader.Open(p, verifyHashes: true);
+            Assert.Equal(e.Head!.Cids, r.Roots);
+            while (r.TryRead(out _)) blocks++;
+        }
+        Assert.Equal(1222, blocks);
+        using var joined = new MemoryStream();
+        SnapshotWriter.JoinPieces(pieces, joined);
+        Assert.Equal(File.ReadAllBytes(Fixtures.Chain4), joined.ToArray());
+        Assert.Equal(68_182_605_824L, SnapshotWriter.PiecePayloadLimit(64L << 30));
+    }
+
+    [FixtureFact]
+    public void VerifierReportsTheFirstMissingBlockAndBadHashes()
+    {
+        var good = SnapshotVerifier.Verify(Fixtures.Chain4);
+        Assert.True(good.Ok);
+        Assert.Equal(1222, good.Blocks);
+        Assert.Equal(1222, good.BlocksReached);
+        Assert.Equal(4, good.HeadersWalked);
+
+        // drop the 100th section, corrupt the 200th
+        var sections = new List<(byte[] Cid, byte[] Data)>();
+        IReadOnlyList<Cid> roots;
+        using (var r = CarReader.Open(Fixtures.Chain4)) { roots = r.Roots; while (r.TryRead(out var b)) sections.Add((b.CidBytes.ToArray(), b.Data.ToArray())); }
+        var dropped = Cid.FromBytes(sections[100].Cid);
+        var corrupt = Cid.FromBytes(sections[200].Cid);
+        sections[200].Data[^1] ^= 1;
+        using var ms = new MemoryStream();
+        using (var w = new CarWriter(ms, roots, leaveOpen: true))
+            for (int i = 0; i < sections.Count; i++) if (i != 100) w.Write(sections[i].Cid, sections[i].Data);
+        ms.Position = 0;
+        var v = SnapshotVerifier.Verify(ms);
+        Assert.False(v.Ok);
+        Assert.Equal(1, v.BadHashes);
+        Assert.Equal(corrupt, v.FirstBadHash);
+        Assert.Equal(dropped, v.FirstMissing);
+    }
+}
