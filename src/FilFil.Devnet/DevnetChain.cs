@@ -37,11 +37,17 @@ public sealed class DevnetChain : IDisposable
         _byHeight.Add(_head);
         _byKey[_head.Key] = _head;
         if (options.EpochDuration > TimeSpan.Zero)
-            _timer = new Timer(_ => { try { lock (_gate) { if (!_disposed) AdvanceLocked(1); } } catch (ObjectDisposedException) { } },
-                null, options.EpochDuration, options.EpochDuration);
+            _timer = new Timer(_ =>
+            {
+                try { lock (_gate) { if (!_disposed) AdvanceLocked(1); } }
+                catch (Exception e) { BackgroundError = e; _timer?.Change(Timeout.Infinite, Timeout.Infinite); }
+            }, null, options.EpochDuration, options.EpochDuration);
     }
 
     public DevnetOptions Options { get; }
+
+    /// <summary>The exception that stopped the background miner (EpochDuration &gt; 0), if any.</summary>
+    public Exception? BackgroundError { get; private set; }
 
     /// <summary>The genesis tipset (the real network genesis).</summary>
     public DevnetTipSet Genesis => _gen.GenesisTipSet;

@@ -42,6 +42,12 @@ public sealed class DevnetServer : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>
+    /// The endpoint in Lotus's FULLNODE_API_INFO form (cli/util/apiinfo.go): <c>token:/ip4/127.0.0.1/tcp/port/http</c>,
+    /// or just the multiaddr when no token is configured.
+    /// </summary>
+    public string ApiInfo => (Token is null ? "" : Token + ":") + $"/ip4/127.0.0.1/tcp/{Port}/http";
+
     /// <summary>The bearer token the server checks (null: any token accepted).</summary>
     public string? Token { get; }
 

@@ -10,7 +10,14 @@ namespace FilFil.Devnet;
 /// </summary>
 internal static class SnapshotWalk
 {
-    public static void Walk(IReadOnlyList<Cid> head, long fromHeight, bool includeMessages, Func<Cid, byte[]?> get, Action<Cid, byte[]> emit)
+    public static void Walk(IReadOnlyList<Cid> head, long fromHeight, bool includeMessages, Func<Cid, byte[]?> get, Action<Cid, byte[]> emit) =>
+        Walk(head, includeMessages ? fromHeight : long.MaxValue, fromHeight, get, emit);
+
+    /// <summary>
+    /// The walk with Lotus's two cut-offs: messages of headers at or above <paramref name="messagesFrom"/> (skipOldMsgs),
+    /// state of headers at or above <paramref name="stateFrom"/> (H - inclRecentRoots + 1) and of genesis.
+    /// </summary>
+    public static void Walk(IReadOnlyList<Cid> head, long messagesFrom, long stateFrom, Func<Cid, byte[]?> get, Action<Cid, byte[]> emit)
     {
         var seen = new HashSet<Cid>();
         var walked = new HashSet<Cid>();
@@ -23,14 +30,14 @@ internal static class SnapshotWalk
             emit(c, data);
             var h = BlockHeader.Decode(data);
             var list = new List<Cid>();
-            if (includeMessages && h.Height >= fromHeight && walked.Add(h.Messages))
+            if (h.Height >= messagesFrom && walked.Add(h.Messages))
             {
                 list.Add(h.Messages);
                 Recurse(h.Messages, walked, list, get);
             }
             if (h.Height > 0) foreach (var p in h.Parents) queue.Enqueue(p);
             else list.AddRange(h.Parents);
-            if ((h.Height == 0 || h.Height >= fromHeight) && walked.Add(h.ParentStateRoot))
+            if ((h.Height == 0 || h.Height >= stateFrom) && walked.Add(h.ParentStateRoot))
             {
                 list.Add(h.ParentStateRoot);
                 Recurse(h.ParentStateRoot, walked, list, get);

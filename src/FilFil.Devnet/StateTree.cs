@@ -72,7 +72,7 @@ internal sealed class StateTree
             int i = leaf;
             for (int l = 0; l < Levels; l++) { dirty[l].Add(i); i /= Fanout; }
         }
-        for (int i = oldLeaves; i < Leaves; i++) MarkPath(i);
+        for (int i = oldLeaves; i < Leaves; i++) { _versions[i] = 0; MarkPath(i); }
         int Total() { int t = 2; foreach (var d in dirty) t += d.Count; return t; }
         int guard = _o.ChurnPerEpoch * 4 + 8;
         while (Total() < _o.ChurnPerEpoch && guard-- > 0)

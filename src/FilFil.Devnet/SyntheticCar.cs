@@ -21,7 +21,7 @@ internal static class SyntheticCar
         // placeholder roots of the final length: every header CID is a 38-byte blake2b-256 dag-cbor CID
         var placeholder = Enumerable.Range(0, k).Select(i => Cid.Create(Multicodec.DagCbor, Multicodec.Blake2b256, new byte[32])).ToArray();
         var car = new CarWriter(output, placeholder, leaveOpen: true);
-        var sink = new CarSink(car);
+        var sink = new CarSink(car, 8192 + 4 * (options.ChurnPerEpoch + options.MessagesPerBlock * options.MaxBlocksPerTipSet));
         var headers = new List<(Cid, byte[])>();
         var headerSink = new ListSink(headers);
         var gen = new ChainGenerator(options, sink, NullSink.Instance, headerSink);
@@ -44,14 +44,24 @@ internal static class SyntheticCar
         return new SyntheticCarResult(head.Cids, head.Height, car.BlocksWritten, end - start, headers.Count);
     }
 
-    private sealed class CarSink(CarWriter car) : IBlockSink
+    private sealed class CarSink(CarWriter car, int window) : IBlockSink
     {
-        // 8 bytes of digest per block written: exact de-duplication (e.g. the empty AMT) in bounded memory
-        private readonly HashSet<ulong> _seen = new();
+        // Only two kinds of block can repeat: tiny constant ones (the empty AMT, StateInfo0 []) and blocks re-put within
+        // one tipset (a message two miners both include). So: a permanent set for blocks under 64 bytes and a window
+        // of the last few thousand CIDs; memory stays independent of the output size.
+        private readonly HashSet<Cid> _small = new();
+        private readonly HashSet<Cid> _recent = new();
+        private readonly Queue<Cid> _order = new();
         public void Put(Cid cid, byte[] data)
         {
             if (cid.IsIdentity || cid.Codec is not (Multicodec.Cbor or Multicodec.DagCbor or Multicodec.Raw)) return;
-            if (!_seen.Add(System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(cid.Digest))) return;
+            if (data.Length < 64) { if (!_small.Add(cid)) return; }
+            else
+            {
+                if (!_recent.Add(cid)) return;
+                _order.Enqueue(cid);
+                if (_order.Count > window) _recent.Remove(_order.Dequeue());
+            }
             car.Write(cid, data);
         }
     }

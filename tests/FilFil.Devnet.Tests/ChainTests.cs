@@ -264,3 +264,22 @@ public class ChainTests
         Assert.Equal("bafy2bzacecnamqgqmifpluoeldx7zzglxcljo6oja4vrmtj7432rphldpdmm2", m.Genesis.Cids[0].ToString());
     }
 }
+
+public class SnapshotWalkGoldenTests
+{
+    /// <summary>
+    /// forest's chain4.car is exactly Lotus WalkSnapshot output (N = 0, messages kept): the devnet's export walk must
+    /// reproduce its block order, block for block.
+    /// </summary>
+    [FilFil.Core.Tests.FixtureFact]
+    public void ReproducesLotusOrderOnARealMainnetExport()
+    {
+        using var car = FilFil.Core.Car.CarReader.Open(FilFil.Core.Tests.Fixtures.Chain4);
+        var blocks = car.ReadAll().ToList();
+        var byCid = blocks.ToDictionary(b => b.Cid, b => b.Data);
+        var head = FilFil.Core.Chain.BlockHeader.Decode(byCid[car.Roots[0]]);
+        var order = new List<Cid>();
+        SnapshotWalk.Walk(car.Roots, 0, head.Height + 1, c => byCid.TryGetValue(c, out var d) ? d : null, (c, _) => order.Add(c));
+        Assert.Equal(blocks.Select(b => b.Cid), order);
+    }
+}

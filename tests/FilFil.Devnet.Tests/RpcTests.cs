@@ -62,6 +62,39 @@ public class RpcTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal($"looking for tipset with height greater than start point, req: {head.Height + 5}, head: {head.Height}", e.Message);
         e = await Assert.ThrowsAsync<RpcError>(() => c.CallAsync("Filecoin.ChainGetTipSet", (object)new[] { RawLotusClient.Cid(missing) }));
         Assert.Equal($"get block {missing}: ipld: could not find {missing}", e.Message);
+        e = await Assert.ThrowsAsync<RpcError>(() => c.CallAsync("Filecoin.ChainGetTipSet", (object)Array.Empty<object>()));
+        Assert.Equal("NewTipSet called with zero length array of blocks", e.Message);
+        var viaEmpty = await c.CallAsync("Filecoin.ChainGetTipSetByHeight", head.Height, Array.Empty<object>());
+        Assert.Equal(head.Height, viaEmpty.GetProperty("Height").GetInt64()); // GetTipSetFromKey: empty key = head
+    }
+
+    [Fact]
+    public async Task BadWebSocketInputGetsErrorsOrADroppedConnectionNeverAHang()
+    {
+        await using var server = await DevnetServer.StartAsync(Small());
+        await using var c = await RawLotusClient.ConnectAsync(server.Endpoint);
+        c.KeepRaw = true;
+        await c.SendRawAsync("{\"jsonrpc\":\"2.0\",\"id\":41,\"method\":\"Filecoin.ChainHead\",\"params\":\"x\"}");
+        await c.SendRawAsync("{\"jsonrpc\":\"2.0\",\"id\":42,\"method\":7,\"params\":[]}");
+        await c.SendRawAsync("{\"jsonrpc\":\"2.0\",\"id\":43,\"method\":\"Filecoin.ChainGetTipSetByHeight\",\"params\":[-1,null]}");
+        var (_, ok) = await c.CallFrameAsync("Filecoin.StateNetworkName");
+        Assert.Equal("testnetnet", ok.GetProperty("result").GetString());
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        string[] frames;
+        do { lock (c.RawFrames) frames = c.RawFrames.ToArray(); await Task.Delay(10); }
+        while (frames.Count(f => f.StartsWith("{\"error\"")) < 3 && DateTime.UtcNow < deadline);
+        Assert.Contains(frames, f => f.StartsWith("{\"error\":{\"code\":-32700,\"message\":\"unmarshaling param array: ") && f.Contains("\"id\":41"));
+        Assert.Contains(frames, f => f.StartsWith("{\"error\":{\"code\":-32601,\"message\":\"method '' not found\"},\"id\":42"));
+        Assert.Contains(frames, f => f == "{\"error\":{\"code\":1,\"message\":\"height -1 is negative\"},\"id\":43,\"jsonrpc\":\"2.0\"}\n");
+        await c.SendRawAsync("this is not json");
+        await c.Closed.Task.WaitAsync(TimeSpan.FromSeconds(10)); // go-jsonrpc drops a connection on an undecodable frame
+        await using var c2 = await RawLotusClient.ConnectAsync(server.Endpoint);
+        var e = await Assert.ThrowsAsync<RpcError>(() => c2.CallAsync("Filecoin.ChainGetTipSetByHeight", -1, null));
+        Assert.Equal((1, "height -1 is negative"), (e.Code, e.Message));
+        e = await Assert.ThrowsAsync<RpcError>(() => c2.CallAsync("Filecoin.ChainGetTipSetByHeight", 1.5, null));
+        Assert.Equal(-32700, e.Code);
+        e = await Assert.ThrowsAsync<RpcError>(() => c2.CallAsync("Filecoin.ChainGetBlock", RawLotusClient.Cid(server.Chain.Genesis.Blocks[0].ParentStateRoot.ToString())));
+        Assert.Equal(1, e.Code); // a state node is not a block header: a decode error, not a crash
     }
 
     [Fact]
@@ -102,6 +135,7 @@ public class RpcTests(Xunit.Abstractions.ITestOutputHelper output)
     public async Task TokenAuthMatchesLotus()
     {
         await using var server = await DevnetServer.StartAsync(Small() with { Token = "s3cret" });
+        Assert.Equal($"s3cret:/ip4/127.0.0.1/tcp/{server.Port}/http", server.ApiInfo);
         const string call = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"Filecoin.ChainHead\",\"params\":[]}";
         Assert.Equal(HttpStatusCode.OK, (await Post(server.HttpEndpoint, call)).Status); // read without a token
         Assert.Equal(HttpStatusCode.OK, (await Post(server.HttpEndpoint, call, "Bearer s3cret")).Status);
@@ -276,6 +310,9 @@ public class RpcTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal(expected.Height, ts.GetProperty("Height").GetInt64());
         var byKey = await c.CallAsync("Filecoin.ChainGetTipSet", (object)expected.Cids.Select(x => RawLotusClient.Cid(x.ToString())).ToArray());
         Assert.Equal(ts.GetRawText(), byKey.GetRawText());
+        var multi = Enumerable.Range(1, 29).Select(h => server.Chain.GetTipSet(h)).First(t => t is { Cids.Count: > 1 })!;
+        var reversed = await c.CallAsync("Filecoin.ChainGetTipSet", (object)multi.Cids.Reverse().Select(x => RawLotusClient.Cid(x.ToString())).ToArray());
+        Assert.Equal(multi.Cids[0].ToString(), reversed.GetProperty("Cids")[0].GetProperty("/").GetString()); // NewTipSet sorts
     }
 
     [Fact]

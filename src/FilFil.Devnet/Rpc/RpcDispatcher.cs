@@ -51,5 +51,14 @@ internal sealed class RpcDispatcher(RpcMethods methods)
         {
             return rawId is null ? new(null, 200) : new(RpcFrames.Error(rawId, 1, e.Message), 200);
         }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return new(null, 200); // connection or server going away
+        }
+        catch (Exception e)
+        {
+            // go-jsonrpc recovers a panicking method the same way (handler.go doCall): code 0, never a hung caller
+            return new(RpcFrames.Error(rawId, 0, $"fatal error calling '{method}': panic in rpc method '{method}': {e.Message}"), 500);
+        }
     }
 }

@@ -56,7 +56,14 @@ internal sealed class RpcMethods(DevnetChain chain, DevnetFaults faults)
         {
             case "Filecoin.ChainHead": LotusJson.TipSet(w, chain.Head, Net); break;
             case "Filecoin.ChainGetGenesis": LotusJson.TipSet(w, chain.Genesis, Net); break;
-            case "Filecoin.ChainGetTipSet": LotusJson.TipSet(w, LoadTipSet(DecodeKey(method, ps[0])), Net); break;
+            case "Filecoin.ChainGetTipSet":
+                {
+                    // ChainStore.LoadTipSet: an empty key is an error (only GetTipSetFromKey maps it to the head)
+                    var key = DecodeKey(method, ps[0]);
+                    if (key.Count == 0) throw new DevnetRpcException("NewTipSet called with zero length array of blocks");
+                    LotusJson.TipSet(w, LoadTipSet(key), Net);
+                    break;
+                }
             case "Filecoin.ChainGetTipSetByHeight":
                 {
                     long h = DecodeEpoch(method, ps[0]);
@@ -108,17 +115,26 @@ internal sealed class RpcMethods(DevnetChain chain, DevnetFaults faults)
 
     private static string KeyString(IReadOnlyList<Cid> key) => "{" + string.Join(",", key) + "}";
 
-    /// <summary>Lotus LoadTipSet / GetTipSetFromKey: an empty key means the head.</summary>
+    /// <summary>Lotus GetTipSetFromKey: an empty key means the head; otherwise the tipset with exactly these blocks.</summary>
     private DevnetTipSet LoadTipSet(IReadOnlyList<Cid> key)
     {
         if (key.Count == 0) return chain.Head;
         if (chain.TryGetTipSet(key, out var ts)) return ts;
+        var headers = new List<(Cid Cid, BlockHeader Header)>();
         foreach (var c in key)
         {
             if (!chain.TryGetBlock(c, out var d)) throw new DevnetRpcException($"get block {c}: ipld: could not find {c}");
-            try { BlockHeader.Decode(d.Span); }
+            try { headers.Add((c, BlockHeader.Decode(d.Span))); }
             catch (FilFil.Core.FilFilFormatException e) { throw new DevnetRpcException($"get block {c}: {e.Message}"); }
         }
+        // NewTipSet sorts the blocks (tipsetSortFunc), so a key in any order names the same tipset
+        headers.Sort((x, y) =>
+        {
+            int t = Hashing.Blake2b256(x.Header.Ticket?.VRFProof ?? Array.Empty<byte>()).AsSpan()
+                .SequenceCompareTo(Hashing.Blake2b256(y.Header.Ticket?.VRFProof ?? Array.Empty<byte>()));
+            return t != 0 ? t : x.Cid.Bytes.SequenceCompareTo(y.Cid.Bytes);
+        });
+        if (chain.TryGetTipSet(headers.Select(h => h.Cid).ToArray(), out var sorted)) return sorted;
         throw new DevnetRpcException($"devnet: {KeyString(key)} is not a tipset of this chain");
     }
 
