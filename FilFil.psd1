@@ -13,6 +13,18 @@
     CmdletsToExport      = @(
         'Test-FilFilCar'
         'Get-FilFilPieceCid'
+        'Start-FilFilDevnet'
+        'Stop-FilFilDevnet'
+        'Get-FilFilDevnet'
+        'Step-FilFilDevnet'
+        'Import-FilFilSnapshot'
+        'New-FilFilSnapshot'
+        'Get-FilFilSnapshot'
+        'Test-FilFilSnapshot'
+        'Start-FilFilFollower'
+        'Stop-FilFilFollower'
+        'Get-FilFilFollower'
+        'Wait-FilFilHeight'
         'Set-FilFilLogging'
     )
     FunctionsToExport    = @()

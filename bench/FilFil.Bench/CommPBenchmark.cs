@@ -11,69 +11,90 @@ namespace FilFil.Bench;
 /// limit = openssl speed -evp sha256 -bytes 16384 (bytes/s, one core) x cores / 4, because every 32-byte leaf of the
 /// padded piece costs about one internal node = two 64-byte compressions (128 bytes of SHA-256 input).
 /// Rates are in padded-piece bytes per second (payload x 128/127), the unit the limit is in.
-/// Each rate is the best of two passes after a warm-up pass.
-/// Options: --size N[K|M|G] payload (default 1G), --managed-size N for the slow managed path (default 64M),
-/// --seconds S for openssl (default 3), --sweep (only print rates for 1..4 worker threads).
+/// The headline ratio interleaves 3 openssl runs with 3 commP passes (Auto path) and compares the best of each;
+/// the per-path figures are one pass each.
+/// Options: --size N[K|M|G] payload (default 512M), --managed-size N for the slow managed path (default 32M),
+/// --seconds S per openssl run (default 2), --sweep (only print rates for 1..4 worker threads).
 /// </summary>
 public sealed class CommPBenchmark : IBenchmark
 {
     public string Name => "commp";
-    public string Description => "piece commitment GB/s (native libcrypto and managed SHA-256) vs openssl sha256 x cores / 4";
+    public string Description => "piece commitment GB/s (AVX-512, AVX2, libcrypto and managed SHA-256 paths) vs openssl sha256 x cores / 4";
 
     public int Run(string[] args)
     {
-        long size = ParseSize(Arg(args, "--size") ?? "1G");
-        long managedSize = ParseSize(Arg(args, "--managed-size") ?? "64M");
-        int seconds = int.Parse(Arg(args, "--seconds") ?? "3", CultureInfo.InvariantCulture);
+        long size = ParseSize(Arg(args, "--size") ?? "512M");
+        long managedSize = ParseSize(Arg(args, "--managed-size") ?? "32M");
+        int seconds = int.Parse(Arg(args, "--seconds") ?? "2", CultureInfo.InvariantCulture);
         int cores = Environment.ProcessorCount;
-
-        var (shaRate, shaSource) = MeasureSha256(seconds);
-        double limit = shaRate * cores / 4;
-        Console.WriteLine($"cores                     {cores}");
-        Console.WriteLine($"sha256 16 KiB, one core   {shaRate / 1e9:F3} GB/s ({shaSource})");
-        Console.WriteLine($"limit = sha256 x {cores} / 4    {limit / 1e9:F3} GB/s of padded piece");
 
         var data = new byte[size];
         FillPseudoRandom(data);
+        Console.WriteLine($"cores                     {cores}");
         Console.WriteLine($"payload                   {size:N0} bytes pseudo-random, in memory");
+        Hash(data.AsSpan(0, (int)Math.Min(size, 256 << 20)), 0, CommPHashBackend.Auto); // warm-up pass (first passes in a process run slower)
+
+        // The machine is shared: interleave the limit and the commP measurement (3 rounds) and keep the best of each,
+        // so both see the same load.
+        double shaRate = 0, shaWall = 0, autoRate = 0, autoCpu = 0;
+        string shaSource = "";
+        PieceInfo? autoInfo = null;
+        for (int r = 0; r < 3; r++)
+        {
+            var (rate, src) = MeasureSha256(seconds, elapsed: false);
+            shaRate = Math.Max(shaRate, rate);
+            shaSource = src;
+            shaWall = Math.Max(shaWall, MeasureSha256(seconds, elapsed: true).BytesPerSecond);
+            autoRate = Math.Max(autoRate, Measure(data, 0, CommPHashBackend.Auto, out autoInfo, out double cpu));
+            autoCpu = Math.Max(autoCpu, cpu);
+        }
+        double limit = shaRate * cores / 4;
+        using (var auto = new CommPHasher())
+        {
+            Console.WriteLine($"sha256 16 KiB, one core   {shaRate / 1e9:F3} GB/s (best of 3: {shaSource})");
+            Console.WriteLine($"limit = sha256 x {cores} / 4    {limit / 1e9:F3} GB/s of padded piece");
+            Console.WriteLine($"commP Auto    {cores} threads {autoRate / 1e9,7:F3} GB/s   (best of 3, {auto.HashPath}) {autoInfo!.PieceCidV2}");
+        }
+        double ratio = autoRate / limit;
+        bool pass = ratio >= 1.0;
+        Console.WriteLine($"ratio commP/limit         {ratio:F2} (target >= 1.00)  {(pass ? "PASS" : "FAIL")}");
+        // openssl speed divides by its CPU user time, so on a busy machine its figure ignores the load our wall-clock
+        // passes suffer. Two load-independent views, for information (the exit code uses the strict ratio above):
+        Console.WriteLine($"load: {Environment.ProcessorCount} cores, loadavg {LoadAverage()}");
+        Console.WriteLine($"  openssl -elapsed (wall clock, same load) {shaWall / 1e9:F3} GB/s -> commP/limit {autoRate / (shaWall * cores / 4):F2}");
+        Console.WriteLine($"  commP per CPU-second {autoCpu / 1e9:F3} GB/s vs sha256 per CPU-second / 4 = {shaRate / 4 / 1e9:F3} -> {autoCpu / (shaRate / 4):F2}");
+        Console.WriteLine("-- every path (one pass each on up to 256 MiB; single thread on up to 128 MiB):");
 
         if (args.Contains("--sweep"))
         {
             for (int r = 0; r < 3; r++)
                 foreach (int th in new[] { 1, 2, 3, 4 })
-                    Console.WriteLine($"sweep threads {th}: {Measure(data, th, CommPHashBackend.Auto, out _) / 1e9:F3} GB/s");
+                    Console.WriteLine($"sweep threads {th}: {Measure(data, th, CommPHashBackend.Auto, out _, out _) / 1e9:F3} GB/s");
             return 0;
         }
-        int rc = 0;
-        double best = 0;
-        PieceInfo? reference = null;
+        int rc = pass ? 0 : 1;
+        var prefix = data.Length > (256 << 20) ? data.AsSpan(0, 256 << 20).ToArray() : data;
+        var reference = ReferenceEquals(prefix, data) ? autoInfo! : Hash(prefix, 0, CommPHashBackend.Auto);
         foreach (var backend in new[] { CommPHashBackend.Avx512, CommPHashBackend.Native, CommPHashBackend.Avx2 })
         {
             if (!Available(backend)) { Console.WriteLine($"commP {backend,-7} unavailable here"); continue; }
-            Hash(data.AsSpan(0, (int)Math.Min(size, 256 << 20)), 0, backend); // warm-up pass (first passes in a process run slower)
-            double multi = Math.Max(Measure(data, 0, backend, out var info), Measure(data, 0, backend, out _));
-            var part = data.AsSpan(0, (int)Math.Min(size, 256L << 20)).ToArray();
-            double single = Math.Max(Measure(part, 1, backend, out _), Measure(part, 1, backend, out _));
+            Hash(data.AsSpan(0, (int)Math.Min(size, 64 << 20)), 0, backend);
+            double multi = Measure(prefix, 0, backend, out var info, out _);
+            var part = data.AsSpan(0, (int)Math.Min(size, 128L << 20)).ToArray();
+            double single = Measure(part, 1, backend, out _, out double singleCpu);
             Console.WriteLine($"commP {backend,-7} {cores} threads {multi / 1e9,7:F3} GB/s   {info.PieceCidV2}");
-            Console.WriteLine($"commP {backend,-7} 1 thread  {single / 1e9,7:F3} GB/s   ({single / (shaRate / 4):F2} x the one-core limit)");
-            if (reference is not null && reference.PieceCidV2 != info.PieceCidV2) { Console.WriteLine("MISMATCH between backends"); rc = 1; }
-            reference ??= info;
-            best = Math.Max(best, multi);
+            Console.WriteLine($"commP {backend,-7} 1 thread  {single / 1e9,7:F3} GB/s   ({single / (shaRate / 4):F2} x the one-core limit; per CPU-second {singleCpu / 1e9:F3} GB/s = {singleCpu / (shaRate / 4):F2} x)");
+            if (reference.PieceCidV2 != info.PieceCidV2) { Console.WriteLine($"MISMATCH: {backend} differs from Auto"); rc = 1; }
         }
 
         var mdata = data.AsSpan(0, (int)Math.Min(size, managedSize)).ToArray();
-        double managed = Measure(mdata, 0, CommPHashBackend.Managed, out var minfo);
+        double managed = Measure(mdata, 0, CommPHashBackend.Managed, out var minfo, out _);
         var check = Hash(mdata, 0, CommPHashBackend.Auto);
         bool agree = check.PieceCidV2 == minfo.PieceCidV2;
         Console.WriteLine($"commP Managed {cores} threads {managed / 1e9,7:F3} GB/s   ({mdata.Length:N0} bytes; same CID as Auto: {agree})");
         if (!agree) rc = 1;
-        best = Math.Max(best, managed);
-        using (var auto = new CommPHasher()) Console.WriteLine($"Auto uses                 {auto.HashPath}");
-
-        double ratio = best / limit;
-        bool pass = ratio >= 1.0;
-        Console.WriteLine($"ratio commP/limit         {ratio:F2} (target >= 1.00)  {(pass ? "PASS" : "FAIL")}");
-        return pass ? rc : 1;
+        Console.WriteLine($"result                    ratio {ratio:F2} {(pass ? "PASS" : "FAIL")}{(rc != 0 && pass ? ", but the paths disagree" : "")}");
+        return rc;
     }
 
     private static bool Available(CommPHashBackend b)
@@ -89,20 +110,32 @@ public sealed class CommPBenchmark : IBenchmark
         return h.Finish();
     }
 
-    /// <summary>Padded bytes per second of one full pass.</summary>
-    private static double Measure(byte[] data, int threads, CommPHashBackend backend, out PieceInfo info)
+    /// <summary>Padded bytes per wall-clock second of one full pass; <paramref name="perCpuSecond"/> divides by the process CPU time instead.</summary>
+    private static double Measure(byte[] data, int threads, CommPHashBackend backend, out PieceInfo info, out double perCpuSecond)
     {
+        var proc = Process.GetCurrentProcess();
+        var cpu0 = proc.TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         info = Hash(data, threads, backend);
         sw.Stop();
-        return data.Length * 128.0 / 127.0 / sw.Elapsed.TotalSeconds;
+        proc.Refresh();
+        double padded = data.Length * 128.0 / 127.0;
+        perCpuSecond = padded / Math.Max(1e-6, (proc.TotalProcessorTime - cpu0).TotalSeconds);
+        return padded / sw.Elapsed.TotalSeconds;
     }
 
-    private static (double BytesPerSecond, string Source) MeasureSha256(int seconds)
+    private static string LoadAverage()
+    {
+        try { return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
+        catch (IOException) { return "n/a"; }
+        catch (UnauthorizedAccessException) { return "n/a"; }
+    }
+
+    private static (double BytesPerSecond, string Source) MeasureSha256(int seconds, bool elapsed)
     {
         try
         {
-            var psi = new ProcessStartInfo("openssl", $"speed -evp sha256 -bytes 16384 -seconds {seconds}")
+            var psi = new ProcessStartInfo("openssl", $"speed {(elapsed ? "-elapsed " : "")}-evp sha256 -bytes 16384 -seconds {seconds}")
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,

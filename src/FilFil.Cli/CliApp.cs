@@ -22,6 +22,7 @@ public sealed class CliApp
     private readonly ManualResetEventSlim _ctrlC = new(false);
     private PowerShell? _current;
     private int _errors;
+    private bool _shimsLoaded;
 
     public CliApp(TextWriter output, TextWriter error, TextReader input)
     {
@@ -78,8 +79,8 @@ public sealed class CliApp
     private void OnCancelKeyPress(object? sender, ConsoleCancelEventArgs e)
     {
         e.Cancel = true;
+        var ps = _current; // read first: once _ctrlC is set, the main thread may start the next (stop) pipeline
         _ctrlC.Set();
-        var ps = _current;
         if (ps is not null)
         {
             try { ps.BeginStop(null, null); }
@@ -96,6 +97,7 @@ public sealed class CliApp
         using var shims = typeof(CliApp).Assembly.GetManifestResourceStream("HostShims.ps1")!;
         string script = new StreamReader(shims).ReadToEnd();
         errors = Execute(runspace, ps => ps.AddScript(script), format: false);
+        _shimsLoaded = errors == 0;
         if (runspace.SessionStateProxy.InvokeCommand.GetCmdlet("Test-FilFilCar") is null)
         {
             _err.WriteLine($"fil-fil: the FilFil module did not load from {ModuleManifest}");
@@ -211,7 +213,11 @@ public sealed class CliApp
         using var ps = PowerShell.Create();
         ps.Runspace = runspace;
         build(ps);
-        if (format && collect is null && ps.Commands.Commands[^1].CommandText != "Out-Default") ps.AddCommand("Out-Default");
+        if (format && collect is null && ps.Commands.Commands[^1].CommandText != "Out-Default")
+        {
+            if (_shimsLoaded) ps.AddCommand("__FilFilOut");
+            ps.AddCommand("Out-Default");
+        }
         int errors = 0;
         ps.Streams.Error.DataAdded += (_, e) =>
         {

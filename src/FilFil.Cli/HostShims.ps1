@@ -51,3 +51,43 @@ foreach ($__ff_name in $__ff_shims.Keys) {
 }
 $ExecutionContext.SessionState.PSVariable.Remove('__ff_shims')
 $ExecutionContext.SessionState.PSVariable.Remove('__ff_name')
+
+# Help text: the engine's help views are not loaded under CreateDefault2, so the host renders MAML help objects itself.
+function global:__FilFilHelpText {
+    param([Parameter(Mandatory = $true)]$Help)
+    $text = [System.Text.StringBuilder]::new()
+    $paras = { param($d, $indent = '        ') (@($d) | ForEach-Object { if ($_ -and $_.Text) { $_.Text } }) -join "`n`n$indent" }
+    $full = $Help.PSObject.TypeNames -contains 'MamlCommandHelpInfo#FullView' -or $Help.PSObject.TypeNames -contains 'MamlCommandHelpInfo#DetailedView'
+    $null = $text.AppendLine("NAME`n    $($Help.Name)`n`nSYNOPSIS`n    $($Help.Synopsis)`n`nSYNTAX")
+    foreach ($item in @($Help.syntax.syntaxItem)) {
+        $parts = foreach ($p in @($item.parameter)) {
+            $value = if ($p.parameterValue) { " <$($p.parameterValue)>" } else { '' }
+            $name = if ($p.position -ne 'named' -and $value) { "[-$($p.name)]$value" } else { "-$($p.name)$value" }
+            if ($p.required -eq 'true') { $name } else { "[$name]" }
+        }
+        $null = $text.AppendLine("    $($item.name) $($parts -join ' ') [<CommonParameters>]`n")
+    }
+    $null = $text.AppendLine("DESCRIPTION`n    $(& $paras $Help.description '    ')`n")
+    if ($full) {
+        $null = $text.AppendLine('PARAMETERS')
+        foreach ($p in @($Help.parameters.parameter)) {
+            $null = $text.AppendLine("    -$($p.name) <$($p.type.name)>`n        $(& $paras $p.description)")
+            $null = $text.AppendLine("        Required: $($p.required); Position: $($p.position); Pipeline input: $($p.pipelineInput); Wildcards: $($p.globbing); Aliases: $($p.aliases)`n")
+        }
+        foreach ($o in @($Help.returnValues.returnValue)) { if ($o) { $null = $text.AppendLine("OUTPUTS`n    $($o.type.name)`n        $(& $paras $o.description)`n") } }
+        foreach ($n in @($Help.alertSet.alert)) { if ($n) { $null = $text.AppendLine("NOTES`n    $(& $paras $n)`n") } }
+    }
+    $null = $text.AppendLine('EXAMPLES')
+    foreach ($e in @($Help.examples.example)) {
+        if ($e) { $null = $text.AppendLine("    $($e.title.Trim('- '))`n        PS> $($e.code -replace "`n", "`n        ")`n        $(& $paras $e.remarks)`n") }
+    }
+    if (-not $full) { $null = $text.AppendLine("    For parameters, outputs and notes: Get-Help $($Help.Name) -Full") }
+    $text.ToString().TrimEnd()
+}
+
+# Between a command's output and Out-Default: help objects become text, everything else passes through.
+function global:__FilFilOut {
+    process {
+        if ($null -ne $_ -and $_.PSObject.TypeNames -contains 'MamlCommandHelpInfo') { __FilFilHelpText $_ } else { $_ }
+    }
+}

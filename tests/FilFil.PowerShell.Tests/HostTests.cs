@@ -130,5 +130,61 @@ public sealed class HostTests
         var r = FilFilProcess.Run(null, "-Command", "(Get-Help Test-FilFilCar).Synopsis");
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.StartsWith("Checks CAR files", r.Stdout.Trim());
+        var text = FilFilProcess.Run(null, "-Command", "Get-Help Set-FilFilLogging -Full");
+        Assert.True(text.ExitCode == 0, text.ToString());
+        Assert.Contains("SYNOPSIS\n    Sets the FilFil engine log level and log file.", text.Stdout.Replace("\r", ""));
+        Assert.Contains("Set-FilFilLogging [[-Level] <LogEventLevel>] [-Path <String>] [-PassThru]", text.Stdout);
+        Assert.Contains("    -Path <String>", text.Stdout);
+        Assert.Contains("PS> Set-FilFilLogging -Level Debug -Path ./filfil.log", text.Stdout);
+    }
+
+    [Fact]
+    public void ExampleScriptRunsUnderTheHost()
+    {
+        string example = Path.Combine(RepoPaths.Root, "examples", "Test-Snapshots.ps1");
+        var r = FilFilProcess.Run(null, "-File", example, Path.GetDirectoryName(Chain4)!, "-SkipHashCheck");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("3 file(s), 3651 blocks, 0 invalid, 0 unreadable", r.Stdout);
+        Assert.Contains("calibnet.car.zst", r.Stdout);
+    }
+
+    [Fact]
+    public async Task DevnetVerbRunsUntilCtrlCThenStops()
+    {
+        if (OperatingSystem.IsWindows()) return; // SIGINT delivery below is POSIX-only
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        psi.ArgumentList.Add(RepoPaths.FilFilDll);
+        psi.ArgumentList.Add("devnet");
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var running = new ManualResetEventSlim();
+        var stderr = new System.Text.StringBuilder();
+        p.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (stderr) stderr.AppendLine(e.Data);
+            if (e.Data.Contains("press Ctrl-C")) running.Set();
+        };
+        p.BeginErrorReadLine();
+        try
+        {
+            Assert.True(running.Wait(TimeSpan.FromSeconds(60)), $"devnet did not start: {stderr}");
+            Assert.True(p.HasExited is false);
+            using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", p.Id.ToString()])) kill.WaitForExit();
+            Assert.True(p.WaitForExit(TimeSpan.FromSeconds(30)), "fil-fil devnet did not stop on SIGINT");
+            p.WaitForExit();
+            Assert.True(p.ExitCode == 0, $"exit {p.ExitCode}: {stderr}");
+            Assert.Contains("ws://127.0.0.1:", await stdout);
+        }
+        finally
+        {
+            if (!p.HasExited) p.Kill(entireProcessTree: true);
+        }
     }
 }

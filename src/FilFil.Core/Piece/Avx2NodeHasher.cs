@@ -39,9 +39,19 @@ internal sealed unsafe class Avx2NodeHasher : NodeHasher
         if (rest > 0) _fallback.HashLayer(src + 512 * batches, dst + 256 * batches, rest);
     }
 
+    // Rotations as shift/shift/or with literal counts (AVX2 has no vector rotate).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<uint> Ror(Vector256<uint> x, byte n) =>
-        X86.Avx2.Or(X86.Avx2.ShiftRightLogical(x, n), X86.Avx2.ShiftLeftLogical(x, (byte)(32 - n)));
+    private static Vector256<uint> Shr(Vector256<uint> x, [System.Diagnostics.CodeAnalysis.ConstantExpected] byte n) => X86.Avx2.ShiftRightLogical(x, n);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<uint> Shl(Vector256<uint> x, [System.Diagnostics.CodeAnalysis.ConstantExpected] byte n) => X86.Avx2.ShiftLeftLogical(x, n);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<uint> BigSigma0(Vector256<uint> a) => (Shr(a, 2) | Shl(a, 30)) ^ (Shr(a, 13) | Shl(a, 19)) ^ (Shr(a, 22) | Shl(a, 10));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<uint> BigSigma1(Vector256<uint> e) => (Shr(e, 6) | Shl(e, 26)) ^ (Shr(e, 11) | Shl(e, 21)) ^ (Shr(e, 25) | Shl(e, 7));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<uint> SmallSigma0(Vector256<uint> x) => (Shr(x, 7) | Shl(x, 25)) ^ (Shr(x, 18) | Shl(x, 14)) ^ Shr(x, 3);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<uint> SmallSigma1(Vector256<uint> x) => (Shr(x, 17) | Shl(x, 15)) ^ (Shr(x, 19) | Shl(x, 13)) ^ Shr(x, 10);
 
     private static readonly Vector256<byte> ByteSwap32 = Vector256.Create(
         (byte)3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12,
@@ -67,15 +77,13 @@ internal sealed unsafe class Avx2NodeHasher : NodeHasher
             {
                 var w15 = w[(t - 15) & 15];
                 var w2 = w[(t - 2) & 15];
-                var s0 = Ror(w15, 7) ^ Ror(w15, 18) ^ X86.Avx2.ShiftRightLogical(w15, 3);
-                var s1 = Ror(w2, 17) ^ Ror(w2, 19) ^ X86.Avx2.ShiftRightLogical(w2, 10);
-                wt = w[t & 15] + s0 + w[(t - 7) & 15] + s1;
+                wt = w[t & 15] + SmallSigma0(w15) + w[(t - 7) & 15] + SmallSigma1(w2);
                 w[t & 15] = wt;
             }
             var ch = (e & f) ^ X86.Avx2.AndNot(e, g);
-            var t1 = h + (Ror(e, 6) ^ Ror(e, 11) ^ Ror(e, 25)) + ch + Vector256.Create(k[t]) + wt;
+            var t1 = h + BigSigma1(e) + ch + Vector256.Create(k[t]) + wt;
             var maj = (a & b) | (c & (a | b));
-            var t2 = (Ror(a, 2) ^ Ror(a, 13) ^ Ror(a, 22)) + maj;
+            var t2 = BigSigma0(a) + maj;
             h = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
         }
         a += Vector256.Create(iv[0]); b += Vector256.Create(iv[1]); c += Vector256.Create(iv[2]); d += Vector256.Create(iv[3]);
@@ -85,9 +93,9 @@ internal sealed unsafe class Avx2NodeHasher : NodeHasher
         for (int t = 0; t < 64; t++)
         {
             var ch = (e & f) ^ X86.Avx2.AndNot(e, g);
-            var t1 = h + (Ror(e, 6) ^ Ror(e, 11) ^ Ror(e, 25)) + ch + Vector256.Create(kw2[t]);
+            var t1 = h + BigSigma1(e) + ch + Vector256.Create(kw2[t]);
             var maj = (a & b) | (c & (a | b));
-            var t2 = (Ror(a, 2) ^ Ror(a, 13) ^ Ror(a, 22)) + maj;
+            var t2 = BigSigma0(a) + maj;
             h = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
         }
         a += a1; b += b1; c += c1; d += d1; e += e1; f += f1; g += g1; h += h1;

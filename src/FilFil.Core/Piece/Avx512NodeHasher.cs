@@ -66,9 +66,8 @@ internal sealed unsafe class Avx512NodeHasher : NodeHasher
             fixed (uint* iv = Iv)
             {
                 Vector512<uint>* w = stackalloc Vector512<uint>[16];
-                uint* outw = stackalloc uint[16 * 8];
                 for (int b = 0; b < batches; b++)
-                    Hash16(src + 1024 * b, dst + 512 * b, k, kw2, iv, w, outw);
+                    Hash16(src + 1024 * b, dst + 512 * b, k, kw2, iv, w);
             }
         }
         int rest = pairs - batches * 16;
@@ -78,8 +77,15 @@ internal sealed unsafe class Avx512NodeHasher : NodeHasher
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<uint> Xor3(Vector512<uint> a, Vector512<uint> b, Vector512<uint> c) => Avx512F.TernaryLogic(a, b, c, 0x96);
 
+    // The rotation counts are literals in each helper so vprord gets its immediate without relying on inlining.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<uint> Ror(Vector512<uint> x, byte n) => Avx512F.RotateRight(x, n);
+    private static Vector512<uint> BigSigma0(Vector512<uint> a) => Xor3(Avx512F.RotateRight(a, 2), Avx512F.RotateRight(a, 13), Avx512F.RotateRight(a, 22));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<uint> BigSigma1(Vector512<uint> e) => Xor3(Avx512F.RotateRight(e, 6), Avx512F.RotateRight(e, 11), Avx512F.RotateRight(e, 25));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<uint> SmallSigma0(Vector512<uint> x) => Xor3(Avx512F.RotateRight(x, 7), Avx512F.RotateRight(x, 18), Avx512F.ShiftRightLogical(x, 3));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<uint> SmallSigma1(Vector512<uint> x) => Xor3(Avx512F.RotateRight(x, 17), Avx512F.RotateRight(x, 19), Avx512F.ShiftRightLogical(x, 10));
 
     private static readonly Vector512<byte> ByteSwap32 = Vector512.Create(
         (byte)3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12,
@@ -129,7 +135,7 @@ internal sealed unsafe class Avx512NodeHasher : NodeHasher
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Hash16(byte* src, byte* dst, uint* k, uint* kw2, uint* iv, Vector512<uint>* w, uint* outw)
+    private static void Hash16(byte* src, byte* dst, uint* k, uint* kw2, uint* iv, Vector512<uint>* w)
     {
         var swap = ByteSwap32;
         // row i = message i (16 big-endian words); transpose so w[j] holds word j of all 16 messages
@@ -147,13 +153,11 @@ internal sealed unsafe class Avx512NodeHasher : NodeHasher
             {
                 var w15 = w[(t - 15) & 15];
                 var w2 = w[(t - 2) & 15];
-                var s0 = Xor3(Ror(w15, 7), Ror(w15, 18), Avx512F.ShiftRightLogical(w15, 3));
-                var s1 = Xor3(Ror(w2, 17), Ror(w2, 19), Avx512F.ShiftRightLogical(w2, 10));
-                wt = w[t & 15] + s0 + w[(t - 7) & 15] + s1;
+                wt = w[t & 15] + SmallSigma0(w15) + w[(t - 7) & 15] + SmallSigma1(w2);
                 w[t & 15] = wt;
             }
-            var t1 = h + Xor3(Ror(e, 6), Ror(e, 11), Ror(e, 25)) + Avx512F.TernaryLogic(e, f, g2, 0xCA) + Vector512.Create(k[t]) + wt;
-            var t2 = Xor3(Ror(a, 2), Ror(a, 13), Ror(a, 22)) + Avx512F.TernaryLogic(a, b, c, 0xE8);
+            var t1 = h + BigSigma1(e) + Avx512F.TernaryLogic(e, f, g2, 0xCA) + Vector512.Create(k[t]) + wt;
+            var t2 = BigSigma0(a) + Avx512F.TernaryLogic(a, b, c, 0xE8);
             h = g2; g2 = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
         }
         a += Vector512.Create(iv[0]); b += Vector512.Create(iv[1]); c += Vector512.Create(iv[2]); d += Vector512.Create(iv[3]);
@@ -163,27 +167,24 @@ internal sealed unsafe class Avx512NodeHasher : NodeHasher
         Vector512<uint> a1 = a, b1 = b, c1 = c, d1 = d, e1 = e, f1 = f, g1 = g2, h1 = h;
         for (int t = 0; t < 64; t++)
         {
-            var t1 = h + Xor3(Ror(e, 6), Ror(e, 11), Ror(e, 25)) + Avx512F.TernaryLogic(e, f, g2, 0xCA) + Vector512.Create(kw2[t]);
-            var t2 = Xor3(Ror(a, 2), Ror(a, 13), Ror(a, 22)) + Avx512F.TernaryLogic(a, b, c, 0xE8);
+            var t1 = h + BigSigma1(e) + Avx512F.TernaryLogic(e, f, g2, 0xCA) + Vector512.Create(kw2[t]);
+            var t2 = BigSigma0(a) + Avx512F.TernaryLogic(a, b, c, 0xE8);
             h = g2; g2 = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
         }
         a += a1; b += b1; c += c1; d += d1; e += e1; f += f1; g2 += g1; h += h1;
 
-        // back to bytes: word k of lane i goes to dst + 32 i + 4 k, big-endian; trunc254 clears the top bits of byte 31
-        var mask = Vector512.Create(0x3FFFFFFFu);
-        Store(outw, 0, a, swap); Store(outw, 1, b, swap); Store(outw, 2, c, swap); Store(outw, 3, d, swap);
-        Store(outw, 4, e, swap); Store(outw, 5, f, swap); Store(outw, 6, g2, swap);
-        Store(outw, 7, Avx512BW.Shuffle(h.AsByte(), swap).AsUInt32() & mask, default);
-        uint* o = (uint*)dst;
-        for (int i = 0; i < 16; i++)
-            for (int kk = 0; kk < 8; kk++)
-                o[i * 8 + kk] = outw[kk * 16 + i];
+        // back to bytes: transpose so row i holds the 8 state words of node i, big-endian; trunc254 clears the top
+        // bits of byte 31 (the top of word 7). Rows 8..15 are don't-care input and only their low halves are used.
+        w[0] = Avx512BW.Shuffle(a.AsByte(), swap).AsUInt32();
+        w[1] = Avx512BW.Shuffle(b.AsByte(), swap).AsUInt32();
+        w[2] = Avx512BW.Shuffle(c.AsByte(), swap).AsUInt32();
+        w[3] = Avx512BW.Shuffle(d.AsByte(), swap).AsUInt32();
+        w[4] = Avx512BW.Shuffle(e.AsByte(), swap).AsUInt32();
+        w[5] = Avx512BW.Shuffle(f.AsByte(), swap).AsUInt32();
+        w[6] = Avx512BW.Shuffle(g2.AsByte(), swap).AsUInt32();
+        w[7] = Avx512BW.Shuffle(h.AsByte(), swap).AsUInt32() & Vector512.Create(0x3FFFFFFFu);
+        Transpose16(w);
+        for (int i = 0; i < 16; i++) w[i].GetLower().Store((uint*)(dst + 32 * i));
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(uint* outw, int word, Vector512<uint> v, Vector512<byte> swap)
-    {
-        if (swap != default) v = Avx512BW.Shuffle(v.AsByte(), swap).AsUInt32();
-        v.Store(outw + word * 16);
-    }
 }

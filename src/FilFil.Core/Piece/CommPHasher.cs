@@ -100,8 +100,12 @@ public sealed class CommPHasher : IDisposable
             finally { lock (_free) _free.Push(buf); }
             return root;
         }));
-        while (_inflight.Count > _parallelism) DrainOne();
+        // Keep a few chunks queued beyond the worker count so workers stay busy while this (writing) thread is
+        // descheduled or copying; memory in flight is about 3 x parallelism MiB.
+        while (_inflight.Count > MaxInFlight) DrainOne();
     }
+
+    private int MaxInFlight => Math.Max(4, 3 * _parallelism);
 
     private void DrainOne() => _stack.Push(_inflight.Dequeue().GetAwaiter().GetResult(), ChunkLevel);
 

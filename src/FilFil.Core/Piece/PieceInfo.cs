@@ -17,6 +17,14 @@ public sealed record PieceInfo(Cid PieceCidV1, Cid PieceCidV2, ulong PayloadSize
     /// <summary>Hex of <see cref="CommP"/>.</summary>
     public string CommPHex => Convert.ToHexString(CommP).ToLowerInvariant();
 
+    /// <summary>Value equality, including the bytes of <see cref="CommP"/>.</summary>
+    public bool Equals(PieceInfo? other) =>
+        other is not null && PieceCidV1 == other.PieceCidV1 && PieceCidV2 == other.PieceCidV2 && PayloadSize == other.PayloadSize
+        && PaddedSize == other.PaddedSize && Height == other.Height && Padding == other.Padding
+        && CommP.AsSpan().SequenceEqual(other.CommP);
+
+    public override int GetHashCode() => HashCode.Combine(PieceCidV2, PayloadSize);
+
     public override string ToString() =>
         $"{PieceCidV2} (v1 {PieceCidV1}, payload {PayloadSize}, padded {PaddedSize}, height {Height}, padding {Padding})";
 }

@@ -140,7 +140,7 @@ public class ApiTests
         s.Dispose();
         Assert.Equal([.. data, 42], inner.ToArray());
         var want = PieceCommitment.Compute([.. data, 42]);
-        Assert.Equal(want, info with { CommP = want.CommP });
+        Assert.Equal(want, info);
         Assert.Equal(want.CommP, info.CommP);
         Assert.Throws<ObjectDisposedException>(() => s.Write(new byte[1]));
         Assert.True(inner.CanWrite); // left open
@@ -193,5 +193,24 @@ public class ApiTests
     private sealed class SyncProgress(Action<long> report) : IProgress<long>
     {
         public void Report(long value) => report(value);
+    }
+}
+
+public class PieceInfoTests
+{
+    [Fact]
+    public void Equality_compares_commp_bytes()
+    {
+        var a = PieceCommitment.Compute(new byte[300]);
+        var b = PieceCommitment.Compute(new byte[300]);
+        Assert.NotSame(a.CommP, b.CommP);
+        Assert.Equal(a, b);
+        Assert.Equal(a.GetHashCode(), b.GetHashCode());
+        Assert.NotEqual(a, PieceCommitment.Compute(new byte[301]));
+        var c = (byte[])a.CommP.Clone();
+        c[0] ^= 1;
+        Assert.NotEqual(a, a with { CommP = c });
+        Assert.Equal(a.CommPHex, Convert.ToHexString(a.CommP).ToLowerInvariant());
+        Assert.Contains(a.PieceCidV2.ToString(), a.ToString());
     }
 }

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using FilFil.Core.Piece;
+
+namespace FilFil.Core.Snapshot;
+
+/// <summary>How to take a snapshot (New-FilFilSnapshot).</summary>
+public sealed record TakeSnapshotRequest
+{
+    /// <summary>Output file. With <see cref="PieceSize"/> it is the prefix of the piece files.</summary>
+    public required string Path { get; init; }
+    /// <summary>Tipset to snapshot; null: the head (or <see cref="Height"/>).</summary>
+    public IReadOnlyList<Ipld.Cid>? TipSetKey { get; init; }
+    /// <summary>Height to snapshot (the tipset at or below it in the engine's chain); null: the head.</summary>
+    public long? Height { get; init; }
+    public long RecentStateRoots { get; init; }
+    public bool SkipOldMessages { get; init; }
+    public SnapshotFormat Format { get; init; } = SnapshotFormat.V1;
+    /// <summary>zstd level for a compressed (distribution) file; 0 = plain CAR.</summary>
+    public int ZstdLevel { get; init; }
+    /// <summary>Sector size the pieces must fit (32 or 64 GiB); null: one file, commP in the same pass.</summary>
+    public long? PieceSize { get; init; }
+}
+
+/// <summary>Takes snapshots from an engine: the walk, the file(s), the piece commitments, the catalog entry.</summary>
+public static class SnapshotService
+{
+    public static async Task<SnapshotRecord> TakeAsync(Engine engine, TakeSnapshotRequest req, SnapshotCatalog? catalog, IProgress<long>? progress = null, CancellationToken ct = default)
+    {
+        var ts = ResolveTipSet(engine, req);
+        if (req.RecentStateRoots < 0) throw new ArgumentOutOfRangeException(nameof(req), req.RecentStateRoots, "RecentStateRoots must be 0 or more");
+        if (req.ZstdLevel > 0 && req.PieceSize is not null)
+            throw new ArgumentException("pieces are plain CARs for deals; zstd output is a single file for distribution: use one or the other");
+        var options = new SnapshotOptions { TipSet = ts, RecentStateRoots = req.RecentStateRoots, SkipOldMessages = req.SkipOldMessages, Format = req.Format };
+        var clock = Stopwatch.StartNew();
+        SnapshotResult result;
+        string[] paths;
+        var pieces = new List<SnapshotPiece>();
+        if (req.PieceSize is { } sector)
+        {
+            if (sector is not (32L << 30) and not (64L << 30) && (sector <= 0 || (sector & (sector - 1)) != 0 || sector < 256))
+                throw new ArgumentOutOfRangeException(nameof(req), sector, "a sector size must be a power of two (32 GiB or 64 GiB on mainnet)");
+            string prefix = req.Path.EndsWith(".car", StringComparison.OrdinalIgnoreCase) ? req.Path[..^4] : req.Path;
+            var files = await SnapshotWriter.WritePiecesAsync(engine, prefix, SnapshotWriter.PiecePayloadLimit(sector), options, ct).ConfigureAwait(false);
+            paths = files.ToArray();
+            long bytes = 0;
+            foreach (var f in files)
+            {
+                var p = PieceCommitment.ComputeFile(f, null, ct);
+                pieces.Add(ToPiece(f, p));
+                bytes += (long)p.PayloadSize;
+            }
+            result = new SnapshotResult(ts, ts.Cids, bytes, 0, 0);
+        }
+        else
+        {
+            // One pass: the CAR bytes go to the file and, for a plain CAR, through the commP hasher.
+            using var hasher = req.ZstdLevel > 0 ? null : new CommPHasher();
+            ZstdSharp.CompressionStream? zstd = null;
+            Stream Tee(Stream file)
+            {
+                Stream target = file;
+                if (req.ZstdLevel > 0) target = zstd = new ZstdSharp.CompressionStream(file, req.ZstdLevel, leaveOpen: true);
+                return new ObservingStream(target, hasher, progress, zstd);
+            }
+            result = await SnapshotWriter.WriteFileAsync(engine, req.Path, options, Tee, ct).ConfigureAwait(false);
+            string full = System.IO.Path.GetFullPath(req.Path);
+            paths = [full];
+            if (hasher is not null) pieces.Add(ToPiece(full, hasher.Finish()));
+        }
+        var record = new SnapshotRecord
+        {
+            Height = ts.Height, TipSetKey = ts.Cids.Select(c => c.ToString()).ToArray(), Paths = paths,
+            Format = req.Format.ToString(), RecentStateRoots = req.RecentStateRoots, SkipOldMessages = req.SkipOldMessages,
+            Compressed = req.ZstdLevel > 0, Bytes = result.Bytes, Blocks = result.Blocks, Headers = result.Headers,
+            Pieces = pieces.ToArray(), Created = DateTimeOffset.UtcNow, Seconds = clock.Elapsed.TotalSeconds,
+        };
+        catalog?.Add(record);
+        return record;
+    }
+
+    private static SnapshotPiece ToPiece(string path, PieceInfo p) =>
+        new(path, p.PieceCidV1.ToString(), p.PieceCidV2.ToString(), p.PayloadSize, p.PaddedSize);
+
+    /// <summary>The tipset a request names: by key, by height (the tipset at or below it), or the head.</summary>
+    public static TipSet ResolveTipSet(Engine engine, TakeSnapshotRequest req)
+    {
+        var head = engine.Head ?? throw new InvalidOperationException("the engine holds no chain yet: import a snapshot or start a follower");
+        var window = engine.Window;
+        if (req.TipSetKey is { Count: > 0 } key)
+            return window.FirstOrDefault(t => t.KeyEquals(key))
+                ?? throw new ArgumentException($"tipset {{{string.Join(",", key)}}} is not in the engine's window ({window[0].Height}..{head.Height})");
+        if (req.Height is { } h)
+        {
+            if (h > head.Height) throw new ArgumentOutOfRangeException(nameof(req), h, $"the head is at height {head.Height}");
+            var t = window.LastOrDefault(x => x.Height <= h);
+            if (t is null) throw new ArgumentOutOfRangeException(nameof(req), h, $"the engine's window starts at height {window[0].Height}");
+            return t;
+        }
+        return head;
+    }
+
+    /// <summary>
+    /// Forwards writes to <paramref name="inner"/>, feeding the same bytes to the commP hasher and the progress sink.
+    /// Flush completes a zstd frame sequence only at the end (the writer flushes once, after the last block).
+    /// </summary>
+    private sealed class ObservingStream(Stream inner, CommPHasher? hasher, IProgress<long>? progress, ZstdSharp.CompressionStream? zstd) : Stream
+    {
+        private long _written;
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            inner.Write(buffer);
+            hasher?.Write(buffer);
+            _written += buffer.Length;
+            progress?.Report(_written);
+        }
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+        public override void Flush()
+        {
+            if (zstd is not null) zstd.Dispose(); // ends the zstd stream; the file itself stays open (leaveOpen)
+            else inner.Flush();
+        }
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => _written; set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+}

@@ -1,0 +1,53 @@
+using System.Management.Automation;
+using FilFil.Core.Lotus;
+
+namespace FilFil.PowerShell.Commands;
+
+/// <summary>
+/// Get-FilFilFollower: the follower's state: engine head and the node's head (lag), blocks and bytes in memory,
+/// RSS, fetch rate, reconnects, and the fault if it stopped on its own.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "FilFilFollower")]
+[OutputType(typeof(FollowerStatus))]
+public sealed class GetFilFilFollowerCommand : FilFilCmdlet
+{
+    /// <summary>Do not ask the node for its head (no lag figure).</summary>
+    [Parameter] public SwitchParameter NoLag { get; set; }
+
+    /// <inheritdoc />
+    protected override void EndProcessing()
+    {
+        base.EndProcessing();
+        var run = FollowerSession.Current;
+        if (run is null)
+        {
+            WriteError(new ErrorRecord(new InvalidOperationException("no follower was started in this session; use Start-FilFilFollower"),
+                $"{CommandName}.NoFollower", ErrorCategory.ObjectNotFound, null));
+            return;
+        }
+        TryRun(run.Endpoint, () =>
+        {
+            long? nodeHeight = null;
+            if (!NoLag && run.Running)
+            {
+                nodeHeight = RunEngine<long?>("Get-FilFilFollower", run.Endpoint.ToString(), 0, (_, ct) =>
+                {
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                    timeout.CancelAfter(TimeSpan.FromSeconds(5));
+                    try
+                    {
+                        var client = LotusClient.ConnectAsync(run.Endpoint, run.Token, timeout.Token).GetAwaiter().GetResult();
+                        try { return client.ChainHeadAsync(timeout.Token).GetAwaiter().GetResult().Height; }
+                        finally { client.DisposeAsync().AsTask().GetAwaiter().GetResult(); }
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                    {
+                        Log.Debug("node head query failed: {Error}", e.Message);
+                        return null;
+                    }
+                });
+            }
+            WriteObject(FollowerStatus.From(run, nodeHeight));
+        });
+    }
+}

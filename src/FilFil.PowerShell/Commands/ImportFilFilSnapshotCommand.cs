@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using System.Management.Automation;
+using FilFil.Core.Snapshot;
+
+namespace FilFil.PowerShell.Commands;
+
+/// <summary>
+/// Import-FilFilSnapshot: loads a snapshot CAR (Lotus v1, FRC-0108 v2, CARv2, zstd or forest .car.zst) into the
+/// session's engine, every block hash-verified, so New-FilFilSnapshot can write from it and a follower can catch up
+/// from its head. The previous engine of the session is replaced only once the import succeeded.
+/// </summary>
+[Cmdlet(VerbsData.Import, "FilFilSnapshot")]
+[OutputType(typeof(EngineStatus))]
+public sealed class ImportFilFilSnapshotCommand : FilFilPathCmdlet
+{
+    /// <summary>N kept in memory after the import: state and messages for heights in (H-N, H] (default 2000).</summary>
+    [Parameter, ValidateRange(0, int.MaxValue)] public int RecentStateRoots { get; set; } = 2000;
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        foreach (var file in ResolveFiles())
+        {
+            TryRun(file, () =>
+            {
+                var clock = Stopwatch.StartNew();
+                var engine = RunEngine("Import-FilFilSnapshot", file, 0, (_, ct) =>
+                    SnapshotImporter.ImportAsync(file, new EngineOptions { RecentStateRoots = RecentStateRoots }, ct).GetAwaiter().GetResult());
+                EngineSession.Replace(engine);
+                var status = EngineStatus.From(engine, file, clock.Elapsed.TotalSeconds);
+                WriteVerbose($"{file}: head {status.Height}, {status.Blocks} blocks in memory");
+                WriteObject(status);
+            });
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using System.Management.Automation;
+using FilFil.Devnet;
+
+namespace FilFil.PowerShell.Commands;
+
+/// <summary>
+/// Start-FilFilDevnet: starts a deterministic Lotus-compatible chain on 127.0.0.1 in this process (JSON-RPC over
+/// HTTP and WebSocket at /rpc/v0 and /rpc/v1) and returns its endpoint and token.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Start, "FilFilDevnet")]
+[OutputType(typeof(DevnetInfo))]
+public sealed class StartFilFilDevnetCommand : FilFilCmdlet
+{
+    private static readonly DevnetOptions Defaults = new();
+
+    /// <summary>Seed of the chain; the same seed gives the same chain, byte for byte.</summary>
+    [Parameter] public int Seed { get; set; } = Defaults.Seed;
+    /// <summary>Genesis to grow from.</summary>
+    [Parameter, ValidateSet("mainnet", "calibnet")] public string Network { get; set; } = Defaults.Network;
+    /// <summary>Blocks in the initial generated state tree.</summary>
+    [Parameter, ValidateRange(1, int.MaxValue)] public int StateBlocks { get; set; } = Defaults.StateBlocks;
+    /// <summary>Average size of generated state blocks, in bytes.</summary>
+    [Parameter, ValidateRange(16, 1 << 20)] public int AverageBlockSize { get; set; } = Defaults.AverageBlockSize;
+    /// <summary>New state blocks written per epoch (paths rewritten in the state tree).</summary>
+    [Parameter, ValidateRange(0, int.MaxValue)] public int ChurnPerEpoch { get; set; } = Defaults.ChurnPerEpoch;
+    /// <summary>Messages per block.</summary>
+    [Parameter, ValidateRange(0, 10000)] public int MessagesPerBlock { get; set; } = Defaults.MessagesPerBlock;
+    /// <summary>Most blocks in one tipset (each tipset has 1..this many).</summary>
+    [Parameter, ValidateRange(1, 100)] public int MaxBlocksPerTipSet { get; set; } = Defaults.MaxBlocksPerTipSet;
+    /// <summary>Share of epochs that are null rounds (0..0.9).</summary>
+    [Parameter, ValidateRange(0.0, 0.9)] public double NullRoundRate { get; set; } = Defaults.NullRoundRate;
+    /// <summary>Chance per epoch of a reorg (0..1).</summary>
+    [Parameter, ValidateRange(0.0, 1.0)] public double ReorgRate { get; set; } = Defaults.ReorgRate;
+    /// <summary>Deepest reorg.</summary>
+    [Parameter, ValidateRange(1, 900)] public int MaxReorgDepth { get; set; } = Defaults.MaxReorgDepth;
+    /// <summary>Time between epochs; 0 (default) mines only on Step-FilFilDevnet.</summary>
+    [Parameter] public TimeSpan EpochDuration { get; set; } = Defaults.EpochDuration;
+    /// <summary>Bearer token the server requires; without it, read access needs no token (as Lotus).</summary>
+    [Parameter] public string? Token { get; set; }
+    /// <summary>TCP port on 127.0.0.1; 0 picks a free one.</summary>
+    [Parameter, ValidateRange(0, 65535)] public int Port { get; set; }
+    /// <summary>Epochs to mine right away, before returning.</summary>
+    [Parameter, ValidateRange(0, 1_000_000)] public int Epochs { get; set; }
+
+    /// <inheritdoc />
+    protected override void EndProcessing()
+    {
+        base.EndProcessing();
+        var options = new DevnetOptions
+        {
+            Seed = Seed, Network = Network, StateBlocks = StateBlocks, AverageBlockSize = AverageBlockSize,
+            ChurnPerEpoch = ChurnPerEpoch, MessagesPerBlock = MessagesPerBlock, MaxBlocksPerTipSet = MaxBlocksPerTipSet,
+            NullRoundRate = NullRoundRate, ReorgRate = ReorgRate, MaxReorgDepth = MaxReorgDepth,
+            EpochDuration = EpochDuration, Token = Token, Port = Port,
+        };
+        TryRun(options, () =>
+        {
+            var server = RunEngine("Start-FilFilDevnet", $"seed {Seed}", Epochs, (progress, ct) =>
+            {
+                var s = DevnetServer.StartAsync(options, ct).GetAwaiter().GetResult();
+                try
+                {
+                    for (int i = 0; i < Epochs; i++)
+                    {
+                        ct.ThrowIfCancellationRequested();
+                        s.Chain.Advance(1);
+                        progress.Report(i + 1);
+                    }
+                    return s;
+                }
+                catch
+                {
+                    s.StopAsync().GetAwaiter().GetResult();
+                    throw;
+                }
+            });
+            var info = DevnetRegistry.Add(server, options);
+            Log.Information("devnet {Id} serving {Endpoint} at height {Height}", info.Id, info.Endpoint, info.Height);
+            WriteObject(info);
+        });
+    }
+}

@@ -1,0 +1,78 @@
+using System.Management.Automation;
+using FilFil.Core.Snapshot;
+
+namespace FilFil.PowerShell.Commands;
+
+/// <summary>
+/// Start-FilFilFollower: follows a Lotus node's head (Filecoin.ChainNotify over WebSocket) in this process, keeping
+/// the session engine's window of state and messages in memory. It returns once the first head is applied; the
+/// follower keeps running (reconnecting with backoff) until Stop-FilFilFollower.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Start, "FilFilFollower", DefaultParameterSetName = "Url")]
+[OutputType(typeof(FollowerStatus))]
+public sealed class StartFilFilFollowerCommand : FilFilCmdlet
+{
+    /// <summary>The node's JSON-RPC WebSocket endpoint, e.g. ws://127.0.0.1:1234/rpc/v1.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Url")] public Uri? Lotus { get; set; }
+    /// <summary>A devnet from Start-FilFilDevnet (its endpoint and token).</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "Devnet")] public DevnetInfo? Devnet { get; set; }
+    /// <summary>API token (Lotus: $LOTUS_PATH/token); read access needs none.</summary>
+    [Parameter] public string? Token { get; set; }
+    /// <summary>N: state and messages kept for heights in (H-N, H]; at least 900 (Lotus's export minimum).</summary>
+    [Parameter, ValidateRange(900, 1_000_000)] public int RecentStateRoots { get; set; } = 2000;
+    /// <summary>Load this snapshot first, then catch up from its head (restart after a crash = the last snapshot).</summary>
+    [Parameter] public string? Bootstrap { get; set; }
+    /// <summary>How long to wait for the first head (default 10 minutes).</summary>
+    [Parameter] public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var endpoint = Devnet is not null ? new Uri(Devnet.Endpoint) : Lotus!;
+        string? token = Token ?? Devnet?.Token;
+        TryRun(endpoint, () =>
+        {
+            if (endpoint.Scheme is not ("ws" or "wss"))
+                throw new ArgumentException($"'{endpoint}' is not a WebSocket URL (ws:// or wss://): ChainNotify needs a WebSocket");
+            if (FollowerSession.Current is { Running: true } running)
+                throw new InvalidOperationException($"a follower is already running on {running.Endpoint}; stop it with Stop-FilFilFollower");
+            var options = new EngineOptions { RecentStateRoots = RecentStateRoots };
+            var status = RunEngine("Start-FilFilFollower", endpoint.ToString(), 0, (_, ct) =>
+            {
+                Engine engine;
+                if (Bootstrap is not null)
+                {
+                    string path = GetUnresolvedProviderPathFromPSPath(Bootstrap);
+                    engine = SnapshotImporter.ImportAsync(path, options, ct).GetAwaiter().GetResult();
+                }
+                else engine = EngineSession.Current is { } existing && existing.Options.RecentStateRoots >= 900 ? existing : new Engine(options);
+                var run = new FollowerRun(engine, endpoint, token);
+                run.Start();
+                var until = DateTime.UtcNow + Timeout;
+                while (engine.Head is null || run.HeadsApplied == 0)
+                {
+                    if (run.Task!.IsCompleted)
+                    {
+                        run.Task.GetAwaiter().GetResult();
+                        throw new InvalidOperationException("the follower stopped before applying a head");
+                    }
+                    if (DateTime.UtcNow > until)
+                    {
+                        run.StopAsync().GetAwaiter().GetResult();
+                        throw new TimeoutException($"no head from {endpoint} within {Timeout}{(run.LastLog is { } l ? $" (last: {l})" : "")}");
+                    }
+                    try { run.HeadChanged.Wait(TimeSpan.FromMilliseconds(200), ct); }
+                    catch (OperationCanceledException)
+                    {
+                        run.StopAsync().GetAwaiter().GetResult();
+                        throw;
+                    }
+                }
+                if (!ReferenceEquals(engine, EngineSession.Current)) EngineSession.Replace(engine);
+                FollowerSession.Set(run);
+                return FollowerStatus.From(run, engine.Head?.Height);
+            });
+            WriteObject(status);
+        });
+    }
+}

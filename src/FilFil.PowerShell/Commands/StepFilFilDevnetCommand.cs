@@ -1,0 +1,57 @@
+using System.Management.Automation;
+
+namespace FilFil.PowerShell.Commands;
+
+/// <summary>
+/// Step-FilFilDevnet: mines epochs now (null rounds and random reorgs included), or forces a reorg of a given depth;
+/// subscribers of ChainNotify see the head changes as they would from Lotus.
+/// </summary>
+[Cmdlet(VerbsCommon.Step, "FilFilDevnet", DefaultParameterSetName = "Advance")]
+[OutputType(typeof(DevnetInfo))]
+public sealed class StepFilFilDevnetCommand : DevnetTargetCmdlet
+{
+    /// <summary>Epochs to mine (default 1).</summary>
+    [Parameter(ParameterSetName = "Advance"), ValidateRange(1, 1_000_000)] public int Epochs { get; set; } = 1;
+    /// <summary>Replace the last this-many tipsets by a heavier fork instead of mining.</summary>
+    [Parameter(ParameterSetName = "Reorg", Mandatory = true), ValidateRange(1, 900)] public int Reorg { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        foreach (var d in Targets()) Step(d);
+    }
+
+    /// <inheritdoc />
+    protected override void EndProcessing()
+    {
+        if (!SawInput)
+        {
+            var all = DevnetRegistry.All;
+            if (all.Count == 0)
+                WriteError(new ErrorRecord(new InvalidOperationException("no devnet is running; start one with Start-FilFilDevnet"),
+                    $"{CommandName}.NoDevnet", ErrorCategory.ObjectNotFound, null));
+            foreach (var d in all) Step(d);
+        }
+        base.EndProcessing();
+    }
+
+    private void Step(DevnetInfo d)
+    {
+        TryRun(d, () =>
+        {
+            if (!d.Running) throw new InvalidOperationException($"devnet {d.Id} is stopped");
+            bool reorg = ParameterSetName == "Reorg";
+            RunEngine("Step-FilFilDevnet", d.Endpoint, reorg ? 0 : Epochs, (progress, ct) =>
+            {
+                if (reorg) { d.Server.Chain.Reorg(Reorg); return; }
+                for (int i = 0; i < Epochs; i++)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    d.Server.Chain.Advance(1);
+                    progress.Report(i + 1);
+                }
+            });
+            WriteObject(d);
+        });
+    }
+}

@@ -1,0 +1,38 @@
+using System.Management.Automation;
+
+namespace FilFil.PowerShell.Commands;
+
+/// <summary>Stop-FilFilDevnet: stops devnets (the ones given, or every devnet this session started).</summary>
+[Cmdlet(VerbsLifecycle.Stop, "FilFilDevnet")]
+[OutputType(typeof(DevnetInfo))]
+public sealed class StopFilFilDevnetCommand : DevnetTargetCmdlet
+{
+    /// <summary>Write the stopped devnets to the pipeline.</summary>
+    [Parameter] public SwitchParameter PassThru { get; set; }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        foreach (var d in Targets()) Stop(d);
+    }
+
+    /// <inheritdoc />
+    protected override void EndProcessing()
+    {
+        if (!SawInput) foreach (var d in DevnetRegistry.All) Stop(d);
+        base.EndProcessing();
+    }
+
+    private void Stop(DevnetInfo d)
+    {
+        TryRun(d, () =>
+        {
+            if (DevnetRegistry.Remove(d))
+            {
+                RunEngine("Stop-FilFilDevnet", d.Endpoint, 0, (_, _) => d.Server.StopAsync().GetAwaiter().GetResult());
+                WriteVerbose($"devnet {d.Id} at {d.Endpoint} stopped");
+            }
+            if (PassThru) WriteObject(d);
+        });
+    }
+}

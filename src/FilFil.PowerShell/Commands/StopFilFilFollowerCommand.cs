@@ -1,0 +1,25 @@
+using System.Management.Automation;
+
+namespace FilFil.PowerShell.Commands;
+
+/// <summary>Stop-FilFilFollower: stops following; the engine and what it holds stay, so snapshots can still be taken.</summary>
+[Cmdlet(VerbsLifecycle.Stop, "FilFilFollower")]
+[OutputType(typeof(FollowerStatus))]
+public sealed class StopFilFilFollowerCommand : FilFilCmdlet
+{
+    /// <summary>Write the final status.</summary>
+    [Parameter] public SwitchParameter PassThru { get; set; }
+
+    /// <inheritdoc />
+    protected override void EndProcessing()
+    {
+        base.EndProcessing();
+        var run = FollowerSession.Current;
+        if (run is null) return;
+        TryRun(run.Endpoint, () =>
+        {
+            RunEngine("Stop-FilFilFollower", run.Endpoint.ToString(), 0, (_, _) => run.StopAsync().GetAwaiter().GetResult());
+            if (PassThru) WriteObject(FollowerStatus.From(run, null));
+        });
+    }
+}

@@ -1,0 +1,62 @@
+using FilFil.Core.Snapshot;
+
+namespace FilFil.PowerShell;
+
+/// <summary>
+/// The one in-process snapshot engine every FilFil cmdlet of this process shares (the engine is thread-safe;
+/// this holder only serializes replacing it).
+/// </summary>
+internal static class EngineSession
+{
+    private static readonly object Gate = new();
+    private static Engine? _engine;
+
+    public static Engine? Current { get { lock (Gate) return _engine; } }
+
+    public static Engine Require() => Current
+        ?? throw new InvalidOperationException("no chain is loaded in this session: run Import-FilFilSnapshot or Start-FilFilFollower first");
+
+    /// <summary>Installs <paramref name="engine"/>, disposing the previous one.</summary>
+    public static void Replace(Engine engine)
+    {
+        Engine? old;
+        lock (Gate)
+        {
+            old = _engine;
+            _engine = engine;
+        }
+        old?.Dispose();
+    }
+}
+
+/// <summary>What the session's engine holds (Import-FilFilSnapshot output).</summary>
+public sealed class EngineStatus
+{
+    public long Height { get; init; }
+    public required string[] HeadTipSet { get; init; }
+    /// <summary>Tipsets in the engine's window (with linked state and messages).</summary>
+    public int WindowTipSets { get; init; }
+    /// <summary>Recent state roots available at the head (the largest N New-FilFilSnapshot accepts).</summary>
+    public long AvailableRecentStateRoots { get; init; }
+    public long Blocks { get; init; }
+    /// <summary>Block data bytes held in memory.</summary>
+    public long DataBytes { get; init; }
+    public long CidBytes { get; init; }
+    /// <summary>Process working set, bytes.</summary>
+    public long ProcessRss { get; init; }
+    public string? Source { get; init; }
+    public double Seconds { get; init; }
+
+    internal static EngineStatus From(Engine e, string? source, double seconds)
+    {
+        var head = e.Head!;
+        long avail = e.AvailableRecentStateRoots(head);
+        return new EngineStatus
+        {
+            Height = head.Height, HeadTipSet = head.Cids.Select(c => c.ToString()).ToArray(), WindowTipSets = e.Window.Count,
+            AvailableRecentStateRoots = avail == long.MaxValue ? head.Height + 1 : avail,
+            Blocks = e.Store.Count, DataBytes = e.Store.DataBytes, CidBytes = e.Store.CidBytes,
+            ProcessRss = Environment.WorkingSet, Source = source, Seconds = seconds,
+        };
+    }
+}

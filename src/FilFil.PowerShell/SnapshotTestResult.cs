@@ -1,0 +1,28 @@
+using FilFil.Core.Snapshot;
+
+namespace FilFil.PowerShell;
+
+/// <summary>Output of Test-FilFilSnapshot.</summary>
+public sealed class SnapshotTestResult
+{
+    public required string Path { get; init; }
+    public long HeadHeight { get; init; }
+    public required string[] HeadTipSet { get; init; }
+    public long Blocks { get; init; }
+    public long HeadersWalked { get; init; }
+    /// <summary>Blocks the Lotus walk reached from the roots.</summary>
+    public long BlocksReached { get; init; }
+    public long BadHashes { get; init; }
+    public string? FirstBadHash { get; init; }
+    /// <summary>The first block the walk needs that the file lacks, or null.</summary>
+    public string? FirstMissing { get; init; }
+    /// <summary>Every hash matched and nothing the walk needs is missing.</summary>
+    public bool Ok { get; init; }
+
+    internal static SnapshotTestResult From(string path, SnapshotVerification v) => new()
+    {
+        Path = path, HeadHeight = v.HeadHeight, HeadTipSet = v.HeadTipsetKey.Select(c => c.ToString()).ToArray(),
+        Blocks = v.Blocks, HeadersWalked = v.HeadersWalked, BlocksReached = v.BlocksReached, BadHashes = v.BadHashes,
+        FirstBadHash = v.FirstBadHash?.ToString(), FirstMissing = v.FirstMissing?.ToString(), Ok = v.Ok,
+    };
+}

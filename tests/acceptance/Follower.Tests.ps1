@@ -1,0 +1,66 @@
+# The whole snapshot story against the embedded devnet: follow it, snapshot while it moves, verify.
+BeforeAll {
+    Import-Module ([System.IO.Path]::Combine($PSScriptRoot, '..', '..', 'FilFil.psd1'))
+    $env:FILFIL_HOME = [System.IO.Path]::Combine($TestDrive, 'home')
+}
+
+AfterAll {
+    Stop-FilFilFollower
+    Stop-FilFilDevnet
+    $env:FILFIL_HOME = $null
+}
+
+Describe 'Following a devnet' {
+    BeforeAll {
+        $devnet = Start-FilFilDevnet -Seed 21 -Epochs 30 -StateBlocks 512 -ReorgRate 0.1 -MaxReorgDepth 2
+        $status = $devnet | Start-FilFilFollower -RecentStateRoots 900
+    }
+
+    It 'starts at the devnet head' {
+        $status | Should -BeOfType FilFil.PowerShell.FollowerStatus
+        $status.Running | Should -BeTrue
+        $status.Height | Should -Be $devnet.Height
+        $status.Blocks | Should -BeGreaterThan 1000
+        $status.Endpoint | Should -Be $devnet.Endpoint
+    }
+
+    It 'follows new epochs and reorgs, and Wait-FilFilHeight returns when the height is reached' {
+        $devnet | Step-FilFilDevnet -Epochs 40 | Out-Null
+        $devnet | Step-FilFilDevnet -Reorg 2 | Out-Null
+        $target = $devnet.Height
+        $w = Wait-FilFilHeight -Height $target -Timeout '0:2:0'
+        $w.Height | Should -BeGreaterOrEqual $target
+        $f = Get-FilFilFollower
+        $f.HeadTipSet | Should -Be $devnet.HeadTipSet
+        $f.Lag | Should -Be 0
+        $f.BlocksFetched | Should -BeGreaterThan 0
+        $f.BadBlocksRefused | Should -Be 0
+    }
+
+    It 'takes a snapshot of the followed chain that passes Test-FilFilSnapshot' {
+        $out = [System.IO.Path]::Combine($TestDrive, 'devnet.car')
+        $s = New-FilFilSnapshot -Path $out -RecentStateRoots 10
+        $s.Height | Should -Be $devnet.Height
+        $s.Pieces | Should -HaveCount 1
+        $s.Pieces[0].PieceCidV1 | Should -Match '^baga6ea4seaq'
+        $t = Test-FilFilSnapshot $out
+        $t.Ok | Should -BeTrue
+        $t.HeadHeight | Should -Be $s.Height
+        (Get-FilFilPieceCid $out).PieceCidV1 | Should -Be $s.Pieces[0].PieceCidV1
+    }
+
+    It 'rejects a second follower while one runs' {
+        $err = $null
+        Start-FilFilFollower -Lotus $devnet.Endpoint -ErrorVariable err -ErrorAction SilentlyContinue
+        $err | Should -HaveCount 1
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+    }
+
+    It 'rejects an http:// endpoint (ChainNotify needs a WebSocket)' {
+        Stop-FilFilFollower
+        $err = $null
+        Start-FilFilFollower -Lotus $devnet.HttpEndpoint -ErrorVariable err -ErrorAction SilentlyContinue
+        $err | Should -HaveCount 1
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+    }
+}
