@@ -5,8 +5,8 @@ using FilFil.Core.Store;
 namespace FilFil.Bench;
 
 /// <summary>
-/// Inserts N blocks with a mainnet-like size distribution (state nodes: mostly 100-600 bytes, a tail up to 8 KiB,
-/// mean about 320 bytes; CIDv1 dag-cbor blake2b-256, 38 bytes) and prints RSS / (block bytes + CID bytes) against
+/// Inserts N blocks with a mainnet-like size distribution (state nodes: 90% 80-400 bytes, a tail up to 8 KiB,
+/// mean about 330 bytes; CIDv1 dag-cbor blake2b-256, 38 bytes) and prints RSS / (block bytes + CID bytes) against
 /// the 1.10 target, plus insert and lookup rates. Args: [N] (default 2000000; 10000000 for the figure).
 /// </summary>
 public sealed class StoreBenchmark : IBenchmark
@@ -17,9 +17,9 @@ public sealed class StoreBenchmark : IBenchmark
     public static int NextSize(Random r)
     {
         double u = r.NextDouble();
-        if (u < 0.90) return 100 + (int)(r.NextDouble() * 450);   // HAMT/AMT nodes, actor heads
-        if (u < 0.99) return 550 + (int)(r.NextDouble() * 1500);  // bigger nodes, messages
-        return 2048 + (int)(r.NextDouble() * 6144);                // rare large blocks
+        if (u < 0.900) return 80 + (int)(r.NextDouble() * 320);    // HAMT/AMT nodes, actor heads
+        if (u < 0.995) return 400 + (int)(r.NextDouble() * 1000);  // bigger nodes, messages
+        return 2048 + (int)(r.NextDouble() * 6144);                 // rare large blocks
     }
 
     public int Run(string[] args)
