@@ -3,6 +3,7 @@ pragma solidity ^0.8.20;
 
 import {Test, Vm} from "./utils/Test.sol";
 import {FilFilDealClient} from "../src/FilFilDealClient.sol";
+import {FilFilStorage} from "../src/FilFilStorage.sol";
 import {Fil, FilAddress, FilecoinCodec, DecodedProposal} from "../src/lib/FilecoinTypes.sol";
 import {CborReader, CborWriter} from "../src/lib/Cbor.sol";
 import {FilecoinActors} from "../src/lib/FilecoinActors.sol";
@@ -34,7 +35,7 @@ abstract contract Base is Test {
         client.fundRewards{value: 1000 ether}();
     }
 
-    function defaultParams() internal pure returns (FilFilDealClient.Params memory p) {
+    function defaultParams() internal pure returns (FilFilStorage.Params memory p) {
         p.minCollateral = COLLATERAL;
         p.rewardPerSnapshot = 3 ether;
         p.pricePerEpoch = 0;
@@ -73,15 +74,15 @@ abstract contract Base is Test {
         return abi.encodePacked(hex"0181e203922020", keccak256(abi.encode("piece", slot, i)));
     }
 
-    function pieces(uint64 slot, uint32 n) internal pure returns (FilFilDealClient.PieceInput[] memory ps) {
-        ps = new FilFilDealClient.PieceInput[](n);
+    function pieces(uint64 slot, uint32 n) internal pure returns (FilFilStorage.PieceInput[] memory ps) {
+        ps = new FilFilStorage.PieceInput[](n);
         for (uint32 i = 0; i < n; i++) {
-            ps[i] = FilFilDealClient.PieceInput({pieceCid: pieceCid(slot, i), paddedSize: PIECE_SIZE, carSize: CAR_SIZE});
+            ps[i] = FilFilStorage.PieceInput({pieceCid: pieceCid(slot, i), paddedSize: PIECE_SIZE, carSize: CAR_SIZE});
         }
     }
 
     function publish(uint64 slot, uint32 n) internal {
-        FilFilDealClient.PieceInput[] memory ps = pieces(slot, n);
+        FilFilStorage.PieceInput[] memory ps = pieces(slot, n);
         vm.prank(operator);
         client.publishSlot(slot, ps);
     }
@@ -139,7 +140,7 @@ abstract contract Base is Test {
 
     /// @notice Providers assigned to a slot, in assignment order.
     function assignedTo(uint64 slot) internal view returns (uint64[] memory out) {
-        FilFilDealClient.ReplicaView[] memory r = client.slotReplicas(slot);
+        FilFilStorage.ReplicaView[] memory r = client.slotReplicas(slot);
         out = new uint64[](r.length);
         for (uint256 i = 0; i < r.length; i++) {
             out[i] = r[i].provider;

@@ -4,6 +4,8 @@ pragma solidity ^0.8.20;
 import {Base} from "./Base.sol";
 import {Vm} from "./utils/Test.sol";
 import {FilFilDealClient} from "../src/FilFilDealClient.sol";
+import {FilFilStorage} from "../src/FilFilStorage.sol";
+import {FilFilDealClientExt} from "../src/FilFilDealClientExt.sol";
 import {Fil, FilAddress, FilecoinCodec, DecodedProposal, ProposalFields, CidString} from "../src/lib/FilecoinTypes.sol";
 import {CborReader} from "../src/lib/Cbor.sol";
 import {FilecoinActors} from "../src/lib/FilecoinActors.sol";
@@ -17,49 +19,49 @@ contract Reverter {
 
 contract OwnershipAndParamsTest is Base {
     function test_constructor_rejectsZeroOwnerAndBadParams() public {
-        vm.expectRevert(FilFilDealClient.ZeroAddress.selector);
+        vm.expectRevert(FilFilStorage.ZeroAddress.selector);
         new FilFilDealClient(address(0), defaultParams());
-        FilFilDealClient.Params memory p = defaultParams();
+        FilFilStorage.Params memory p = defaultParams();
         p.replicas = 0;
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.InvalidParams.selector, "replicas"));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.InvalidParams.selector, "replicas"));
         new FilFilDealClient(operator, p);
     }
 
     function test_twoStepOwnership() public {
         address next = address(0xBEEF);
         vm.prank(address(0x1234));
-        vm.expectRevert(FilFilDealClient.NotOwner.selector);
+        vm.expectRevert(FilFilStorage.NotOwner.selector);
         client.transferOwnership(next);
         vm.prank(operator);
         client.transferOwnership(next);
         vm.assertEq(client.owner(), operator, "owner unchanged until accepted");
         vm.prank(address(0x1234));
-        vm.expectRevert(FilFilDealClient.NotPendingOwner.selector);
+        vm.expectRevert(FilFilStorage.NotPendingOwner.selector);
         client.acceptOwnership();
         vm.prank(next);
         client.acceptOwnership();
         vm.assertEq(client.owner(), next, "new owner");
         vm.assertEq(client.pendingOwner(), address(0), "pending cleared");
         vm.prank(operator);
-        vm.expectRevert(FilFilDealClient.NotOwner.selector);
+        vm.expectRevert(FilFilStorage.NotOwner.selector);
         client.pause();
     }
 
     function test_onlyOwner_everyOperatorFunction() public {
-        FilFilDealClient.Params memory p = defaultParams();
-        FilFilDealClient.PieceInput[] memory ps = pieces(1, 1);
+        FilFilStorage.Params memory p = defaultParams();
+        FilFilStorage.PieceInput[] memory ps = pieces(1, 1);
         vm.startPrank(address(0x1234));
-        vm.expectRevert(FilFilDealClient.NotOwner.selector);
+        vm.expectRevert(FilFilStorage.NotOwner.selector);
         client.setParams(p);
-        vm.expectRevert(FilFilDealClient.NotOwner.selector);
+        vm.expectRevert(FilFilStorage.NotOwner.selector);
         client.publishSlot(1, ps);
-        vm.expectRevert(FilFilDealClient.NotOwner.selector);
+        vm.expectRevert(FilFilStorage.NotOwner.selector);
         client.pause();
-        vm.expectRevert(FilFilDealClient.NotOwner.selector);
+        vm.expectRevert(FilFilStorage.NotOwner.selector);
         client.unpause();
-        vm.expectRevert(FilFilDealClient.NotOwner.selector);
+        vm.expectRevert(FilFilStorage.NotOwner.selector);
         client.withdrawRewardPool(payable(address(1)), 1);
-        vm.expectRevert(FilFilDealClient.NotOwner.selector);
+        vm.expectRevert(FilFilStorage.NotOwner.selector);
         client.fundMarketEscrow(1);
         vm.stopPrank();
     }
@@ -68,26 +70,26 @@ contract OwnershipAndParamsTest is Base {
         addProvider(1001);
         vm.startPrank(operator);
         client.pause();
-        vm.expectRevert(FilFilDealClient.IsPaused.selector);
+        vm.expectRevert(FilFilStorage.IsPaused.selector);
         client.pause();
         vm.stopPrank();
-        FilFilDealClient.PieceInput[] memory ps = pieces(1, 1);
+        FilFilStorage.PieceInput[] memory ps = pieces(1, 1);
         vm.prank(operator);
-        vm.expectRevert(FilFilDealClient.IsPaused.selector);
+        vm.expectRevert(FilFilStorage.IsPaused.selector);
         client.publishSlot(1, ps);
         address ctl = controllerOf(1002);
         etchMiner(1002, ctl);
         vm.deal(ctl, COLLATERAL);
         vm.prank(ctl);
-        vm.expectRevert(FilFilDealClient.IsPaused.selector);
+        vm.expectRevert(FilFilStorage.IsPaused.selector);
         client.register{value: COLLATERAL}(1002, URL);
-        vm.expectRevert(FilFilDealClient.IsPaused.selector);
+        vm.expectRevert(FilFilStorage.IsPaused.selector);
         client.proposeDeal(1, 0, LOCATION, CAR_SIZE);
-        vm.expectRevert(FilFilDealClient.IsPaused.selector);
+        vm.expectRevert(FilFilStorage.IsPaused.selector);
         client.offer(1);
         vm.startPrank(operator);
         client.unpause();
-        vm.expectRevert(FilFilDealClient.NotPaused.selector);
+        vm.expectRevert(FilFilStorage.NotPaused.selector);
         client.unpause();
         vm.stopPrank();
     }
@@ -99,7 +101,7 @@ contract OwnershipAndParamsTest is Base {
         vm.assertTrue(authOk(prop), "passes unpaused");
         vm.prank(operator);
         client.pause();
-        expectAuthRevert(prop, abi.encodeWithSelector(FilFilDealClient.IsPaused.selector));
+        expectAuthRevert(prop, abi.encodeWithSelector(FilFilStorage.IsPaused.selector));
     }
 
     function test_setParams_validatesEveryField() public {
@@ -108,7 +110,7 @@ contract OwnershipAndParamsTest is Base {
             "replicas", "missLimit", "slashBps"
         ];
         for (uint256 i = 0; i < names.length; i++) {
-            FilFilDealClient.Params memory p = defaultParams();
+            FilFilStorage.Params memory p = defaultParams();
             if (i == 0) p.minCollateral = 0;
             if (i == 1) p.windowLength = 0;
             if (i == 2) p.term = uint64(uint64(Fil.MIN_DEAL_DURATION)) - 1;
@@ -120,13 +122,13 @@ contract OwnershipAndParamsTest is Base {
             if (i == 8) p.missLimit = 0;
             if (i == 9) p.slashBps = 10_001;
             vm.prank(operator);
-            vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.InvalidParams.selector, names[i]));
+            vm.expectRevert(abi.encodeWithSelector(FilFilStorage.InvalidParams.selector, names[i]));
             client.setParams(p);
         }
-        FilFilDealClient.Params memory q = defaultParams();
+        FilFilStorage.Params memory q = defaultParams();
         q.term = uint64(uint64(Fil.MAX_DEAL_DURATION)) + 1;
         vm.prank(operator);
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.InvalidParams.selector, "term"));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.InvalidParams.selector, "term"));
         client.setParams(q);
         q = defaultParams();
         q.replicas = 5;
@@ -144,10 +146,10 @@ contract RegistryTest is Base {
         etchMiner(1001, ctl);
         vm.deal(ctl, COLLATERAL);
         vm.expectEmit(true, true, false, true, address(client));
-        emit FilFilDealClient.ProviderRegistered(1001, ctl, COLLATERAL, 1, URL);
+        emit FilFilStorage.ProviderRegistered(1001, ctl, COLLATERAL, 1, URL);
         vm.prank(ctl);
         client.register{value: COLLATERAL}(1001, URL);
-        FilFilDealClient.Provider memory p = client.providerInfo(1001);
+        FilFilStorage.Provider memory p = client.providerInfo(1001);
         vm.assertEq(p.controller, ctl, "controller");
         vm.assertEq(p.status, client.P_ACTIVE(), "active");
         vm.assertEq(p.collateral, COLLATERAL, "collateral");
@@ -173,16 +175,16 @@ contract RegistryTest is Base {
         etchMiner(1001, ctl);
         vm.deal(ctl, 100 ether);
         vm.startPrank(ctl);
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.InvalidMinerId.selector, uint64(99)));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.InvalidMinerId.selector, uint64(99)));
         client.register{value: COLLATERAL}(99, URL);
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.InsufficientCollateral.selector, COLLATERAL - 1, COLLATERAL));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.InsufficientCollateral.selector, COLLATERAL - 1, COLLATERAL));
         client.register{value: COLLATERAL - 1}(1001, URL);
-        vm.expectRevert(FilFilDealClient.InvalidUrl.selector);
+        vm.expectRevert(FilFilStorage.InvalidUrl.selector);
         client.register{value: COLLATERAL}(1001, "https://x/\"y");
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.NotMinerController.selector, uint64(1002), ctl));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.NotMinerController.selector, uint64(1002), ctl));
         client.register{value: COLLATERAL}(1002, URL); // no such miner actor (call fails with a syscall error)
         client.register{value: COLLATERAL}(1001, URL);
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.AlreadyRegistered.selector, uint64(1001)));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.AlreadyRegistered.selector, uint64(1001)));
         client.register{value: COLLATERAL}(1001, URL);
         vm.stopPrank();
 
@@ -190,12 +192,12 @@ contract RegistryTest is Base {
         etchMiner(1003, controllerOf(1003));
         vm.deal(stranger, COLLATERAL);
         vm.prank(stranger);
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.NotMinerController.selector, uint64(1003), stranger));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.NotMinerController.selector, uint64(1003), stranger));
         client.register{value: COLLATERAL}(1003, URL);
     }
 
     function test_register_capReached() public {
-        FilFilDealClient.Params memory p = defaultParams();
+        FilFilStorage.Params memory p = defaultParams();
         p.maxProviders = 2;
         vm.prank(operator);
         client.setParams(p);
@@ -205,7 +207,7 @@ contract RegistryTest is Base {
         etchMiner(1003, ctl);
         vm.deal(ctl, COLLATERAL);
         vm.prank(ctl);
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.ProviderCapReached.selector, uint256(2)));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.ProviderCapReached.selector, uint256(2)));
         client.register{value: COLLATERAL}(1003, URL);
         // leaving frees a place
         vm.prank(controllerOf(1001));
@@ -220,18 +222,18 @@ contract RegistryTest is Base {
         addProvider(1003);
         publish(1, 1); // all three get windows [1000, 1119]
         vm.prank(address(0x77));
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.NotController.selector, uint64(1001)));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.NotController.selector, uint64(1001)));
         client.unregister(1001);
         vm.prank(ctl);
         client.unregister(1001);
         vm.assertEq(client.providerInfo(1001).status, client.P_LEAVING(), "leaving");
         vm.prank(ctl);
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.NotRegistered.selector, uint64(1001)));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.NotRegistered.selector, uint64(1001)));
         client.unregister(1001);
         // its assigned window stays valid: a leaving provider may still take its deal
         vm.assertTrue(authOk(boostProposal(propose(1, 0), 1001)), "leaving provider keeps its window");
         vm.prank(ctl);
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.WindowNotClosed.selector, uint64(1119)));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.WindowNotClosed.selector, uint64(1119)));
         client.withdrawCollateral(1001);
         vm.roll(1120);
         uint256 before = ctl.balance;
@@ -241,7 +243,7 @@ contract RegistryTest is Base {
         vm.assertEq(client.providerInfo(1001).status, client.P_NONE(), "gone");
         vm.assertEq(client.collateralHeld(), 2 * COLLATERAL, "held");
         vm.prank(ctl);
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.NotRegistered.selector, uint64(1001)));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.NotRegistered.selector, uint64(1001)));
         client.withdrawCollateral(1001);
         // may register again, once, and is not listed twice in the roster
         vm.prank(ctl);
@@ -257,24 +259,24 @@ contract RegistryTest is Base {
     function test_withdraw_activeProviderMustUnregisterFirst() public {
         address ctl = addProvider(1001);
         vm.prank(ctl);
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.NotRegistered.selector, uint64(1001)));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.NotRegistered.selector, uint64(1001)));
         client.withdrawCollateral(1001);
     }
 
     function test_setRetrievalUrl() public {
         address ctl = addProvider(1001);
         vm.expectEmit(true, false, false, true, address(client));
-        emit FilFilDealClient.RetrievalUrlSet(1001, "https://new.example/r");
+        emit FilFilStorage.RetrievalUrlSet(1001, "https://new.example/r");
         vm.prank(ctl);
         client.setRetrievalUrl(1001, "https://new.example/r");
         vm.assertEq(client.providerInfo(1001).retrievalUrl, "https://new.example/r", "url");
         vm.prank(ctl);
-        vm.expectRevert(FilFilDealClient.InvalidUrl.selector);
+        vm.expectRevert(FilFilStorage.InvalidUrl.selector);
         client.setRetrievalUrl(1001, "https://a b");
         vm.prank(address(9));
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.NotController.selector, uint64(1001)));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.NotController.selector, uint64(1001)));
         client.setRetrievalUrl(1001, "https://x");
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.NotRegistered.selector, uint64(4242)));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.NotRegistered.selector, uint64(4242)));
         client.setRetrievalUrl(4242, "https://x");
     }
 }
@@ -318,7 +320,7 @@ contract RoundRobinTest is Base {
         (uint64 first, uint64 last) = client.windowOf(1002);
         vm.assertEq(first, 5000, "starts when published");
         vm.assertEq(last, 5119, "120 epochs");
-        FilFilDealClient.ReplicaView[] memory r = client.slotReplicas(1);
+        FilFilStorage.ReplicaView[] memory r = client.slotReplicas(1);
         for (uint256 i = 0; i < 3; i++) {
             vm.assertEq(r[i].windowFirst, 5000, "first");
             vm.assertEq(r[i].windowLast, 5119, "last");
@@ -347,7 +349,7 @@ contract RoundRobinTest is Base {
         publish(1, 1); // [1000, 1119]
         vm.roll(1050);
         publish(2, 1); // same three again, but their windows are still open
-        FilFilDealClient.ReplicaView[] memory r = client.slotReplicas(2);
+        FilFilStorage.ReplicaView[] memory r = client.slotReplicas(2);
         for (uint256 i = 0; i < 3; i++) {
             vm.assertEq(r[i].windowFirst, 1120, "deferred to after the open window");
             vm.assertEq(r[i].windowLast, 1239, "full length");
@@ -356,19 +358,19 @@ contract RoundRobinTest is Base {
         vm.assertEq(first, 1120, "windowOf: latest window");
         vm.assertEq(last, 1239, "windowOf: latest window");
         // no proposals for slot 2 until one of its windows opens; then only inside the provider's own window
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.NoOpenWindow.selector, uint64(2)));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.NoOpenWindow.selector, uint64(2)));
         propose(2, 0);
         vm.roll(1120);
         bytes memory prop = boostProposal(propose(2, 0), 1001);
         vm.assertTrue(authOk(prop), "inside its own window");
         vm.roll(1050);
-        expectAuthRevert(prop, abi.encodeWithSelector(FilFilDealClient.OutsideWindow.selector, uint64(1120), uint64(1239), uint256(1050)));
+        expectAuthRevert(prop, abi.encodeWithSelector(FilFilStorage.OutsideWindow.selector, uint64(1120), uint64(1239), uint256(1050)));
     }
 
     function test_fewerProvidersThanReplicas() public {
         _providers(2);
         vm.expectEmit(true, false, false, true, address(client));
-        emit FilFilDealClient.SlotOffered(1, 3, 2);
+        emit FilFilStorage.SlotOffered(1, 3, 2);
         publish(1, 1);
         vm.assertEq(assignedTo(1).length, 2, "two distinct providers");
         vm.assertTrue(assignedTo(1)[0] != assignedTo(1)[1], "distinct");
@@ -376,16 +378,16 @@ contract RoundRobinTest is Base {
         addProvider(1003);
         vm.assertEq(client.offer(1), 1, "third replica offered");
         vm.assertEq(assignedTo(1)[2], 1003, "new provider");
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.NothingToOffer.selector, uint64(1)));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.NothingToOffer.selector, uint64(1)));
         client.offer(1);
     }
 
     function test_publishWithNoProviders_thenOffer() public {
         publish(1, 1);
         vm.assertEq(assignedTo(1).length, 0, "nobody");
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.NoEligibleProvider.selector, uint64(1)));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.NoEligibleProvider.selector, uint64(1)));
         client.offer(1);
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.NoOpenWindow.selector, uint64(1)));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.NoOpenWindow.selector, uint64(1)));
         client.proposeDeal(1, 0, LOCATION, CAR_SIZE);
         _providers(3);
         vm.assertEq(client.offer(1), 3, "offered");
@@ -413,12 +415,12 @@ contract RoundRobinTest is Base {
         }
         vm.roll(5000);
         // the third miss of each provider is recorded when anyone settles its last window
-        FilFilDealClient.ReplicaView[] memory r = client.slotReplicas(3);
+        FilFilStorage.ReplicaView[] memory r = client.slotReplicas(3);
         for (uint256 i = 0; i < r.length; i++) {
             client.settle(r[i].assignment);
         }
         for (uint64 id = 1001; id <= 1003; id++) {
-            FilFilDealClient.Provider memory p = client.providerInfo(id);
+            FilFilStorage.Provider memory p = client.providerInfo(id);
             vm.assertEq(p.status, client.P_REMOVED(), "removed after 3 misses");
             vm.assertEq(p.misses, 3, "misses");
             vm.assertEq(p.collateral, COLLATERAL / 2, "half slashed");
@@ -449,13 +451,13 @@ contract RoundRobinTest is Base {
         _providers(3);
         publish(1, 1);
         uint256 aid = client.slotReplicas(1)[0].assignment;
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.NothingToSettle.selector, aid));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.NothingToSettle.selector, aid));
         client.settle(aid); // still open
         dealFor(1, 0, 1001);
         vm.roll(1200);
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.NothingToSettle.selector, aid));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.NothingToSettle.selector, aid));
         client.settle(aid); // fulfilled
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.NothingToSettle.selector, uint256(999)));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.NothingToSettle.selector, uint256(999)));
         client.settle(999);
     }
 
@@ -469,7 +471,7 @@ contract RoundRobinTest is Base {
         uint64[] memory a = assignedTo(1);
         vm.assertEq(a[3], 1004, "next in order");
         vm.assertEq(client.providerInfo(1003).misses, 1, "miss recorded");
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.NothingToOffer.selector, uint64(1)));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.NothingToOffer.selector, uint64(1)));
         client.offer(1);
     }
 
@@ -492,32 +494,32 @@ contract RoundRobinTest is Base {
     }
 
     function test_offer_reverts() public {
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.UnknownSlot.selector, uint64(7)));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.UnknownSlot.selector, uint64(7)));
         client.offer(7);
         _providers(3);
         publish(1, 1);
         vm.roll(1000 + 5 * 365 * 2880);
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.SlotRetired.selector, uint64(1)));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.SlotRetired.selector, uint64(1)));
         client.offer(1);
     }
 
     function test_renewal_reaches5YearsWith1278DayDeals() public {
         _providers(6);
         publish(1, 1);
-        FilFilDealClient.Slot memory s = client.slotInfo(1);
+        FilFilStorage.Slot memory s = client.slotInfo(1);
         uint64 d1 = dealFor(1, 0, 1001);
         dealFor(1, 0, 1002);
         dealFor(1, 0, 1003);
-        FilFilDealClient.Deal memory first = client.dealInfo(d1);
+        FilFilStorage.Deal memory first = client.dealInfo(d1);
         vm.assertEq(int256(first.end - first.start), int256(Fil.MAX_DEAL_DURATION), "first deals: full 1278 days");
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.NothingToOffer.selector, uint64(1)));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.NothingToOffer.selector, uint64(1)));
         client.offer(1);
         // keep them active, then move to renewLead before their end
         market.activate(d1, 1100);
         vm.roll(uint256(uint64(first.end)) - 14 * 2880);
         vm.assertEq(client.offer(1), 3, "renewal offered to three providers");
         uint64 d2 = dealFor(1, 0, 1004);
-        FilFilDealClient.Deal memory second = client.dealInfo(d2);
+        FilFilStorage.Deal memory second = client.dealInfo(d2);
         vm.assertEq(uint256(uint64(second.end)), uint256(s.lifetimeEnd), "renewal deals end at the 5-year mark");
         vm.assertGe(uint256(uint64(second.end - second.start)), uint256(uint64(Fil.MIN_DEAL_DURATION)), ">= 180 days");
         vm.assertLt(uint256(uint64(second.start)), uint256(uint64(first.end)), "no gap between terms");
@@ -548,12 +550,12 @@ contract PublishAndProposeTest is Base {
     }
 
     function test_publish_stagesPiecesAndEmits() public {
-        FilFilDealClient.PieceInput[] memory ps = pieces(7, 2);
+        FilFilStorage.PieceInput[] memory ps = pieces(7, 2);
         vm.expectEmit(true, false, false, true, address(client));
-        emit FilFilDealClient.PieceStaged(7, 0, ps[0].pieceCid, PIECE_SIZE, CAR_SIZE);
+        emit FilFilStorage.PieceStaged(7, 0, ps[0].pieceCid, PIECE_SIZE, CAR_SIZE);
         vm.prank(operator);
         client.publishSlot(7, ps);
-        FilFilDealClient.Slot memory s = client.slotInfo(7);
+        FilFilStorage.Slot memory s = client.slotInfo(7);
         vm.assertTrue(s.exists, "exists");
         vm.assertEq(s.pieceCount, 2, "pieces");
         vm.assertEq(s.totalSize, 2 * PIECE_SIZE, "size");
@@ -565,45 +567,45 @@ contract PublishAndProposeTest is Base {
         vm.assertEq(client.slotAt(0), 7, "listed");
     }
 
-    function _publishExpect(FilFilDealClient.PieceInput[] memory ps, bytes memory err) internal {
+    function _publishExpect(FilFilStorage.PieceInput[] memory ps, bytes memory err) internal {
         vm.prank(operator);
         vm.expectRevert(err);
         client.publishSlot(9, ps);
     }
 
     function test_publish_reverts() public {
-        FilFilDealClient.PieceInput[] memory ps = new FilFilDealClient.PieceInput[](0);
-        _publishExpect(ps, abi.encodeWithSelector(FilFilDealClient.NoPieces.selector));
-        _publishExpect(pieces(9, 65), abi.encodeWithSelector(FilFilDealClient.TooManyPieces.selector));
+        FilFilStorage.PieceInput[] memory ps = new FilFilStorage.PieceInput[](0);
+        _publishExpect(ps, abi.encodeWithSelector(FilFilStorage.NoPieces.selector));
+        _publishExpect(pieces(9, 65), abi.encodeWithSelector(FilFilStorage.TooManyPieces.selector));
 
         ps = pieces(9, 1);
         ps[0].pieceCid = bytes.concat(ps[0].pieceCid, hex"00");
-        _publishExpect(ps, abi.encodeWithSelector(FilFilDealClient.InvalidPieceCid.selector, uint32(0)));
+        _publishExpect(ps, abi.encodeWithSelector(FilFilStorage.InvalidPieceCid.selector, uint32(0)));
         ps = pieces(9, 1);
         ps[0].pieceCid[2] = 0x00; // not fil-commitment-unsealed
-        _publishExpect(ps, abi.encodeWithSelector(FilFilDealClient.InvalidPieceCid.selector, uint32(0)));
+        _publishExpect(ps, abi.encodeWithSelector(FilFilStorage.InvalidPieceCid.selector, uint32(0)));
 
         uint64[4] memory badSizes = [uint64(0), 64, 3 << 20, 128 << 30];
         for (uint256 i = 0; i < 4; i++) {
             ps = pieces(9, 1);
             ps[0].paddedSize = badSizes[i];
-            _publishExpect(ps, abi.encodeWithSelector(FilFilDealClient.InvalidPieceSize.selector, uint32(0)));
+            _publishExpect(ps, abi.encodeWithSelector(FilFilStorage.InvalidPieceSize.selector, uint32(0)));
         }
         uint64[3] memory badCars = [uint64(0), (PIECE_SIZE / 128) * 127 + 1, (PIECE_SIZE / 256) * 127];
         for (uint256 i = 0; i < 3; i++) {
             ps = pieces(9, 1);
             ps[0].carSize = badCars[i];
-            _publishExpect(ps, abi.encodeWithSelector(FilFilDealClient.InvalidCarSize.selector, uint32(0)));
+            _publishExpect(ps, abi.encodeWithSelector(FilFilStorage.InvalidCarSize.selector, uint32(0)));
         }
         ps = pieces(9, 2);
         ps[1].pieceCid = ps[0].pieceCid;
-        _publishExpect(ps, abi.encodeWithSelector(FilFilDealClient.PieceAlreadyStaged.selector, uint32(1)));
+        _publishExpect(ps, abi.encodeWithSelector(FilFilStorage.PieceAlreadyStaged.selector, uint32(1)));
 
         publish(9, 1);
-        _publishExpect(pieces(9, 1), abi.encodeWithSelector(FilFilDealClient.SlotExists.selector, uint64(9)));
+        _publishExpect(pieces(9, 1), abi.encodeWithSelector(FilFilStorage.SlotExists.selector, uint64(9)));
         ps = pieces(9, 1); // same piece under another slot
         vm.prank(operator);
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.PieceAlreadyStaged.selector, uint32(0)));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.PieceAlreadyStaged.selector, uint32(0)));
         client.publishSlot(10, ps);
     }
 
@@ -652,36 +654,36 @@ contract PublishAndProposeTest is Base {
             bytes.concat(hex"84", hex"7829", loc, hex"1a000f4240", hex"f4f4"), // text(41) needs a 1-byte length
             "ExtraParamsV1 bytes"
         );
-        FilFilDealClient.Proposal memory pr = client.proposalInfo(id);
+        FilFilStorage.Proposal memory pr = client.proposalInfo(id);
         vm.assertEq(int256(pr.start), int256(start), "start");
         vm.assertEq(pr.locationRef, LOCATION, "location");
     }
 
     function test_propose_reverts() public {
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.UnknownSlot.selector, uint64(1)));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.UnknownSlot.selector, uint64(1)));
         client.proposeDeal(1, 0, LOCATION, CAR_SIZE);
         publish(1, 2);
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.UnknownPieceIndex.selector, uint64(1), uint32(2)));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.UnknownPieceIndex.selector, uint64(1), uint32(2)));
         client.proposeDeal(1, 2, LOCATION, CAR_SIZE);
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.CarSizeMismatch.selector, CAR_SIZE, CAR_SIZE + 1));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.CarSizeMismatch.selector, CAR_SIZE, CAR_SIZE + 1));
         client.proposeDeal(1, 0, LOCATION, CAR_SIZE + 1);
         string[5] memory bad = ["", "https://a/\"b", "https://a/\\b", "https://a b", "https://a/\x01"];
         for (uint256 i = 0; i < bad.length; i++) {
-            vm.expectRevert(FilFilDealClient.InvalidUrl.selector);
+            vm.expectRevert(FilFilStorage.InvalidUrl.selector);
             client.proposeDeal(1, 0, bad[i], CAR_SIZE);
         }
-        vm.expectRevert(FilFilDealClient.InvalidUrl.selector);
+        vm.expectRevert(FilFilStorage.InvalidUrl.selector);
         client.proposeDeal(1, 0, string(new bytes(1025)), CAR_SIZE);
         bytes32 id = propose(1, 0);
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.ProposalExists.selector, id));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.ProposalExists.selector, id));
         propose(1, 0);
         client.proposeDeal(1, 0, "https://other.example/x.car", CAR_SIZE); // another location is another proposal
         vm.roll(1120);
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.NoOpenWindow.selector, uint64(1)));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.NoOpenWindow.selector, uint64(1)));
         propose(1, 0);
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.UnknownProposal.selector, bytes32(uint256(1))));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.UnknownProposal.selector, bytes32(uint256(1))));
         client.getDealProposal(bytes32(uint256(1)));
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.UnknownProposal.selector, bytes32(uint256(1))));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.UnknownProposal.selector, bytes32(uint256(1))));
         client.getExtraParams(bytes32(uint256(1)));
     }
 }
@@ -745,47 +747,47 @@ contract AuthenticateTest is Base {
 
     function test_onlyMarketMayCall() public {
         bytes memory ps = authParams(prop);
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.NotMarketActor.selector, address(this)));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.NotMarketActor.selector, address(this)));
         client.handle_filecoin_method(Fil.AUTHENTICATE_MESSAGE_METHOD, Fil.CODEC_CBOR, ps);
         vm.prank(Fil.DATACAP_ACTOR);
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.NotMarketActor.selector, Fil.DATACAP_ACTOR));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.NotMarketActor.selector, Fil.DATACAP_ACTOR));
         client.handle_filecoin_method(Fil.MARKET_NOTIFY_DEAL_METHOD, Fil.CODEC_CBOR, notifyParams(prop, 1));
         vm.prank(Fil.MARKET_ACTOR);
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.UnsupportedCodec.selector, uint64(0x71)));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.UnsupportedCodec.selector, uint64(0x71)));
         client.handle_filecoin_method(Fil.AUTHENTICATE_MESSAGE_METHOD, 0x71, ps);
         vm.prank(Fil.MARKET_ACTOR);
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.UnsupportedCodec.selector, uint64(0)));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.UnsupportedCodec.selector, uint64(0)));
         client.handle_filecoin_method(Fil.MARKET_NOTIFY_DEAL_METHOD, 0, notifyParams(prop, 1));
         vm.prank(Fil.MARKET_ACTOR);
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.UnsupportedMethod.selector, uint64(12345)));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.UnsupportedMethod.selector, uint64(12345)));
         client.handle_filecoin_method(12345, Fil.CODEC_CBOR, ps);
     }
 
     function test_rejectsEachBrokenRule() public {
-        expectAuthRevert(_with(3, FilAddress.fromEth(address(0xBAD))), abi.encodeWithSelector(FilFilDealClient.WrongClient.selector));
-        expectAuthRevert(_with(3, FilAddress.fromId(CLIENT_ACTOR_ID)), abi.encodeWithSelector(FilFilDealClient.WrongClient.selector));
-        expectAuthRevert(_with(0, pieceCid(99, 0)), abi.encodeWithSelector(FilFilDealClient.UnknownPiece.selector));
+        expectAuthRevert(_with(3, FilAddress.fromEth(address(0xBAD))), abi.encodeWithSelector(FilFilStorage.WrongClient.selector));
+        expectAuthRevert(_with(3, FilAddress.fromId(CLIENT_ACTOR_ID)), abi.encodeWithSelector(FilFilStorage.WrongClient.selector));
+        expectAuthRevert(_with(0, pieceCid(99, 0)), abi.encodeWithSelector(FilFilStorage.UnknownPiece.selector));
         expectAuthRevert(
             _with(1, abi.encode(uint64(2 * PIECE_SIZE))),
-            abi.encodeWithSelector(FilFilDealClient.PieceSizeMismatch.selector, PIECE_SIZE, 2 * PIECE_SIZE)
+            abi.encodeWithSelector(FilFilStorage.PieceSizeMismatch.selector, PIECE_SIZE, 2 * PIECE_SIZE)
         );
-        expectAuthRevert(_with(4, hex"01aabbcc"), abi.encodeWithSelector(FilFilDealClient.ProviderNotIdAddress.selector));
+        expectAuthRevert(_with(4, hex"01aabbcc"), abi.encodeWithSelector(FilFilStorage.ProviderNotIdAddress.selector));
         expectAuthRevert(
-            boostProposal(id, 2002), abi.encodeWithSelector(FilFilDealClient.ProviderNotRegistered.selector, uint64(2002))
+            boostProposal(id, 2002), abi.encodeWithSelector(FilFilStorage.ProviderNotRegistered.selector, uint64(2002))
         );
         expectAuthRevert(
             boostProposal(id, 1004),
-            abi.encodeWithSelector(FilFilDealClient.ProviderNotAssigned.selector, uint64(1004), uint64(1))
+            abi.encodeWithSelector(FilFilStorage.ProviderNotAssigned.selector, uint64(1004), uint64(1))
         );
-        expectAuthRevert(_with(2, abi.encode(true)), abi.encodeWithSelector(FilFilDealClient.VerifiedMismatch.selector));
+        expectAuthRevert(_with(2, abi.encode(true)), abi.encodeWithSelector(FilFilStorage.VerifiedMismatch.selector));
         expectAuthRevert(
-            _with(8, abi.encode(uint256(1))), abi.encodeWithSelector(FilFilDealClient.PriceTooHigh.selector, 1, 0)
+            _with(8, abi.encode(uint256(1))), abi.encodeWithSelector(FilFilStorage.PriceTooHigh.selector, 1, 0)
         );
         expectAuthRevert(
             _with(10, abi.encode(uint256(5))),
-            abi.encodeWithSelector(FilFilDealClient.ClientCollateralTooHigh.selector, 5)
+            abi.encodeWithSelector(FilFilStorage.ClientCollateralTooHigh.selector, 5)
         );
-        expectAuthRevert(_with(5, bytes("bagaNOTTHELABEL")), abi.encodeWithSelector(FilFilDealClient.LabelMismatch.selector));
+        expectAuthRevert(_with(5, bytes("bagaNOTTHELABEL")), abi.encodeWithSelector(FilFilStorage.LabelMismatch.selector));
     }
 
     function test_rejectsBytesLabel() public {
@@ -793,7 +795,7 @@ contract AuthenticateTest is Base {
         bytes memory p2 = prop;
         DecodedProposal memory d = FilecoinCodec.decodeDealProposal(p2);
         p2[d.labelStart - 2] = 0x58; // 0x78 0x40 -> 0x58 0x40
-        expectAuthRevert(p2, abi.encodeWithSelector(FilFilDealClient.LabelMismatch.selector));
+        expectAuthRevert(p2, abi.encodeWithSelector(FilFilStorage.LabelMismatch.selector));
     }
 
     function test_rejectsTermsOutOfBounds() public {
@@ -801,27 +803,27 @@ contract AuthenticateTest is Base {
         int64 nowE = int64(uint64(block.number));
         expectAuthRevert(
             _with(6, abi.encode(nowE - 1)),
-            abi.encodeWithSelector(FilFilDealClient.StartEpochOutOfRange.selector, nowE - 1)
+            abi.encodeWithSelector(FilFilStorage.StartEpochOutOfRange.selector, nowE - 1)
         );
         int64 tooLate = nowE + 3 * 2880 + 120 + 1;
         expectAuthRevert(
             _with(6, abi.encode(tooLate)),
-            abi.encodeWithSelector(FilFilDealClient.StartEpochOutOfRange.selector, tooLate)
+            abi.encodeWithSelector(FilFilStorage.StartEpochOutOfRange.selector, tooLate)
         );
         int64 shortEnd = d.startEpoch + Fil.MIN_DEAL_DURATION - 1;
         expectAuthRevert(
             _with(7, abi.encode(shortEnd)),
-            abi.encodeWithSelector(FilFilDealClient.DurationOutOfRange.selector, Fil.MIN_DEAL_DURATION - 1)
+            abi.encodeWithSelector(FilFilStorage.DurationOutOfRange.selector, Fil.MIN_DEAL_DURATION - 1)
         );
         int64 longEnd = d.startEpoch + Fil.MAX_DEAL_DURATION + 1;
         expectAuthRevert(
             _with(7, abi.encode(longEnd)),
-            abi.encodeWithSelector(FilFilDealClient.DurationOutOfRange.selector, Fil.MAX_DEAL_DURATION + 1)
+            abi.encodeWithSelector(FilFilStorage.DurationOutOfRange.selector, Fil.MAX_DEAL_DURATION + 1)
         );
     }
 
     function test_rejectsEndBeyondLifetime() public {
-        FilFilDealClient.Params memory p = defaultParams();
+        FilFilStorage.Params memory p = defaultParams();
         p.slotLifetime = 200 * 2880; // a 200-day slot
         vm.prank(operator);
         client.setParams(p);
@@ -833,20 +835,20 @@ contract AuthenticateTest is Base {
         vm.assertTrue(authOk(p2), "ok as proposed");
         prop = p2;
         int64 over = d.endEpoch + 1;
-        expectAuthRevert(_with(7, abi.encode(over)), abi.encodeWithSelector(FilFilDealClient.EndBeyondLifetime.selector, over));
+        expectAuthRevert(_with(7, abi.encode(over)), abi.encodeWithSelector(FilFilStorage.EndBeyondLifetime.selector, over));
     }
 
     function test_rejectsOutsideWindowAndAfterDeal() public {
         vm.roll(1120);
         expectAuthRevert(
-            prop, abi.encodeWithSelector(FilFilDealClient.OutsideWindow.selector, uint64(1000), uint64(1119), uint256(1120))
+            prop, abi.encodeWithSelector(FilFilStorage.OutsideWindow.selector, uint64(1000), uint64(1119), uint256(1120))
         );
         vm.roll(1000);
         dealFor(1, 0, 1002);
         // 1002 already has this piece: a second deal in its window is refused
         expectAuthRevert(
             boostProposal(id, 1002),
-            abi.encodeWithSelector(FilFilDealClient.PieceAlreadyDealt.selector, uint64(1002), uint64(1), uint32(0))
+            abi.encodeWithSelector(FilFilStorage.PieceAlreadyDealt.selector, uint64(1002), uint64(1), uint32(0))
         );
     }
 
@@ -855,7 +857,7 @@ contract AuthenticateTest is Base {
         client.settle(client.slotReplicas(1)[0].assignment); // 1001 missed its window
         vm.roll(1100); // even inside the old epochs, a missed assignment is closed
         expectAuthRevert(
-            prop, abi.encodeWithSelector(FilFilDealClient.OutsideWindow.selector, uint64(1000), uint64(1119), uint256(1100))
+            prop, abi.encodeWithSelector(FilFilStorage.OutsideWindow.selector, uint64(1000), uint64(1119), uint256(1100))
         );
     }
 
@@ -867,7 +869,7 @@ contract AuthenticateTest is Base {
         vm.prank(controllerOf(1001));
         client.withdrawCollateral(1001);
         vm.roll(1000); // (back in time only to show status alone decides)
-        expectAuthRevert(prop, abi.encodeWithSelector(FilFilDealClient.ProviderNotRegistered.selector, uint64(1001)));
+        expectAuthRevert(prop, abi.encodeWithSelector(FilFilStorage.ProviderNotRegistered.selector, uint64(1001)));
     }
 
     function test_rejectsWhenRewardPoolTooSmall() public {
@@ -875,7 +877,7 @@ contract AuthenticateTest is Base {
         vm.prank(operator);
         client.withdrawRewardPool(payable(address(0xAA)), pool - 1);
         uint256 reward = 3 ether; // one piece, full term
-        expectAuthRevert(prop, abi.encodeWithSelector(FilFilDealClient.InsufficientRewardPool.selector, uint256(1), reward));
+        expectAuthRevert(prop, abi.encodeWithSelector(FilFilStorage.InsufficientRewardPool.selector, uint256(1), reward));
     }
 
     function test_malformedParamsRevert() public {
@@ -909,17 +911,17 @@ contract NotifyTest is Base {
         uint64 dealId = market.nextDealId();
         DecodedProposal memory d = FilecoinCodec.decodeDealProposal(prop);
         vm.expectEmit(true, true, true, true, address(client));
-        emit FilFilDealClient.DealRecorded(1, 1001, dealId, 0, d.startEpoch, d.endEpoch, 1.5 ether);
+        emit FilFilStorage.DealRecorded(1, 1001, dealId, 0, d.startEpoch, d.endEpoch, 1.5 ether);
         (uint64[] memory ids,) = market.publishStorageDeals(address(client), one(prop));
         vm.assertEq(ids[0], dealId, "id");
-        FilFilDealClient.Deal memory rec = client.dealInfo(dealId);
+        FilFilStorage.Deal memory rec = client.dealInfo(dealId);
         vm.assertEq(rec.provider, 1001, "provider");
         vm.assertEq(rec.slot, 1, "slot");
         vm.assertEq(rec.state, client.D_PUBLISHED(), "published");
         vm.assertEq(rec.payee, controllerOf(1001), "payee");
         vm.assertEq(rec.reward, 1.5 ether, "half of the snapshot reward (one of two equal pieces)");
         vm.assertEq(client.reservedRewards(), 1.5 ether, "reserved");
-        FilFilDealClient.ReplicaView memory r = client.slotReplicas(1)[0];
+        FilFilStorage.ReplicaView memory r = client.slotReplicas(1)[0];
         vm.assertEq(r.dealIds[0], int256(uint256(dealId)), "index: deal for piece 0");
         vm.assertEq(r.dealIds[1], -1, "index: none for piece 1");
         vm.assertEq(r.piecesDone, 1, "one of two");
@@ -927,7 +929,7 @@ contract NotifyTest is Base {
         // second piece fulfils the replica
         bytes memory second = boostProposal(client.proposeDeal(1, 1, LOCATION, CAR_SIZE), 1001);
         vm.expectEmit(true, true, true, false, address(client));
-        emit FilFilDealClient.ReplicaFulfilled(1, 1001, r.assignment, 0);
+        emit FilFilStorage.ReplicaFulfilled(1, 1001, r.assignment, 0);
         market.publishStorageDeals(address(client), one(second));
         vm.assertEq(client.slotReplicas(1)[0].status, client.A_FULFILLED(), "fulfilled");
     }
@@ -935,22 +937,22 @@ contract NotifyTest is Base {
     function test_ignoresWhatItCannotPay_withoutReverting() public {
         _notify(prop, 77);
         vm.expectEmit(true, false, false, true, address(client));
-        emit FilFilDealClient.DealIgnored(77, 3);
+        emit FilFilStorage.DealIgnored(77, 3);
         _notify(prop, 77); // same deal id again
         vm.expectEmit(true, false, false, true, address(client));
-        emit FilFilDealClient.DealIgnored(78, 3);
+        emit FilFilStorage.DealIgnored(78, 3);
         _notify(prop, 78); // a second deal for the same replica piece (e.g. duplicated in one batch)
         bytes memory unassigned = boostProposal(propose(1, 1), 1999);
         vm.expectEmit(true, false, false, true, address(client));
-        emit FilFilDealClient.DealIgnored(79, 2);
+        emit FilFilStorage.DealIgnored(79, 2);
         _notify(unassigned, 79); // not assigned
                 bytes memory unknown = withCid(prop, pieceCid(55, 0));
         vm.expectEmit(true, false, false, true, address(client));
-        emit FilFilDealClient.DealIgnored(80, 1);
+        emit FilFilStorage.DealIgnored(80, 1);
         _notify(unknown, 80);
         bytes memory f1 = withProviderBytes(prop, hex"01aabbcc");
         vm.expectEmit(true, false, false, true, address(client));
-        emit FilFilDealClient.DealIgnored(81, 4);
+        emit FilFilStorage.DealIgnored(81, 4);
         vm.prank(Fil.MARKET_ACTOR);
         client.handle_filecoin_method(Fil.MARKET_NOTIFY_DEAL_METHOD, Fil.CODEC_CBOR, notifyParams(f1, 81));
         vm.assertEq(client.dealInfo(78).state, 0, "not recorded");
@@ -960,7 +962,7 @@ contract NotifyTest is Base {
         vm.roll(1200);
         client.settle(client.slotReplicas(1)[0].assignment);
         vm.expectEmit(true, false, false, true, address(client));
-        emit FilFilDealClient.DealIgnored(90, 2);
+        emit FilFilStorage.DealIgnored(90, 2);
         _notify(prop, 90);
     }
 
@@ -1004,23 +1006,23 @@ contract NotifyTest is Base {
 contract DataCapTest is Base {
     function test_acceptsDataCapFromF07Only() public {
         vm.expectEmit(true, true, false, true, address(client));
-        emit FilFilDealClient.DataCapReceived(1234, 6, 1 << 40);
+        emit FilFilStorage.DataCapReceived(1234, 6, 1 << 40);
         datacap.mint(address(client), 1234, CLIENT_ACTOR_ID, 1 << 40);
         vm.assertEq(client.dataCapReceived(), 1 << 40, "recorded");
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.NotDataCapActor.selector, address(this)));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.NotDataCapActor.selector, address(this)));
         client.handle_filecoin_method(Fil.DATACAP_RECEIVER_HOOK_METHOD, Fil.CODEC_CBOR, hex"820040");
         vm.prank(Fil.DATACAP_ACTOR);
         vm.expectRevert(abi.encodeWithSelector(FilecoinCodec.WrongReceiverType.selector, uint32(0)));
         client.handle_filecoin_method(Fil.DATACAP_RECEIVER_HOOK_METHOD, Fil.CODEC_CBOR, hex"820040");
         vm.prank(Fil.DATACAP_ACTOR);
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.UnsupportedCodec.selector, uint64(0)));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.UnsupportedCodec.selector, uint64(0)));
         client.handle_filecoin_method(Fil.DATACAP_RECEIVER_HOOK_METHOD, 0, "");
     }
 }
 
 contract RewardsTest is Base {
     uint64 internal dealId;
-    FilFilDealClient.Deal internal d;
+    FilFilStorage.Deal internal d;
     address internal ctl;
 
     function setUp() public override {
@@ -1036,7 +1038,7 @@ contract RewardsTest is Base {
     function test_vestsLinearlyAndIsPulled() public {
         market.activate(dealId, int64(d.start) - 100);
         vm.prank(ctl);
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.NothingToClaim.selector, dealId));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.NothingToClaim.selector, dealId));
         client.claim(dealId); // before the deal's start nothing has vested
         uint256 mid = uint256(uint64(d.start + (d.end - d.start) / 2));
         vm.roll(mid);
@@ -1056,19 +1058,19 @@ contract RewardsTest is Base {
         vm.assertEq(client.totalClaimed(), d.reward, "total");
         vm.assertEq(client.providerInfo(1001).status, client.P_ACTIVE(), "no penalty");
         vm.prank(ctl);
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.NothingToClaim.selector, dealId));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.NothingToClaim.selector, dealId));
         client.claim(dealId);
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.DealNotLive.selector, dealId));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.DealNotLive.selector, dealId));
         client.poke(dealId);
     }
 
     function test_claim_reverts() public {
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.UnknownDeal.selector, uint64(1)));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.UnknownDeal.selector, uint64(1)));
         client.claim(1);
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.NotPayee.selector, dealId));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.NotPayee.selector, dealId));
         client.claim(dealId);
         vm.prank(ctl);
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.NothingToClaim.selector, dealId));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.NothingToClaim.selector, dealId));
         client.claim(dealId); // published, not active
     }
 
@@ -1083,7 +1085,7 @@ contract RewardsTest is Base {
         vm.roll(3000);
         publish(3, 1); // 1010 first
         uint64 dd;
-        FilFilDealClient.ReplicaView[] memory r = client.slotReplicas(3);
+        FilFilStorage.ReplicaView[] memory r = client.slotReplicas(3);
         for (uint256 i = 0; i < r.length; i++) {
             if (r[i].provider == 1010) dd = dealFor(3, 0, 1010);
         }
@@ -1091,7 +1093,7 @@ contract RewardsTest is Base {
         market.activate(dd, 3100);
         vm.roll(uint256(uint64(client.dealInfo(dd).end)));
         vm.prank(address(rv));
-        vm.expectRevert(FilFilDealClient.TransferFailed.selector);
+        vm.expectRevert(FilFilStorage.TransferFailed.selector);
         client.claim(dd);
     }
 
@@ -1099,12 +1101,12 @@ contract RewardsTest is Base {
         market.activate(dealId, 1500);
         vm.roll(1600);
         vm.expectEmit(true, false, false, true, address(client));
-        emit FilFilDealClient.DealActivated(dealId, 1500);
+        emit FilFilStorage.DealActivated(dealId, 1500);
         vm.assertEq(client.poke(dealId), client.D_ACTIVE(), "active");
         vm.assertEq(int256(client.dealInfo(dealId).lastSeenActive), 1600, "seen");
         vm.roll(1700);
         vm.assertEq(client.poke(dealId), client.D_PUBLISHED() + 1, "still active");
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.UnknownDeal.selector, uint64(3)));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.UnknownDeal.selector, uint64(3)));
         client.poke(3);
     }
 
@@ -1118,14 +1120,14 @@ contract RewardsTest is Base {
         vm.roll(uint256(uint64(d.start)) + 1);
         uint256 pool = client.rewardPool();
         vm.expectEmit(true, true, false, true, address(client));
-        emit FilFilDealClient.DealTerminated(dealId, 1001, 2, d.reward);
+        emit FilFilStorage.DealTerminated(dealId, 1001, 2, d.reward);
         client.poke(dealId);
         vm.assertEq(client.dealInfo(dealId).state, client.D_TERMINATED(), "terminated");
         vm.assertEq(client.rewardPool(), pool + d.reward, "forfeit back to the pool");
         vm.assertEq(client.providerInfo(1001).status, client.P_REMOVED(), "deregistered");
         vm.assertEq(client.slotReplicas(1)[0].status, client.A_FAILED(), "replica failed");
         vm.prank(ctl);
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.NothingToClaim.selector, dealId));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.NothingToClaim.selector, dealId));
         client.claim(dealId);
     }
 
@@ -1137,7 +1139,7 @@ contract RewardsTest is Base {
         vm.roll(quarter + 1000);
         market.expire(dealId); // sector terminated: exit 32 before the end
         client.poke(dealId);
-        FilFilDealClient.Deal memory t = client.dealInfo(dealId);
+        FilFilStorage.Deal memory t = client.dealInfo(dealId);
         vm.assertEq(t.state, client.D_TERMINATED(), "terminated");
         vm.assertEq(t.forfeited, d.reward - d.reward / 4, "unvested forfeited");
         vm.assertEq(client.vested(dealId), d.reward / 4, "vested kept");
@@ -1147,13 +1149,13 @@ contract RewardsTest is Base {
         vm.prank(ctl);
         client.claim(dealId);
         vm.assertEq(ctl.balance - before, d.reward / 4, "vested part paid");
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.DealNotLive.selector, dealId));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.DealNotLive.selector, dealId));
         client.poke(dealId);
         // deregistered providers never pass authentication again
         vm.roll(quarter + 2000);
         publish(9, 1);
         bytes memory p = boostProposal(propose(9, 0), 1001);
-        expectAuthRevert(p, abi.encodeWithSelector(FilFilDealClient.ProviderNotRegistered.selector, uint64(1001)));
+        expectAuthRevert(p, abi.encodeWithSelector(FilFilStorage.ProviderNotRegistered.selector, uint64(1001)));
     }
 
     function test_poke_terminatedEpochReported() public {
@@ -1177,7 +1179,7 @@ contract RewardsTest is Base {
 
     function test_poke_marketFailureReverts() public {
         market.setActivationExit(17);
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.MarketCallFailed.selector, int256(17)));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.MarketCallFailed.selector, int256(17)));
         client.poke(dealId);
         vm.etch(FilecoinActors.CALL_ACTOR_ID, "");
         vm.expectRevert(
@@ -1191,7 +1193,7 @@ contract FundsTest is Base {
     function test_fundAndReceive() public {
         uint256 pool = client.rewardPool();
         vm.expectEmit(true, false, false, true, address(client));
-        emit FilFilDealClient.RewardsFunded(address(this), 5 ether);
+        emit FilFilStorage.RewardsFunded(address(this), 5 ether);
         client.fundRewards{value: 5 ether}();
         (bool ok,) = address(client).call{value: 2 ether}("");
         vm.assertTrue(ok, "plain transfer funds the pool");
@@ -1201,9 +1203,9 @@ contract FundsTest is Base {
 
     function test_withdrawRewardPool() public {
         vm.startPrank(operator);
-        vm.expectRevert(FilFilDealClient.ZeroAddress.selector);
+        vm.expectRevert(FilFilStorage.ZeroAddress.selector);
         client.withdrawRewardPool(payable(address(0)), 1);
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.InsufficientRewardPool.selector, 1000 ether, 1001 ether));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.InsufficientRewardPool.selector, 1000 ether, 1001 ether));
         client.withdrawRewardPool(payable(address(0xAA)), 1001 ether);
         client.withdrawRewardPool(payable(address(0xAA)), 10 ether);
         vm.stopPrank();
@@ -1218,11 +1220,27 @@ contract FundsTest is Base {
         vm.assertEq(address(market).balance, 4 ether, "value sent to f05");
         vm.assertEq(client.totalEscrowed(), 4 ether, "recorded");
         vm.prank(operator);
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.InsufficientRewardPool.selector, 996 ether, uint256(0)));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.InsufficientRewardPool.selector, 996 ether, uint256(0)));
         client.fundMarketEscrow(0);
         vm.etch(Fil.MARKET_ACTOR, "");
         vm.prank(operator);
-        vm.expectRevert(abi.encodeWithSelector(FilFilDealClient.MarketCallFailed.selector, int256(-6)));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.MarketCallFailed.selector, int256(-6)));
         client.fundMarketEscrow(1 ether);
+    }
+}
+
+contract ExtensionTest is Base {
+    function test_extensionOnlyRunsThroughTheClient() public {
+        FilFilDealClientExt ext = FilFilDealClientExt(client.extension());
+        vm.expectRevert(FilFilDealClientExt.OnlyThroughClient.selector);
+        ext.settle(1);
+        vm.expectRevert(FilFilDealClientExt.OnlyThroughClient.selector);
+        ext.register{value: 1 ether}(1001, URL);
+        vm.assertTrue(address(ext).code.length > 0, "deployed by the client");
+    }
+
+    function test_codeSizesUnderEip170() public view {
+        vm.assertLe(address(client).code.length, 24_576, "client");
+        vm.assertLe(client.extension().code.length, 24_576, "extension");
     }
 }

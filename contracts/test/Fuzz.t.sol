@@ -4,6 +4,7 @@ pragma solidity ^0.8.20;
 import {Base} from "./Base.sol";
 import {CodecHarness} from "./Cbor.t.sol";
 import {FilFilDealClient} from "../src/FilFilDealClient.sol";
+import {FilFilStorage} from "../src/FilFilStorage.sol";
 import {Fil, FilAddress, FilecoinCodec, DecodedProposal, ProposalFields} from "../src/lib/FilecoinTypes.sol";
 import {CborReader} from "../src/lib/Cbor.sol";
 
@@ -148,7 +149,7 @@ contract ProtocolFuzzTest is Base {
                 recorded++;
             }
         }
-        FilFilDealClient.ReplicaView[] memory r = client.slotReplicas(1);
+        FilFilStorage.ReplicaView[] memory r = client.slotReplicas(1);
         uint256 withDeal;
         for (uint256 i = 0; i < r.length; i++) {
             if (r[i].dealIds[0] >= 0) withDeal++;
@@ -161,7 +162,7 @@ contract ProtocolFuzzTest is Base {
     /// @notice Vesting is linear, monotone and bounded; claims never exceed the reward.
     function testFuzz_vestingMonotoneAndBounded(uint256 t1, uint256 t2) public {
         uint64 dealId = dealFor(1, 0, 1001);
-        FilFilDealClient.Deal memory d = client.dealInfo(dealId);
+        FilFilStorage.Deal memory d = client.dealInfo(dealId);
         market.activate(dealId, d.start);
         t1 = bound(t1, 1001, uint256(uint64(d.end)) + 10_000);
         t2 = bound(t2, t1, uint256(uint64(d.end)) + 20_000);
@@ -194,10 +195,10 @@ contract ProtocolFuzzTest is Base {
         }
         uint256 n = client.assignmentCount();
         for (uint256 i = 1; i <= n; i++) {
-            FilFilDealClient.Assignment memory a = client.assignmentInfo(i);
+            FilFilStorage.Assignment memory a = client.assignmentInfo(i);
             vm.assertEq(a.last - a.first + 1, 120, "full window");
             for (uint256 j = i + 1; j <= n; j++) {
-                FilFilDealClient.Assignment memory b = client.assignmentInfo(j);
+                FilFilStorage.Assignment memory b = client.assignmentInfo(j);
                 if (a.provider == b.provider) {
                     vm.assertTrue(a.last < b.first || b.last < a.first, "no overlap");
                 }

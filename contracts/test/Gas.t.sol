@@ -4,6 +4,7 @@ pragma solidity ^0.8.20;
 import {Base} from "./Base.sol";
 import {console} from "./utils/Test.sol";
 import {FilFilDealClient} from "../src/FilFilDealClient.sol";
+import {FilFilStorage} from "../src/FilFilStorage.sol";
 import {Fil} from "../src/lib/FilecoinTypes.sol";
 
 /// @notice EVM gas of each provider-facing step, with budgets (see docs/gas.md). `bash gas.sh` prints them.
@@ -34,7 +35,7 @@ contract GasTest is Base {
         addProvider(1003);
         addProvider(1004);
 
-        FilFilDealClient.PieceInput[] memory ps = pieces(1, 1);
+        FilFilStorage.PieceInput[] memory ps = pieces(1, 1);
         vm.prank(operator);
         g = gasleft();
         client.publishSlot(1, ps);
@@ -67,7 +68,7 @@ contract GasTest is Base {
 
         // the market mock needs to know the deal for the activation queries
         uint64 dealId = dealFor(2, 1, provider);
-        FilFilDealClient.Deal memory d = client.dealInfo(dealId);
+        FilFilStorage.Deal memory d = client.dealInfo(dealId);
         market.activate(dealId, d.start);
         vm.roll(uint256(uint64(d.start)) + 1000);
         g = gasleft();
@@ -85,7 +86,7 @@ contract GasTest is Base {
         for (uint64 i = 0; i < 50; i++) {
             addProvider(2001 + i);
         }
-        FilFilDealClient.PieceInput[] memory ps = pieces(1, 1);
+        FilFilStorage.PieceInput[] memory ps = pieces(1, 1);
         vm.prank(operator);
         uint256 g = gasleft();
         client.publishSlot(1, ps);

@@ -4,6 +4,7 @@ pragma solidity ^0.8.20;
 import {Base} from "./Base.sol";
 import {Test, console} from "./utils/Test.sol";
 import {FilFilDealClient} from "../src/FilFilDealClient.sol";
+import {FilFilStorage} from "../src/FilFilStorage.sol";
 import {Fil, FilAddress, FilecoinCodec, ProposalFields, CidString} from "../src/lib/FilecoinTypes.sol";
 import {CborWriter} from "../src/lib/Cbor.sol";
 import {MockMarket, MockMiner} from "./mocks/MockActors.sol";
@@ -65,7 +66,7 @@ contract Handler is Test {
     function withdraw(uint256 seed) external {
         calls++;
         uint64 id = pool(seed);
-        FilFilDealClient.Provider memory p = c.providerInfo(id);
+        FilFilStorage.Provider memory p = c.providerInfo(id);
         if ((p.status != 2 && p.status != 3) || block.number <= p.windowLast) return;
         vm.prank(ctlOf(id));
         c.withdrawCollateral(id);
@@ -75,9 +76,9 @@ contract Handler is Test {
         calls++;
         uint32 n = uint32(1 + seed % 2);
         uint64 s = nextSlot++;
-        FilFilDealClient.PieceInput[] memory ps = new FilFilDealClient.PieceInput[](n);
+        FilFilStorage.PieceInput[] memory ps = new FilFilStorage.PieceInput[](n);
         for (uint32 i = 0; i < n; i++) {
-            ps[i] = FilFilDealClient.PieceInput({
+            ps[i] = FilFilStorage.PieceInput({
                 pieceCid: abi.encodePacked(hex"0181e203922020", keccak256(abi.encode("inv", s, i))),
                 paddedSize: uint64(1) << (20 + i),
                 carSize: uint64(1) << (19 + i)
@@ -101,10 +102,10 @@ contract Handler is Test {
         calls++;
         if (slots.length == 0) return;
         uint64 s = slots[slotSeed % slots.length];
-        FilFilDealClient.Slot memory sl = c.slotInfo(s);
+        FilFilStorage.Slot memory sl = c.slotInfo(s);
         uint32 idx = uint32(pieceSeed % sl.pieceCount);
         // mostly one of the slot's assigned providers (honest SPs), sometimes anyone from the pool
-        FilFilDealClient.ReplicaView[] memory r = c.slotReplicas(s);
+        FilFilStorage.ReplicaView[] memory r = c.slotReplicas(s);
         uint64 prov = provSeed % 4 != 0 && r.length > 0 ? r[(provSeed / 4) % r.length].provider : pool(provSeed);
         string memory loc = string.concat("https://sp-", vm.toString(uint256(prov)), ".example/slot.car");
         try c.proposeDeal(s, idx, loc, c.pieceInfo(s, idx).carSize) returns (bytes32 id) {
@@ -132,7 +133,7 @@ contract Handler is Test {
         if (dealIds.length == 0) return;
         uint64 id = dealIds[seed % dealIds.length];
         (, bool expired, int64 activated,) = market.deals(id);
-        FilFilDealClient.Deal memory d = c.dealInfo(id);
+        FilFilStorage.Deal memory d = c.dealInfo(id);
         if (expired || activated != -1 || int64(uint64(block.number)) > d.start) return;
         market.activate(id, int64(uint64(block.number)));
     }
@@ -250,7 +251,7 @@ contract InvariantTest is Base {
         uint256 forfeited;
         uint256 n = handler.dealCount();
         for (uint256 i = 0; i < n; i++) {
-            FilFilDealClient.Deal memory d = client.dealInfo(handler.dealIds(i));
+            FilFilStorage.Deal memory d = client.dealInfo(handler.dealIds(i));
             vm.assertLe(d.claimed + d.forfeited, d.reward, "claims + forfeits <= reward");
             vm.assertLe(d.claimed, client.vested(handler.dealIds(i)), "claimed <= vested");
             outstanding += d.reward - d.claimed - d.forfeited;
@@ -272,13 +273,13 @@ contract InvariantTest is Base {
         uint256 n = handler.dealCount();
         for (uint256 i = 0; i < n; i++) {
             uint64 id = handler.dealIds(i);
-            FilFilDealClient.Deal memory d = client.dealInfo(id);
-            FilFilDealClient.Assignment memory a = client.assignmentInfo(d.assignment);
+            FilFilStorage.Deal memory d = client.dealInfo(id);
+            FilFilStorage.Assignment memory a = client.assignmentInfo(d.assignment);
             vm.assertEq(a.provider, d.provider, "deal provider is the assigned provider");
             vm.assertEq(a.slot, d.slot, "deal slot is the assignment's slot");
             vm.assertLt(d.pieceIndex, client.slotInfo(d.slot).pieceCount, "piece of that slot");
             for (uint256 j = i + 1; j < n; j++) {
-                FilFilDealClient.Deal memory e = client.dealInfo(handler.dealIds(j));
+                FilFilStorage.Deal memory e = client.dealInfo(handler.dealIds(j));
                 vm.assertTrue(
                     e.assignment != d.assignment || e.pieceIndex != d.pieceIndex, "one deal per replica piece"
                 );
@@ -291,9 +292,9 @@ contract InvariantTest is Base {
     function invariant_windowsNeverOverlap() public view {
         uint256 n = client.assignmentCount();
         for (uint256 i = 1; i <= n; i++) {
-            FilFilDealClient.Assignment memory a = client.assignmentInfo(i);
+            FilFilStorage.Assignment memory a = client.assignmentInfo(i);
             for (uint256 j = i + 1; j <= n; j++) {
-                FilFilDealClient.Assignment memory b = client.assignmentInfo(j);
+                FilFilStorage.Assignment memory b = client.assignmentInfo(j);
                 if (a.provider == b.provider) vm.assertTrue(a.last < b.first || b.last < a.first, "overlap");
             }
         }
@@ -311,7 +312,7 @@ contract InvariantTest is Base {
             for (uint256 i = 0; i < ns; i++) {
                 uint64 s = handler.slots(i);
                 if (client.latestAssignment(s, prov) == 0) continue;
-                FilFilDealClient.Piece memory pc = client.pieceInfo(s, 0);
+                FilFilStorage.Piece memory pc = client.pieceInfo(s, 0);
                 int64 start = int64(uint64(block.number)) + 8640;
                 ProposalFields memory f = ProposalFields({
                     pieceCid: pc.pieceCid,
