@@ -7,10 +7,16 @@ cd "$(dirname "$0")"
 
 if [ ! -x node_modules/.bin/forge ]; then
   echo "== npm ci"
+  # @foundry-rs/* declare optional per-platform packages some of which the registry does not have at 1.7.1;
+  # npm ci then refuses the lock ("Missing: ... from lock file"). npm install resolves the same locked versions
+  # and skips the unavailable optional ones.
   if ! npm ci --no-audit --no-fund; then
-    echo "npm ci failed"
-    echo "0 passed, 1 failed"
-    exit 1
+    echo "npm ci refused the lock; falling back to npm install (same locked versions)"
+    if ! npm install --no-audit --no-fund; then
+      echo "npm install failed"
+      echo "0 passed, 1 failed"
+      exit 1
+    fi
   fi
 fi
 
