@@ -81,9 +81,14 @@ public sealed class HostTests
     [Fact]
     public void VerbWithoutItsCmdletGivesExitCode2()
     {
-        var r = FilFilProcess.Run(null, "take-snapshot", "--out", "x.car");
+        // `store` maps to Submit-FilFilDeal, which the deal-making work has not added yet.
+        var r = FilFilProcess.Run(null, "store", "--slot", "1");
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains("New-FilFilSnapshot is not available", r.Stderr);
+        Assert.Contains("Submit-FilFilDeal is not available", r.Stderr);
+        // `take-snapshot` exists: without a loaded chain it is an ordinary cmdlet error (exit 1), nothing written.
+        var noChain = FilFilProcess.Run(null, "take-snapshot", "--path", "never-written.car");
+        Assert.Equal(1, noChain.ExitCode);
+        Assert.Contains("no chain is loaded", noChain.Stderr);
         var unknown = FilFilProcess.Run(null, "frobnicate");
         Assert.Equal(2, unknown.ExitCode);
         Assert.Contains("unknown verb 'frobnicate'", unknown.Stderr);
