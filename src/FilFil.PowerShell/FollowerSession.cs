@@ -72,6 +72,10 @@ internal static class FollowerSession
 
     public static FollowerRun? Current { get { lock (Gate) return _run; } }
 
+    /// <summary>The session's follower, or an ObjectNotFound-category error when none was started.</summary>
+    public static FollowerRun Require() => Current
+        ?? throw new System.Management.Automation.ItemNotFoundException("no follower was started in this session; use Start-FilFilFollower");
+
     public static void Set(FollowerRun? run) { lock (Gate) _run = run; }
 }
 

@@ -18,15 +18,9 @@ public sealed class GetFilFilFollowerCommand : FilFilCmdlet
     protected override void EndProcessing()
     {
         base.EndProcessing();
-        var run = FollowerSession.Current;
-        if (run is null)
+        TryRun(null, () =>
         {
-            WriteError(new ErrorRecord(new InvalidOperationException("no follower was started in this session; use Start-FilFilFollower"),
-                $"{CommandName}.NoFollower", ErrorCategory.ObjectNotFound, null));
-            return;
-        }
-        TryRun(run.Endpoint, () =>
-        {
+            var run = FollowerSession.Require();
             long? nodeHeight = null;
             if (!NoLag && run.Running)
             {

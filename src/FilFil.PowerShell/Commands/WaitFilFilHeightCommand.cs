@@ -19,15 +19,9 @@ public sealed class WaitFilFilHeightCommand : FilFilCmdlet
     protected override void EndProcessing()
     {
         base.EndProcessing();
-        var run = FollowerSession.Current;
-        if (run is null)
-        {
-            WriteError(new ErrorRecord(new InvalidOperationException("no follower was started in this session; use Start-FilFilFollower"),
-                $"{CommandName}.NoFollower", ErrorCategory.ObjectNotFound, Height));
-            return;
-        }
         TryRun(Height, () =>
         {
+            var run = FollowerSession.Require();
             RunEngine("Wait-FilFilHeight", $"height {Height}", 0, (_, ct) =>
             {
                 var until = Timeout is { } t ? DateTime.UtcNow + t : DateTime.MaxValue;
