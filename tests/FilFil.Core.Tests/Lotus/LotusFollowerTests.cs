@@ -56,4 +56,52 @@ public class LotusFollowerTests
         ms.Position = 0;
         Assert.True(SnapshotVerifier.Verify(ms).Ok);
     }
+
+    [Fact]
+    public async Task Follows500EpochsWithReorgsAndNullRoundsKeepingTheInvariant()
+    {
+        await using var server = await DevnetServer.StartAsync(new DevnetOptions
+        {
+            StateBlocks = 200, ChurnPerEpoch = 6, MessagesPerBlock = 2, Seed = 500,
+            NullRoundRate = 0.1, ReorgRate = 0.05, MaxReorgDepth = 3,
+        });
+        server.Chain.Advance(5);
+        int reorgs = 0;
+        server.Chain.HeadChanged += hc => { if (hc.Reverts.Count > 0) Interlocked.Increment(ref reorgs); };
+        // A small window (N = 20) so tipsets leave it, and are unlinked, all through the run.
+        using var engine = new Engine(new EngineOptions { RecentStateRoots = 20, ReorgDepth = 5 });
+        var follower = new LotusFollower(engine, ct => LotusClient.ConnectAsync(server.Endpoint, null, ct));
+        using var cts = new CancellationTokenSource();
+        var run = follower.RunAsync(cts.Token);
+        bool AtHead() => engine.Head is { } h && h.KeyEquals(server.Chain.Head.Cids);
+        await WaitFor(AtHead, "bootstrap");
+
+        var rnd = new Random(500);
+        long start = server.Chain.Head.Height;
+        int checks = 0, snapshots = 0;
+        while (server.Chain.Head.Height < start + 500)
+        {
+            server.Chain.Advance(1 + rnd.Next(30)); // random points, reorgs and null rounds as the devnet rolls them
+            await WaitFor(AtHead, $"head {server.Chain.Head.Height}");
+            engine.VerifyInvariant(); // the in-memory set equals a from-scratch walk of the window
+            checks++;
+            if (rnd.Next(3) == 0)
+            {
+                using var ms = new MemoryStream();
+                var r = await SnapshotWriter.WriteAsync(engine, ms, new SnapshotOptions { RecentStateRoots = 20, SkipOldMessages = true });
+                ms.Position = 0;
+                var v = SnapshotVerifier.Verify(ms);
+                Assert.True(v.Ok, $"snapshot at {r.TipSet.Height}: first missing {v.FirstMissing}, bad {v.FirstBadHash}");
+                Assert.Equal(server.Chain.Head.Height, v.HeadHeight);
+                snapshots++;
+            }
+        }
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        Assert.True(checks >= 20, $"{checks} invariant checks");
+        Assert.True(snapshots >= 3, $"{snapshots} snapshots");
+        Assert.True(engine.Dag.BadBlocksRefused == 0);
+        Assert.True(reorgs >= 5, $"only {reorgs} reorgs in 500 epochs");
+        Assert.True(server.Chain.Head.Height - start - 500 < 31);
+    }
 }
