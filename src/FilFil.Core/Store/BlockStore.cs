@@ -63,7 +63,7 @@ public sealed unsafe class BlockStore : IDisposable
         _chunkSize = 1L << chunkSizeLog2;
         Array.Fill(_freeHeads, -1L);
         _log2Capacity = initialCapacityLog2;
-        _slots = (ulong*)NativeMemory.AllocZeroed((nuint)(1L << _log2Capacity), sizeof(ulong));
+        _slots = (ulong*)LargePages.Alloc((nuint)(1L << _log2Capacity) * sizeof(ulong), zero: true);
     }
 
     /// <summary>Number of blocks held.</summary>
@@ -142,7 +142,7 @@ public sealed unsafe class BlockStore : IDisposable
     {
         int newLog = _log2Capacity + 1;
         long newCap = 1L << newLog;
-        var ns = (ulong*)NativeMemory.AllocZeroed((nuint)newCap, sizeof(ulong));
+        var ns = (ulong*)LargePages.Alloc((nuint)newCap * sizeof(ulong), zero: true);
         long oldCap = 1L << _log2Capacity;
         long mask = newCap - 1;
         for (long i = 0; i < oldCap; i++)
@@ -154,7 +154,7 @@ public sealed unsafe class BlockStore : IDisposable
             while (ns[j] != 0) j = (j + 1) & mask;
             ns[j] = s;
         }
-        NativeMemory.Free(_slots);
+        LargePages.Free(_slots);
         _slots = ns;
         _log2Capacity = newLog;
     }
@@ -210,7 +210,7 @@ public sealed unsafe class BlockStore : IDisposable
             if (_chunkCount == _chunks.Length) Array.Resize(ref _chunks, _chunks.Length * 2);
             if ((long)(_chunkCount + 1) << _chunkShift > (long)(AddrMask << 3))
                 throw new InsufficientMemoryException("the block store address space (8 TiB) is exhausted");
-            _chunks[_chunkCount++] = (nint)NativeMemory.Alloc((nuint)_chunkSize);
+            _chunks[_chunkCount++] = (nint)LargePages.Alloc((nuint)_chunkSize, zero: false);
             _bump = 0;
         }
         long addr = ((long)(_chunkCount - 1) << _chunkShift) | _bump;
@@ -441,9 +441,9 @@ public sealed unsafe class BlockStore : IDisposable
         {
             if (_disposed) return;
             _disposed = true;
-            for (int i = 0; i < _chunkCount; i++) NativeMemory.Free((void*)_chunks[i]);
+            for (int i = 0; i < _chunkCount; i++) LargePages.Free((void*)_chunks[i]);
             _chunkCount = 0;
-            NativeMemory.Free(_slots);
+            LargePages.Free(_slots);
             _slots = null;
         }
         finally { _lock.ExitWriteLock(); }
@@ -453,7 +453,7 @@ public sealed unsafe class BlockStore : IDisposable
     ~BlockStore()
     {
         if (_disposed) return;
-        for (int i = 0; i < _chunkCount; i++) NativeMemory.Free((void*)_chunks[i]);
-        if (_slots != null) NativeMemory.Free(_slots);
+        for (int i = 0; i < _chunkCount; i++) LargePages.Free((void*)_chunks[i]);
+        if (_slots != null) LargePages.Free(_slots);
     }
 }
