@@ -40,16 +40,11 @@ public static class SnapshotService
             if (sector is not (32L << 30) and not (64L << 30) && (sector <= 0 || (sector & (sector - 1)) != 0 || sector < 256))
                 throw new ArgumentOutOfRangeException(nameof(req), sector, "a sector size must be a power of two (32 GiB or 64 GiB on mainnet)");
             string prefix = req.Path.EndsWith(".car", StringComparison.OrdinalIgnoreCase) ? req.Path[..^4] : req.Path;
-            var files = await SnapshotWriter.WritePiecesAsync(engine, prefix, SnapshotWriter.PiecePayloadLimit(sector), options, ct).ConfigureAwait(false);
-            paths = files.ToArray();
-            long bytes = 0;
-            foreach (var f in files)
-            {
-                var p = PieceCommitment.ComputeFile(f, null, ct);
-                pieces.Add(ToPiece(f, p));
-                bytes += (long)p.PayloadSize;
-            }
-            result = new SnapshotResult(ts, ts.Cids, bytes, 0, 0);
+            var written = await SnapshotWriter.WritePiecesAsync(engine, prefix, SnapshotWriter.PiecePayloadLimit(sector), options, ct).ConfigureAwait(false);
+            paths = written.Files.ToArray();
+            // Each piece file carries the snapshot's header again, so its commP is over its own bytes (second pass).
+            foreach (var f in written.Files) pieces.Add(ToPiece(f, PieceCommitment.ComputeFile(f, null, ct)));
+            result = written.Snapshot;
         }
         else
         {

@@ -28,6 +28,9 @@ public sealed record SnapshotOptions
 /// <summary>What was written.</summary>
 public sealed record SnapshotResult(TipSet TipSet, IReadOnlyList<Cid> Roots, long Bytes, long Blocks, long Headers);
 
+/// <summary>What <see cref="SnapshotWriter.WritePiecesAsync"/> wrote: the piece files in order, and the snapshot they hold.</summary>
+public sealed record PiecesResult(IReadOnlyList<string> Files, SnapshotResult Snapshot);
+
 /// <summary>
 /// Writes Lotus-compatible snapshots from an <see cref="Engine"/>: the blocks of Lotus's <c>WalkSnapshot</c> in
 /// its exact order (see <see cref="LotusWalk"/>), as CARv1 or FRC-0108 v2. What the walk reads is pinned in the
@@ -131,14 +134,14 @@ public static class SnapshotWriter
     /// is the first piece followed by the sections of the others (<see cref="JoinPieces"/>). Files are
     /// <c>prefix.000.car</c>, <c>prefix.001.car</c> ..., written atomically.
     /// </summary>
-    public static async Task<IReadOnlyList<string>> WritePiecesAsync(Engine engine, string pathPrefix, long maxPieceBytes, SnapshotOptions options, CancellationToken ct = default)
+    public static async Task<PiecesResult> WritePiecesAsync(Engine engine, string pathPrefix, long maxPieceBytes, SnapshotOptions options, CancellationToken ct = default)
     {
         var splitter = new PieceSplitter(Path.GetFullPath(pathPrefix), maxPieceBytes);
         try
         {
-            await WriteAsync(engine, splitter, options, ct).ConfigureAwait(false);
+            var result = await WriteAsync(engine, splitter, options, ct).ConfigureAwait(false);
             splitter.Complete();
-            return splitter.Files;
+            return new PiecesResult(splitter.Files, result);
         }
         catch
         {

@@ -72,7 +72,9 @@ public class WriterAndVerifierTests : IDisposable
     public async Task PiecesAreValidCarsThatJoinIntoTheSnapshot()
     {
         using var e = await SnapshotImporter.ImportAsync(Fixtures.Chain4);
-        var pieces = await SnapshotWriter.WritePiecesAsync(e, Path.Combine(_dir, "p"), 200_000, Golden);
+        var written = await SnapshotWriter.WritePiecesAsync(e, Path.Combine(_dir, "p"), 200_000, Golden);
+        var pieces = written.Files;
+        Assert.Equal(1222, written.Snapshot.Blocks);
         Assert.True(pieces.Count >= 6);
         long blocks = 0;
         foreach (var p in pieces)

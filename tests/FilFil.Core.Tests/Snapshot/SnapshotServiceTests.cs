@@ -1,0 +1,59 @@
+using FilFil.Core.Piece;
+using FilFil.Core.Snapshot;
+using Xunit;
+
+namespace FilFil.Core.Tests.Snapshot;
+
+public sealed class SnapshotServiceTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("filfil-svc-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [FixtureFact]
+    public async Task Single_file_snapshot_gets_its_piece_cid_in_the_same_pass_and_a_catalog_entry()
+    {
+        using var e = await SnapshotImporter.ImportAsync(Fixtures.Chain4);
+        var catalog = new SnapshotCatalog(Path.Combine(_dir, "catalog.json"));
+        var out1 = Path.Combine(_dir, "s.car");
+        var rec = await SnapshotService.TakeAsync(e, new TakeSnapshotRequest { Path = out1 }, catalog);
+        Assert.Equal(File.ReadAllBytes(Fixtures.Chain4), File.ReadAllBytes(out1));
+        var piece = Assert.Single(rec.Pieces);
+        Assert.Equal(PieceCommitment.ComputeFile(out1).PieceCidV1.ToString(), piece.PieceCidV1);
+        Assert.Equal(1222, rec.Blocks);
+        Assert.Equal(3, rec.Height);
+        var listed = Assert.Single(catalog.List());
+        Assert.Equal(rec.Paths, listed.Paths);
+        Assert.Equal(rec.TipSetKey, listed.TipSetKey);
+        Assert.Equal(piece, Assert.Single(listed.Pieces));
+        Assert.Equal((rec.Height, rec.Blocks, rec.Bytes, rec.Created), (listed.Height, listed.Blocks, listed.Bytes, listed.Created));
+    }
+
+    [FixtureFact]
+    public async Task Pieces_fit_the_sector_and_each_gets_its_own_piece_cid()
+    {
+        using var e = await SnapshotImporter.ImportAsync(Fixtures.Chain4);
+        const long sector = 256 << 10; // a tiny "sector" so the 1.1 MB chain splits
+        var rec = await SnapshotService.TakeAsync(e, new TakeSnapshotRequest { Path = Path.Combine(_dir, "p.car"), PieceSize = sector }, null);
+        Assert.True(rec.Pieces.Length >= 5, $"{rec.Pieces.Length} pieces");
+        Assert.Equal(rec.Paths, rec.Pieces.Select(p => p.Path));
+        Assert.Equal(1222, rec.Blocks);
+        foreach (var p in rec.Pieces)
+        {
+            Assert.True(p.PayloadSize <= (ulong)SnapshotWriter.PiecePayloadLimit(sector));
+            Assert.True(p.PaddedSize <= sector);
+            Assert.Equal(PieceCommitment.ComputeFile(p.Path).PieceCidV1.ToString(), p.PieceCidV1);
+        }
+    }
+
+    [FixtureFact]
+    public async Task Bad_requests_fail_before_writing_anything()
+    {
+        using var e = await SnapshotImporter.ImportAsync(Fixtures.Chain4);
+        var path = Path.Combine(_dir, "x.car");
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => SnapshotService.TakeAsync(e, new TakeSnapshotRequest { Path = path, Height = 4 }, null));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => SnapshotService.TakeAsync(e, new TakeSnapshotRequest { Path = path, PieceSize = 1000 }, null));
+        await Assert.ThrowsAsync<ArgumentException>(() => SnapshotService.TakeAsync(e, new TakeSnapshotRequest { Path = path, PieceSize = 32L << 30, ZstdLevel = 3 }, null));
+        Assert.Empty(Directory.GetFiles(_dir));
+    }
+}
