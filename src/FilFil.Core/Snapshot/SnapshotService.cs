@@ -27,7 +27,6 @@ public static class SnapshotService
     public static async Task<SnapshotRecord> TakeAsync(Engine engine, TakeSnapshotRequest req, SnapshotCatalog? catalog, IProgress<long>? progress = null, CancellationToken ct = default)
     {
         var ts = ResolveTipSet(engine, req);
-        if (req.RecentStateRoots < 0) throw new ArgumentOutOfRangeException(nameof(req), req.RecentStateRoots, "RecentStateRoots must be 0 or more");
         if (req.ZstdLevel > 0 && req.PieceSize is not null)
             throw new ArgumentException("pieces are plain CARs for deals; zstd output is a single file for distribution: use one or the other");
         var options = new SnapshotOptions { TipSet = ts, RecentStateRoots = req.RecentStateRoots, SkipOldMessages = req.SkipOldMessages, Format = req.Format };
@@ -37,7 +36,7 @@ public static class SnapshotService
         var pieces = new List<SnapshotPiece>();
         if (req.PieceSize is { } sector)
         {
-            if (sector is not (32L << 30) and not (64L << 30) && (sector <= 0 || (sector & (sector - 1)) != 0 || sector < 256))
+            if (sector < 256 || (sector & (sector - 1)) != 0)
                 throw new ArgumentOutOfRangeException(nameof(req), sector, "a sector size must be a power of two (32 GiB or 64 GiB on mainnet)");
             string prefix = req.Path.EndsWith(".car", StringComparison.OrdinalIgnoreCase) ? req.Path[..^4] : req.Path;
             var written = await SnapshotWriter.WritePiecesAsync(engine, prefix, SnapshotWriter.PiecePayloadLimit(sector), options, ct).ConfigureAwait(false);
