@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using FilFil.Core.Car;
+using FilFil.Core.Ipld;
+using FilFil.Core.Snapshot;
+using FilFil.Core.Store;
+using FilFil.Devnet;
+
+namespace FilFil.Bench;
+
+/// <summary>
+/// Where CAR import time goes, phase by phase, in a warm process (args: [epochs=150] [stateBlocks=120000] [rounds=3]):
+/// parse only, parse + hash verification, staging into the store, header chain + window linking, sweep.
+/// Prints CPU seconds and GB/s per core for each; no target of its own (the `snapshot` benchmark has it).
+/// </summary>
+public sealed class ImportProfileBenchmark : IBenchmark
+{
+    public string Name => "import-profile";
+    public string Description => "CAR import phase by phase (parse, verify, stage, link, sweep), warm process";
+
+    private static double Cpu() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+
+    public int Run(string[] args)
+    {
+        long epochs = args.Length > 0 ? long.Parse(args[0]) : 150;
+        int stateBlocks = args.Length > 1 ? int.Parse(args[1]) : 120_000;
+        int rounds = args.Length > 2 ? int.Parse(args[2]) : 3;
+        string dir = Directory.CreateTempSubdirectory("filfil-bench-imp-").FullName;
+        try
+        {
+            string car = Path.Combine(dir, "chain.car");
+            var opts = new DevnetOptions { StateBlocks = stateBlocks, AverageBlockSize = 320, ChurnPerEpoch = 64, MessagesPerBlock = 4, Seed = 3 };
+            using (var f = File.Create(car)) DevnetChain.WriteSyntheticCar(opts, f, epochs);
+            long bytes = new FileInfo(car).Length;
+            Console.WriteLine($"input {bytes / 1e6:N1} MB, {epochs} epochs");
+            for (int round = 1; round <= rounds; round++)
+            {
+                void Phase(string name, Action a)
+                {
+                    double c0 = Cpu();
+                    var sw = Stopwatch.StartNew();
+                    a();
+                    double cpu = Cpu() - c0;
+                    Console.WriteLine($"  round {round} {name,-22} {cpu:N3} s CPU {sw.Elapsed.TotalSeconds:N3} s wall  {bytes / cpu / 1e9:N2} GB/s/core");
+                }
+                Phase("parse", () => { using var r = CarReader.Open(car); while (r.TryRead(out _)) { } });
+                Phase("parse+verify", () => { using var r = CarReader.Open(car, verifyHashes: true); while (r.TryRead(out _)) { } });
+                var engine = new Engine(new EngineOptions { RecentStateRoots = (int)epochs, ReorgDepth = 0 });
+                TipSet? head = null;
+                Phase("parse+verify+stage", () => { using var fs = File.OpenRead(car); head = SnapshotImporter.Load(fs, engine.Store, default); });
+                Phase("bootstrap (link)", () => engine.BootstrapAsync(head!, null).GetAwaiter().GetResult());
+                Phase("sweep", () => engine.Store.SweepUnreferenced());
+                Phase("dispose", () => engine.Dispose());
+                Phase("import (all)", () => SnapshotImporter.ImportAsync(car, new EngineOptions { RecentStateRoots = (int)epochs, ReorgDepth = 0 }).GetAwaiter().GetResult().Dispose());
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+        return 0;
+    }
+}
