@@ -47,7 +47,9 @@ public sealed class ImportProfileBenchmark : IBenchmark
                 var engine = new Engine(new EngineOptions { RecentStateRoots = (int)epochs, ReorgDepth = 0 });
                 TipSet? head = null;
                 Phase("parse+verify+stage", () => { using var fs = File.OpenRead(car); head = SnapshotImporter.Load(fs, engine.Store, default); });
+                long v0 = engine.Store.LinkVisits;
                 Phase("bootstrap (link)", () => engine.BootstrapAsync(head!, null).GetAwaiter().GetResult());
+                Console.WriteLine($"  visits {engine.Store.LinkVisits - v0:N0} for {engine.Store.Count:N0} blocks");
                 Phase("sweep", () => engine.Store.SweepUnreferenced());
                 Phase("dispose", () => engine.Dispose());
                 Phase("import (all)", () => SnapshotImporter.ImportAsync(car, new EngineOptions { RecentStateRoots = (int)epochs, ReorgDepth = 0 }).GetAwaiter().GetResult().Dispose());

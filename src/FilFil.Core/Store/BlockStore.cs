@@ -76,6 +76,9 @@ public sealed unsafe class BlockStore : IDisposable
     public long ArenaBytes => (long)_chunkCount * _chunkSize;
     /// <summary>Native index bytes.</summary>
     public long IndexBytes => (1L << _log2Capacity) * sizeof(ulong);
+    /// <summary>CIDs looked up by link walks so far (blocks counted plus edges into blocks already held).</summary>
+    public long LinkVisits => Interlocked.Read(ref _linkVisits);
+    private long _linkVisits;
     /// <summary>Bytes of record space currently on free lists.</summary>
     public long FreeBytes { get; private set; }
 
@@ -272,6 +275,17 @@ public sealed unsafe class BlockStore : IDisposable
     /// <summary>Inserts a new block; throws if the CID is already held. Returns its address.</summary>
     public long Insert(ReadOnlySpan<byte> cid, ReadOnlySpan<byte> data, uint refs = 0, int pins = 0)
     {
+        if (!TryInsert(cid, data, out long addr, refs, pins))
+            throw new InvalidOperationException($"block {Cid.FromBytes(cid)} is already in the store");
+        return addr;
+    }
+
+    /// <summary>
+    /// Inserts a new block and returns true, or returns false with the address of the block already held under
+    /// this CID (left unchanged): one index probe where Find then Insert would take two.
+    /// </summary>
+    public bool TryInsert(ReadOnlySpan<byte> cid, ReadOnlySpan<byte> data, out long addr, uint refs = 0, int pins = 0)
+    {
         if (cid.Length is 0 or > MaxCidLength) throw new ArgumentException($"a CID of 1..{MaxCidLength} bytes is required, got {cid.Length}", nameof(cid));
         if (data.Length > MaxDataLength) throw new ArgumentException($"block of {data.Length} bytes exceeds the store's limit of {MaxDataLength}", nameof(data));
         if (refs > MaxRefs) throw new ArgumentOutOfRangeException(nameof(refs));
@@ -282,13 +296,17 @@ public sealed unsafe class BlockStore : IDisposable
         {
             ThrowIfDisposed();
             long i = FindSlot(cid, h);
-            if (i >= 0) throw new InvalidOperationException($"block {Cid.FromBytes(cid)} is already in the store");
+            if (i >= 0)
+            {
+                addr = SlotAddr(_slots[i]);
+                return false;
+            }
             if ((_count + 1) * 4 > (3L << _log2Capacity))
             {
                 Grow();
                 i = FindSlot(cid, h);
             }
-            long addr = Allocate(RecordHeader + cid.Length + data.Length, out _);
+            addr = Allocate(RecordHeader + cid.Length + data.Length, out _);
             byte* p = Ptr(addr);
             *(uint*)p = refs;
             *(uint*)(p + 4) = (uint)data.Length | ((uint)cid.Length << 22) | ((uint)pins << 29);
@@ -298,7 +316,7 @@ public sealed unsafe class BlockStore : IDisposable
             _count++;
             DataBytes += data.Length;
             CidBytes += cid.Length;
-            return addr;
+            return true;
         }
         finally { _lock.ExitWriteLock(); }
     }
@@ -332,18 +350,88 @@ public sealed unsafe class BlockStore : IDisposable
     /// <summary>Adds <paramref name="delta"/> to the reference count and returns the count before the change.</summary>
     public uint AddRefs(long addr, int delta)
     {
-        _lock.EnterWriteLock();
+        _lock.EnterReadLock();
         try
         {
             ThrowIfDisposed();
-            ref int word = ref *(int*)Ptr(addr);
-            uint before = (uint)Volatile.Read(ref word) & RefMask;
+            return AddRefsAtomic(addr, delta);
+        }
+        finally { _lock.ExitReadLock(); }
+    }
+
+    /// <summary>
+    /// One breadth-first level of a link walk under a single shared lock (instead of a lock per lookup): for each
+    /// CID of <paramref name="current"/> that is held, adds one reference (recording its address in
+    /// <paramref name="increments"/> when given) and, when it had none, appends its storable children to
+    /// <paramref name="next"/>; CIDs not held go to <paramref name="missing"/>. Reference counts change atomically,
+    /// so readers running at the same time are safe; callers serialise link walks among themselves (RefDag's gate).
+    /// </summary>
+    internal void LinkLevel(CidList current, CidList next, CidList missing, List<long>? increments)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            ThrowIfDisposed();
+            // Software pipeline against cache misses: the index slot of the CID Ahead places on is prefetched,
+            // and the record its first slot points to half as far on; then the CID is processed.
+            const int Ahead = 8;
+            int count = current.Count;
+            Interlocked.Add(ref _linkVisits, count);
+            ulong* hashes = stackalloc ulong[Ahead];
+            int pos = 0, posAhead = 0, posMid = 0;
+            for (int k = 0; k < Math.Min(Ahead, count); k++) hashes[k] = PrefetchSlot(current.Read(ref posAhead));
+            for (int k = 0; k < count; k++)
+            {
+                if (k + Ahead / 2 < count)
+                {
+                    // the slot of item k + Ahead/2 was prefetched Ahead/2 iterations ago: prefetch its record
+                    if (k == 0) for (int j = 0; j < Ahead / 2; j++) current.Read(ref posMid);
+                    current.Read(ref posMid);
+                    PrefetchRecord(hashes[(k + Ahead / 2) % Ahead]);
+                }
+                var c = current.Read(ref pos);
+                ulong h = hashes[k % Ahead];
+                if (k + Ahead < count) hashes[k % Ahead] = PrefetchSlot(current.Read(ref posAhead));
+                long i = FindSlot(c, h);
+                if (i < 0)
+                {
+                    missing.Add(c);
+                    continue;
+                }
+                long addr = SlotAddr(_slots[i]);
+                uint before = AddRefsAtomic(addr, 1);
+                increments?.Add(addr);
+                if (before == 0) DagLinks.AddChildren(c, DataUnlocked(addr), next);
+            }
+        }
+        finally { _lock.ExitReadLock(); }
+    }
+
+    private ulong PrefetchSlot(ReadOnlySpan<byte> cid)
+    {
+        ulong h = HashCid(cid);
+        if (System.Runtime.Intrinsics.X86.Sse.IsSupported) System.Runtime.Intrinsics.X86.Sse.Prefetch0(_slots + SlotOf(h));
+        return h;
+    }
+
+    private void PrefetchRecord(ulong h)
+    {
+        if (!System.Runtime.Intrinsics.X86.Sse.IsSupported) return;
+        ulong s = _slots[SlotOf(h)];
+        if (s != 0 && (s >> 40) == Fingerprint(h)) System.Runtime.Intrinsics.X86.Sse.Prefetch0(Ptr(SlotAddr(s)));
+    }
+
+    private uint AddRefsAtomic(long addr, int delta)
+    {
+        ref int word = ref *(int*)Ptr(addr);
+        while (true)
+        {
+            int old = Volatile.Read(ref word);
+            uint before = (uint)old & RefMask;
             long after = (long)before + delta;
             if (after < 0 || after > MaxRefs) throw new InvalidOperationException($"reference count of {CidString(addr)} would become {after}");
-            Interlocked.Add(ref word, delta);
-            return before;
+            if (Interlocked.CompareExchange(ref word, old + delta, old) == old) return before;
         }
-        finally { _lock.ExitWriteLock(); }
     }
 
     /// <summary>The header pin count of the block at <paramref name="addr"/>.</summary>

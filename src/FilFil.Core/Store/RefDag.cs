@@ -70,33 +70,25 @@ public sealed class RefDag
             var current = new CidList(256);
             current.Add(root.Bytes);
             var next = new CidList(256);
+            var missingList = new CidList(64);
             while (!current.IsEmpty)
             {
                 ct.ThrowIfCancellationRequested();
                 Dictionary<Cid, int>? missing = null;
                 List<Cid>? missingOrder = null;
+                missingList.Clear();
+                Store.LinkLevel(current, next, missingList, increments);
                 int pos = 0;
-                for (int k = 0; k < current.Count; k++)
+                for (int k = 0; k < missingList.Count; k++)
                 {
-                    var c = current.Read(ref pos);
-                    long addr = Store.Find(c);
-                    if (addr >= 0)
-                    {
-                        uint before = Store.AddRefs(addr, 1);
-                        increments?.Add(addr);
-                        if (before == 0) DagLinks.AddChildren(c, Store.GetData(addr), next);
-                    }
+                    var cid = Cid.FromBytes(missingList.Read(ref pos));
+                    missing ??= new Dictionary<Cid, int>();
+                    missingOrder ??= new List<Cid>();
+                    if (missing.TryGetValue(cid, out int n)) missing[cid] = n + 1;
                     else
                     {
-                        missing ??= new Dictionary<Cid, int>();
-                        missingOrder ??= new List<Cid>();
-                        var cid = Cid.FromBytes(c);
-                        if (missing.TryGetValue(cid, out int n)) missing[cid] = n + 1;
-                        else
-                        {
-                            missing[cid] = 1;
-                            missingOrder.Add(cid);
-                        }
+                        missing[cid] = 1;
+                        missingOrder.Add(cid);
                     }
                 }
                 if (missingOrder is not null)
