@@ -15,7 +15,7 @@ namespace FilFil.Bench;
 public sealed class ImportProfileBenchmark : IBenchmark
 {
     public string Name => "import-profile";
-    public string Description => "CAR import phase by phase (parse, verify, stage, link, sweep), warm process";
+    public string Description => "CAR import phase by phase (parse, verify, stage, link, sweep) and snapshot walks to Stream.Null, warm process";
 
     private static double Cpu() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
 
@@ -51,6 +51,9 @@ public sealed class ImportProfileBenchmark : IBenchmark
                 Phase("bootstrap (link)", () => engine.BootstrapAsync(head!, null).GetAwaiter().GetResult());
                 Console.WriteLine($"  visits {engine.Store.LinkVisits - v0:N0} for {engine.Store.Count:N0} blocks");
                 Phase("sweep", () => engine.Store.SweepUnreferenced());
+                var so = new SnapshotOptions { RecentStateRoots = epochs, SkipOldMessages = true };
+                for (int w = 0; w < 3; w++)
+                    Phase($"walk to null #{w + 1}", () => SnapshotWriter.WriteAsync(engine, Stream.Null, so).GetAwaiter().GetResult());
                 Phase("dispose", () => engine.Dispose());
                 Phase("import (all)", () => SnapshotImporter.ImportAsync(car, new EngineOptions { RecentStateRoots = (int)epochs, ReorgDepth = 0 }).GetAwaiter().GetResult().Dispose());
             }

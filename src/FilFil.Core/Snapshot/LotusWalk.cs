@@ -13,7 +13,9 @@ namespace FilFil.Core.Snapshot;
 /// <para>
 /// The seen/walked sets are two mark bits inside each store record (no per-block allocation); the marks are
 /// cleared when the walk ends. One walk at a time per store (the caller holds the engine's walk gate).
-/// Iterative: no recursion depth limit.
+/// Iterative: no recursion depth limit. Lookups run under the store's shared lock taken once per
+/// <see cref="LookupsPerLock"/> lookups; the header callbacks run outside it, <c>emit</c> runs inside it and
+/// must not call locking <see cref="BlockStore"/> members (GetData/GetCid are fine).
 /// </para>
 /// </summary>
 internal sealed class LotusWalk : IDisposable
@@ -51,19 +53,68 @@ internal sealed class LotusWalk : IDisposable
         _stopped = true;
     }
 
-    private bool Mark(long addr, uint mark)
+    /// <summary>Sets <paramref name="marks"/> and returns the walk marks the record had before.</summary>
+    private uint Mark(long addr, uint marks)
     {
-        if (!_store.TryMark(addr, mark)) return false;
-        if (_markedInLast == MarkChunk)
+        uint before = _store.SetMarks(addr, marks);
+        if (before == 0)
         {
-            _marked.Add(new long[MarkChunk]);
-            _markedInLast = 0;
+            if (_markedInLast == MarkChunk)
+            {
+                _marked.Add(new long[MarkChunk]);
+                _markedInLast = 0;
+            }
+            _marked[^1][_markedInLast++] = addr;
         }
-        _marked[^1][_markedInLast++] = addr;
-        return true;
+        return before;
+    }
+
+    private bool Mark(long addr) => (Mark(addr, BlockStore.SeenMark) & BlockStore.SeenMark) == 0;
+
+    /// <summary>Lookups made under one hold of the store's shared lock (writers wait at most that long).</summary>
+    public const int LookupsPerLock = 4096;
+    private int _lookups;
+    private bool _locked;
+
+    private long Find(ReadOnlySpan<byte> cid)
+    {
+        if (++_lookups >= LookupsPerLock)
+        {
+            _store.ExitShared();
+            _locked = false;
+            CancellationToken.ThrowIfCancellationRequested();
+            _store.EnterShared();
+            _locked = true;
+            _lookups = 0;
+        }
+        return _store.FindLocked(cid);
+    }
+
+    private T Unlocked<T>(Func<HeaderLinks, T> f, HeaderLinks h)
+    {
+        _store.ExitShared();
+        _locked = false;
+        try { return f(h); }
+        finally
+        {
+            _store.EnterShared();
+            _locked = true;
+        }
     }
 
     public void Run(IReadOnlyList<Cid> tipset)
+    {
+        _store.EnterShared();
+        _locked = true;
+        try { RunLocked(tipset); }
+        finally
+        {
+            if (_locked) _store.ExitShared();
+            _locked = false;
+        }
+    }
+
+    private void RunLocked(IReadOnlyList<Cid> tipset)
     {
         var queue = new CidList(1 << 12);
         int readPos = 0, readCount = 0;
@@ -74,14 +125,14 @@ internal sealed class LotusWalk : IDisposable
             readCount++;
             span.CopyTo(_cidTmp);
             var cid = _cidTmp.AsSpan(0, span.Length);
-            long addr = _store.Find(cid);
+            long addr = Find(cid);
             if (addr < 0) { Missing(cid); break; }
-            if (!Mark(addr, BlockStore.SeenMark)) continue;
+            if (!Mark(addr)) continue;
             _emit(addr);
             HeadersWalked++;
             if ((HeadersWalked & 1023) == 0) CancellationToken.ThrowIfCancellationRequested();
             var h = HeaderLinks.Read(_store.GetData(addr));
-            if (_wantMessages(h)) WalkDag(h.Messages.Bytes);
+            if (Unlocked(_wantMessages, h)) WalkDag(h.Messages.Bytes);
             if (_stopped) break;
             if (h.Height > 0)
             {
@@ -92,7 +143,7 @@ internal sealed class LotusWalk : IDisposable
                 foreach (var p in h.Parents) EmitOut(p.Bytes, -2);
             }
             if (_stopped) break;
-            if (h.Height == 0 || _wantState(h)) WalkDag(h.ParentStateRoot.Bytes);
+            if (h.Height == 0 || Unlocked(_wantState, h)) WalkDag(h.ParentStateRoot.Bytes);
             // compact the consumed part of the queue now and then
             if (readPos > (1 << 20) && readPos > queue.ByteLength / 2)
             {
@@ -111,9 +162,9 @@ internal sealed class LotusWalk : IDisposable
     {
         CidPrefix.Read(cid, out ulong codec, out ulong hash, out _);
         if (hash == Multicodec.Identity || !DagLinks.IsBlockCodec(codec)) return;
-        if (addr == -2) addr = _store.Find(cid);
+        if (addr == -2) addr = Find(cid);
         if (addr < 0) { Missing(cid); return; }
-        if (Mark(addr, BlockStore.SeenMark)) _emit(addr);
+        if (Mark(addr)) _emit(addr);
     }
 
     /// <summary>recurseLinks from a root, the root included ("walked" checked for the root as Lotus does).</summary>
@@ -121,11 +172,11 @@ internal sealed class LotusWalk : IDisposable
     {
         long addr = WalkedVisit(rootCid, out bool fresh);
         if (!fresh || _stopped) return;
-        EmitOut(rootCid, addr);
         if (_stopped || addr < 0 || !DagLinks.IsScanned(rootCid)) return;
         var buf = new CidList(1 << 12);
         var frames = new List<(int Start, int Pos, int End)>();
         DagLinks.AddChildren(rootCid, _store.GetData(addr), buf);
+        PrefetchSlots(buf, 0);
         frames.Add((0, 0, buf.ByteLength));
         while (frames.Count > 0 && !_stopped)
         {
@@ -138,19 +189,34 @@ internal sealed class LotusWalk : IDisposable
             }
             var span = buf.Read(ref pos);
             frames[^1] = (start, pos, end);
+            if (pos < end)
+            {
+                int peek = pos;
+                _store.PrefetchRecordLocked(buf.Read(ref peek)); // the next sibling's slot was prefetched when it was added
+            }
             span.CopyTo(_cidTmp);
             var child = _cidTmp.AsSpan(0, span.Length);
             long ca = WalkedVisit(child, out bool childFresh);
             if (!childFresh || _stopped) continue;
-            EmitOut(child, ca);
-            if (_stopped || ca < 0 || !DagLinks.IsScanned(child)) continue;
+            if (ca < 0 || !DagLinks.IsScanned(child)) continue;
             int s = buf.ByteLength;
             DagLinks.AddChildren(child, _store.GetData(ca), buf);
+            PrefetchSlots(buf, s);
             frames.Add((s, s, buf.ByteLength));
         }
     }
 
-    /// <summary>Marks a CID walked. Returns its address (or -1 when it is not a stored block kind).</summary>
+    /// <summary>Prefetches the index slots of the CIDs from byte position <paramref name="from"/> on.</summary>
+    private void PrefetchSlots(CidList buf, int from)
+    {
+        int p = from;
+        while (p < buf.ByteLength) _store.PrefetchSlotLocked(buf.Read(ref p));
+    }
+
+    /// <summary>
+    /// Marks a CID walked (and seen, emitting it if it was not). Returns its address (or -1 when it is not a stored
+    /// block kind).
+    /// </summary>
     private long WalkedVisit(ReadOnlySpan<byte> cid, out bool fresh)
     {
         CidPrefix.Read(cid, out ulong codec, out ulong hash, out _);
@@ -159,14 +225,17 @@ internal sealed class LotusWalk : IDisposable
             fresh = false; // never stored, never emitted (identity DAG-CBOR links were already looked through)
             return -1;
         }
-        long addr = _store.Find(cid);
+        long addr = Find(cid);
         if (addr < 0)
         {
             Missing(cid);
             fresh = false;
             return -1;
         }
-        fresh = Mark(addr, BlockStore.WalkedMark);
+        // walked and seen in one atomic step: a freshly walked block is emitted unless already seen
+        uint before = Mark(addr, BlockStore.WalkedMark | BlockStore.SeenMark);
+        fresh = (before & BlockStore.WalkedMark) == 0;
+        if (fresh && (before & BlockStore.SeenMark) == 0) _emit(addr);
         return addr;
     }
 
@@ -176,7 +245,7 @@ internal sealed class LotusWalk : IDisposable
         {
             var chunk = _marked[i];
             int n = i == _marked.Count - 1 ? _markedInLast : chunk.Length;
-            for (int k = 0; k < n; k++) _store.ClearMarks(chunk[k]);
+            _store.ClearMarks(chunk, n);
         }
         _marked.Clear();
     }

@@ -59,7 +59,6 @@ public static class SnapshotWriter
     {
         var store = engine.Store;
         long h = ts.Height, n = o.RecentStateRoots;
-        var buffered = new BufferedStream(output, 1 << 20);
         IReadOnlyList<Cid> roots;
         byte[]? meta = null;
         Cid metaCid = default;
@@ -74,23 +73,19 @@ public static class SnapshotWriter
         {
             roots = ts.Cids;
         }
-        using var car = new CarWriter(buffered, roots, leaveOpen: true);
-        if (meta is not null) car.Write(metaCid, meta);
-        long blocks = 0;
+        // The walk fills one buffer while the previous one is written (and hashed, through a commP tee).
+        using var sink = new CarSectionSink(output);
+        sink.WriteHeader(roots);
+        if (meta is not null) sink.WriteSection(metaCid.Bytes, meta);
         using var walk = new LotusWalk(store,
             hd => !o.SkipOldMessages || hd.Height > h - n,
             hd => hd.Height > h - n,
-            addr =>
-            {
-                car.Write(store.GetCid(addr), store.GetData(addr));
-                if ((++blocks & 4095) == 0) ct.ThrowIfCancellationRequested();
-            })
+            addr => sink.WriteSection(store.GetCid(addr), store.GetData(addr)))
         { CancellationToken = ct };
         walk.Run(ts.Cids);
-        car.Flush();
-        buffered.Flush();
+        sink.Complete();
         ct.ThrowIfCancellationRequested();
-        return new SnapshotResult(ts, roots, car.BytesWritten, car.BlocksWritten, walk.HeadersWalked);
+        return new SnapshotResult(ts, roots, sink.BytesWritten, sink.BlocksWritten, walk.HeadersWalked);
     }
 
     /// <summary>

@@ -414,6 +414,12 @@ public sealed unsafe class BlockStore : IDisposable
         return h;
     }
 
+    /// <summary>Prefetches the index slot of <paramref name="cid"/> (for a caller holding <see cref="EnterShared"/>).</summary>
+    internal void PrefetchSlotLocked(ReadOnlySpan<byte> cid) => PrefetchSlot(cid);
+
+    /// <summary>Prefetches the record of <paramref name="cid"/> if its first slot is a fingerprint match (caller holds <see cref="EnterShared"/>).</summary>
+    internal void PrefetchRecordLocked(ReadOnlySpan<byte> cid) => PrefetchRecord(HashCid(cid));
+
     private void PrefetchRecord(ulong h)
     {
         if (!System.Runtime.Intrinsics.X86.Sse.IsSupported) return;
@@ -483,10 +489,52 @@ public sealed unsafe class BlockStore : IDisposable
         return ((uint)before & mark) == 0;
     }
 
+    /// <summary>Sets walk mark bits and returns the mark bits set before (atomically: ref counts share the word).</summary>
+    internal uint SetMarks(long addr, uint marks)
+    {
+        ref int word = ref *(int*)Ptr(addr);
+        return (uint)Interlocked.Or(ref word, (int)marks) & (SeenMark | WalkedMark);
+    }
+
     internal void ClearMarks(long addr)
     {
         ref int word = ref *(int*)Ptr(addr);
         Interlocked.And(ref word, (int)RefMask);
+    }
+
+    /// <summary>Clears the walk marks of <paramref name="count"/> records, prefetching ahead.</summary>
+    internal void ClearMarks(long[] addrs, int count)
+    {
+        const int Ahead = 16;
+        for (int k = 0; k < count; k++)
+        {
+            if (k + Ahead < count && System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                System.Runtime.Intrinsics.X86.Sse.Prefetch0(Ptr(addrs[k + Ahead]));
+            Interlocked.And(ref *(int*)Ptr(addrs[k]), (int)RefMask);
+        }
+    }
+
+    /// <summary>
+    /// Takes the shared lock for a run of <see cref="FindLocked"/> calls (a walk takes it once per few thousand
+    /// lookups instead of once per lookup). No other locking member may be called while it is held.
+    /// </summary>
+    internal void EnterShared()
+    {
+        _lock.EnterReadLock();
+        if (_disposed)
+        {
+            _lock.ExitReadLock();
+            ThrowIfDisposed();
+        }
+    }
+
+    internal void ExitShared() => _lock.ExitReadLock();
+
+    /// <summary><see cref="Find"/> for a caller holding <see cref="EnterShared"/>.</summary>
+    internal long FindLocked(ReadOnlySpan<byte> cid)
+    {
+        long i = FindSlot(cid, HashCid(cid));
+        return i < 0 ? -1 : SlotAddr(_slots[i]);
     }
 
     /// <summary>A point-in-time list of every block address (for checks and sweeps; allocates 8 bytes per block).</summary>
