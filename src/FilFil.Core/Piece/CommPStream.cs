@@ -49,6 +49,9 @@ public sealed class CommPStream : Stream
                 $"piece payload too large: {(ulong)_hasher.BytesWritten + (ulong)count} bytes exceeds the maximum {CommPHasher.MaxPayloadSize} bytes (64 GiB padded piece)");
     }
 
+    /// <summary>Writes of at least this many bytes go to the inner stream on another thread while they are hashed.</summary>
+    private const int ConcurrentWriteMin = 256 << 10;
+
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         CheckWritable(buffer.Length);
@@ -59,7 +62,23 @@ public sealed class CommPStream : Stream
     public override void Write(byte[] buffer, int offset, int count)
     {
         ValidateBufferArguments(buffer, offset, count);
-        Write(buffer.AsSpan(offset, count));
+        if (count < ConcurrentWriteMin || _inner == Null)
+        {
+            Write(buffer.AsSpan(offset, count));
+            return;
+        }
+        // A large array write: the inner stream (a file) takes it on a pool thread while this thread hashes it, so a
+        // snapshot pays max(write, hash) rather than their sum. The caller's array stays untouched until both end.
+        CheckWritable(count);
+        var write = Task.Run(() => _inner.Write(buffer, offset, count));
+        try
+        {
+            _hasher.Write(buffer.AsSpan(offset, count));
+        }
+        finally
+        {
+            write.GetAwaiter().GetResult();
+        }
     }
 
     public override void WriteByte(byte value) => Write([value]);
