@@ -16,6 +16,13 @@ internal static class EngineSession
     public static Engine Require() => Current
         ?? throw new InvalidOperationException("no chain is loaded in this session: run Import-FilFilSnapshot or Start-FilFilFollower first");
 
+    /// <summary>
+    /// Loads a snapshot CAR into a new engine keeping <paramref name="recentStateRoots"/> heights of state and
+    /// messages (what Import-FilFilSnapshot and the -Bootstrap parameters install); the caller installs it.
+    /// </summary>
+    public static Engine Import(string path, int recentStateRoots, CancellationToken ct) =>
+        SnapshotImporter.ImportAsync(path, new EngineOptions { RecentStateRoots = recentStateRoots }, ct).GetAwaiter().GetResult();
+
     /// <summary>Installs <paramref name="engine"/>, disposing the previous one.</summary>
     public static void Replace(Engine engine)
     {
