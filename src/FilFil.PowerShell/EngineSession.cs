@@ -14,7 +14,8 @@ internal static class EngineSession
     public static Engine? Current { get { lock (Gate) return _engine; } }
 
     public static Engine Require() => Current
-        ?? throw new InvalidOperationException("no chain is loaded in this session: run Import-FilFilSnapshot or Start-FilFilFollower first");
+        ?? throw new InvalidOperationException("no chain is loaded in this session: run Import-FilFilSnapshot or Start-FilFilFollower first, " +
+            "or give New-FilFilSnapshot -Bootstrap <snapshot.car> and/or -Lotus <ws://node/rpc/v1>");
 
     /// <summary>
     /// Loads a snapshot CAR into a new engine keeping <paramref name="recentStateRoots"/> heights of state and
@@ -31,6 +32,18 @@ internal static class EngineSession
         {
             old = _engine;
             _engine = engine;
+        }
+        old?.Dispose();
+    }
+
+    /// <summary>Drops the session's engine (disposing it): the session then holds no chain.</summary>
+    public static void Clear()
+    {
+        Engine? old;
+        lock (Gate)
+        {
+            old = _engine;
+            _engine = null;
         }
         old?.Dispose();
     }
