@@ -25,6 +25,7 @@
         'Stop-FilFilFollower'
         'Get-FilFilFollower'
         'Wait-FilFilHeight'
+        'Clear-FilFilEngine'
         'Set-FilFilLogging'
     )
     FunctionsToExport    = @()

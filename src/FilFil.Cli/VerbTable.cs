@@ -8,7 +8,7 @@ public static class VerbTable
 {
     public static IReadOnlyList<VerbAlias> All { get; } =
     [
-        new("take-snapshot", "New-FilFilSnapshot", null, "write a Lotus-compatible CAR snapshot"),
+        new("take-snapshot", "New-FilFilSnapshot", null, "write a Lotus-compatible CAR snapshot (a fresh process loads a chain with --bootstrap <car> and/or --lotus <ws-url>)"),
         new("store", "Submit-FilFilDeal", null, "make a storage deal for a snapshot"),
         new("next-window", "Get-FilFilWindow", null, "show the next snapshot window"),
         new("incentivize", "Publish-FilFilCommP", null, "publish a piece commitment to the deal contract"),

@@ -14,7 +14,15 @@ internal static class EngineSession
     public static Engine? Current { get { lock (Gate) return _engine; } }
 
     public static Engine Require() => Current
-        ?? throw new InvalidOperationException("no chain is loaded in this session: run Import-FilFilSnapshot or Start-FilFilFollower first");
+        ?? throw new InvalidOperationException("no chain is loaded in this session: run Import-FilFilSnapshot or Start-FilFilFollower first, " +
+            "or give New-FilFilSnapshot -Bootstrap <snapshot.car> and/or -Lotus <ws://node/rpc/v1>");
+
+    /// <summary>
+    /// Loads a snapshot CAR into a new engine keeping <paramref name="recentStateRoots"/> heights of state and
+    /// messages (what Import-FilFilSnapshot and the -Bootstrap parameters install); the caller installs it.
+    /// </summary>
+    public static Engine Import(string path, int recentStateRoots, CancellationToken ct) =>
+        SnapshotImporter.ImportAsync(path, new EngineOptions { RecentStateRoots = recentStateRoots }, ct).GetAwaiter().GetResult();
 
     /// <summary>Installs <paramref name="engine"/>, disposing the previous one.</summary>
     public static void Replace(Engine engine)
@@ -24,6 +32,18 @@ internal static class EngineSession
         {
             old = _engine;
             _engine = engine;
+        }
+        old?.Dispose();
+    }
+
+    /// <summary>Drops the session's engine (disposing it): the session then holds no chain.</summary>
+    public static void Clear()
+    {
+        Engine? old;
+        lock (Gate)
+        {
+            old = _engine;
+            _engine = null;
         }
         old?.Dispose();
     }

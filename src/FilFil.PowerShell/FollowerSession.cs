@@ -45,6 +45,73 @@ internal sealed class FollowerRun
     /// <summary>Why the follower stopped on its own, if it did.</summary>
     public Exception? Fault => Task is { IsFaulted: true } t ? t.Exception!.GetBaseException() : null;
 
+    /// <summary>How long Start-FilFilFollower (and New-FilFilSnapshot -Lotus) wait for the first head by default.</summary>
+    public static readonly TimeSpan DefaultFirstHeadTimeout = TimeSpan.FromMinutes(10);
+
+    /// <summary>Refuses endpoints other than ws:// and wss:// (ChainNotify needs a WebSocket).</summary>
+    public static void CheckEndpoint(Uri endpoint)
+    {
+        if (endpoint.Scheme is not ("ws" or "wss"))
+            throw new ArgumentException($"'{endpoint}' is not a WebSocket URL (ws:// or wss://): ChainNotify needs a WebSocket");
+    }
+
+    /// <summary>
+    /// Starts following <paramref name="endpoint"/> into <paramref name="engine"/> and returns the running follower
+    /// once its first head change is applied (the engine then holds the node's head as of the subscription). On
+    /// failure, timeout or cancellation the follower is stopped again before the exception propagates; the engine
+    /// is left to the caller.
+    /// </summary>
+    public static FollowerRun StartAndWaitForFirstHead(Engine engine, Uri endpoint, string? token, TimeSpan timeout, CancellationToken ct)
+    {
+        var run = new FollowerRun(engine, endpoint, token);
+        run.Start();
+        var until = DateTime.UtcNow + timeout;
+        try
+        {
+            while (engine.Head is null || run.HeadsApplied == 0)
+            {
+                if (run.Task!.IsCompleted)
+                {
+                    run.Task.GetAwaiter().GetResult();
+                    throw new InvalidOperationException("the follower stopped before applying a head");
+                }
+                if (DateTime.UtcNow > until)
+                    throw new TimeoutException($"no head from {endpoint} within {timeout}{(run.LastLog is { } l ? $" (last: {l})" : "")}");
+                run.HeadChanged.Wait(TimeSpan.FromMilliseconds(200), ct);
+            }
+            return run;
+        }
+        catch
+        {
+            run.StopQuietly();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Blocks until the engine's head reaches <paramref name="height"/>. Throws if the follower stops on its own, after
+    /// <paramref name="timeout"/> (null: no limit), or when <paramref name="ct"/> is cancelled.
+    /// </summary>
+    public void WaitForHeight(long height, TimeSpan? timeout, CancellationToken ct)
+    {
+        var until = timeout is { } t ? DateTime.UtcNow + t : DateTime.MaxValue;
+        while ((Engine.Head?.Height ?? -1) < height)
+        {
+            if (!Running)
+                throw new InvalidOperationException($"the follower stopped at height {Engine.Head?.Height}{(Fault is { } f ? $": {f.Message}" : "")}");
+            if (DateTime.UtcNow > until)
+                throw new TimeoutException($"height {height} not reached within {timeout}; the head is at {Engine.Head?.Height}");
+            HeadChanged.Wait(TimeSpan.FromMilliseconds(250), ct);
+        }
+    }
+
+    /// <summary>The node's head now (asked over a new connection, closed afterwards).</summary>
+    public async Task<TipSet> NodeHeadAsync(CancellationToken ct)
+    {
+        await using var client = await LotusClient.ConnectAsync(Endpoint, Token, ct).ConfigureAwait(false);
+        return await client.ChainHeadAsync(ct).ConfigureAwait(false);
+    }
+
     public void Start() => Task = System.Threading.Tasks.Task.Run(() => Follower.RunAsync(_stop.Token));
 
     public async Task StopAsync()
@@ -54,6 +121,13 @@ internal sealed class FollowerRun
         try { await Task.ConfigureAwait(false); }
         catch (OperationCanceledException) { }
         HeadChanged.Set();
+    }
+
+    /// <summary>Stops the follower, ignoring the fault it may have stopped with (for cleanup paths).</summary>
+    public void StopQuietly()
+    {
+        try { StopAsync().GetAwaiter().GetResult(); }
+        catch (Exception e) { FilFil.Core.Logging.FilFilLog.For("Follower").Debug("follower on {Endpoint} had stopped with: {Error}", Endpoint, e.Message); }
     }
 }
 
@@ -77,6 +151,13 @@ internal static class FollowerSession
         ?? throw new System.Management.Automation.ItemNotFoundException("no follower was started in this session; use Start-FilFilFollower");
 
     public static void Set(FollowerRun? run) { lock (Gate) _run = run; }
+
+    /// <summary>Makes <paramref name="run"/> the session's follower, and its engine the session's engine.</summary>
+    public static void Adopt(FollowerRun run)
+    {
+        if (!ReferenceEquals(run.Engine, EngineSession.Current)) EngineSession.Replace(run.Engine);
+        Set(run);
+    }
 }
 
 /// <summary>Get-FilFilFollower output: where the follower is, what it holds, how it is doing.</summary>

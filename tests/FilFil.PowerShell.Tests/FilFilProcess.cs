@@ -10,7 +10,10 @@ public static class FilFilProcess
         public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
     }
 
-    public static Result Run(string? stdin, params string[] args)
+    public static Result Run(string? stdin, params string[] args) => Run(stdin, null, args);
+
+    /// <summary>Runs fil-fil with <paramref name="environment"/> added to (or, for null values, removed from) its environment.</summary>
+    public static Result Run(string? stdin, IReadOnlyDictionary<string, string?>? environment, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -24,6 +27,11 @@ public static class FilFilProcess
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment.Remove("FILFIL_LOG_FILE");
         psi.Environment.Remove("FILFIL_LOG_LEVEL");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null) psi.Environment.Remove(name);
+            else psi.Environment[name] = value;
+        }
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();

@@ -97,6 +97,33 @@ public sealed class HostTests
     }
 
     [Fact]
+    public void TakeSnapshotRunsAloneFromABootstrapSnapshot()
+    {
+        string dir = Directory.CreateTempSubdirectory("filfil-oneshot-").FullName;
+        try
+        {
+            var env = new Dictionary<string, string?> { ["FILFIL_HOME"] = Path.Combine(dir, "home") };
+            string output = Path.Combine(dir, "h3.car");
+            // a fresh process holds no chain: --bootstrap imports one, then the snapshot is written from it
+            var r = FilFilProcess.Run(null, env, "take-snapshot", "--bootstrap", Chain4, "--path", output, "--recent-state-roots", "0");
+            Assert.True(r.ExitCode == 0, r.ToString());
+            Assert.Equal(File.ReadAllBytes(Chain4), File.ReadAllBytes(output));
+            Assert.Contains("h3.car", r.Stdout);
+            Assert.Equal("", r.Stderr);
+
+            // with a chain already loaded, --bootstrap is refused rather than ignored, and nothing is written
+            string refused = Path.Combine(dir, "refused.car");
+            var again = FilFilProcess.Run(null, env, "-Command",
+                $"Import-FilFilSnapshot -LiteralPath '{Chain4}' | Out-Null; New-FilFilSnapshot -Path '{refused}' -Bootstrap '{Chain4}'");
+            Assert.True(again.ExitCode == 1, again.ToString());
+            Assert.Contains("InvalidOperation", again.Stderr);
+            Assert.Contains("New-FilFilSnapshot.ChainAlreadyLoaded", again.Stderr);
+            Assert.False(File.Exists(refused));
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
     public void HelpAndVersion()
     {
         var help = FilFilProcess.Run(null, "--help");

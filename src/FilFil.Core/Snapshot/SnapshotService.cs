@@ -41,8 +41,8 @@ public static class SnapshotService
             string prefix = req.Path.EndsWith(".car", StringComparison.OrdinalIgnoreCase) ? req.Path[..^4] : req.Path;
             var written = await SnapshotWriter.WritePiecesAsync(engine, prefix, SnapshotWriter.PiecePayloadLimit(sector), options, ct).ConfigureAwait(false);
             paths = written.Files.ToArray();
-            // Each piece file carries the snapshot's header again, so its commP is over its own bytes (second pass).
-            foreach (var f in written.Files) pieces.Add(ToPiece(f, PieceCommitment.ComputeFile(f, null, ct)));
+            // Each piece file carries the snapshot's header again; its commP was computed over exactly its bytes as they were written.
+            for (int i = 0; i < written.Files.Count; i++) pieces.Add(ToPiece(written.Files[i], written.Pieces[i]));
             result = written.Snapshot;
         }
         else

@@ -1,6 +1,7 @@
 using FilFil.Core.Car;
 using FilFil.Core.Encoding;
 using FilFil.Core.Ipld;
+using FilFil.Core.Piece;
 
 namespace FilFil.Core.Snapshot;
 
@@ -28,8 +29,12 @@ public sealed record SnapshotOptions
 /// <summary>What was written.</summary>
 public sealed record SnapshotResult(TipSet TipSet, IReadOnlyList<Cid> Roots, long Bytes, long Blocks, long Headers);
 
-/// <summary>What <see cref="SnapshotWriter.WritePiecesAsync"/> wrote: the piece files in order, and the snapshot they hold.</summary>
-public sealed record PiecesResult(IReadOnlyList<string> Files, SnapshotResult Snapshot);
+/// <summary>
+/// What <see cref="SnapshotWriter.WritePiecesAsync"/> wrote: the piece files in order, the piece commitment of each
+/// (<c>Pieces[i]</c> is the commP of exactly the bytes of <c>Files[i]</c>, header included, computed as they were
+/// written), and the snapshot they hold.
+/// </summary>
+public sealed record PiecesResult(IReadOnlyList<string> Files, IReadOnlyList<PieceInfo> Pieces, SnapshotResult Snapshot);
 
 /// <summary>
 /// Writes Lotus-compatible snapshots from an <see cref="Engine"/>: the blocks of Lotus's <c>WalkSnapshot</c> in
@@ -127,16 +132,22 @@ public static class SnapshotWriter
     /// <see cref="PiecePayloadLimit"/> of the sector size). Every piece is a complete CARv1 with the snapshot's
     /// header (same roots) followed by whole block sections, so Boost can open each piece as a CAR; the snapshot
     /// is the first piece followed by the sections of the others (<see cref="JoinPieces"/>). Files are
-    /// <c>prefix.000.car</c>, <c>prefix.001.car</c> ..., written atomically.
+    /// <c>prefix.000.car</c>, <c>prefix.001.car</c> ..., written atomically (temporary files, fsync, renamed only
+    /// once every piece is written; on failure or cancellation none is left). Each piece's bytes go through a
+    /// <see cref="CommPHasher"/> as they are written, so its piece commitment comes out of the same pass.
     /// </summary>
     public static async Task<PiecesResult> WritePiecesAsync(Engine engine, string pathPrefix, long maxPieceBytes, SnapshotOptions options, CancellationToken ct = default)
     {
+        if (maxPieceBytes <= 0 || (ulong)maxPieceBytes > CommPHasher.MaxPayloadSize)
+            throw new ArgumentOutOfRangeException(nameof(maxPieceBytes), maxPieceBytes, $"a piece holds 1 to {CommPHasher.MaxPayloadSize} bytes (a 64 GiB sector)");
         var splitter = new PieceSplitter(Path.GetFullPath(pathPrefix), maxPieceBytes);
         try
         {
             var result = await WriteAsync(engine, splitter, options, ct).ConfigureAwait(false);
-            splitter.Complete();
-            return new PiecesResult(splitter.Files, result);
+            splitter.Finish();
+            ct.ThrowIfCancellationRequested();
+            splitter.Commit();
+            return new PiecesResult(splitter.Files, splitter.Pieces, result);
         }
         catch
         {
@@ -163,15 +174,21 @@ public static class SnapshotWriter
         }
     }
 
-    /// <summary>A write-only stream that cuts the CAR stream between sections into files with repeated headers.</summary>
+    /// <summary>
+    /// A write-only stream that cuts the CAR stream between sections into files with repeated headers, feeding each
+    /// file's bytes through its own <see cref="CommPHasher"/> as they are written.
+    /// </summary>
     private sealed class PieceSplitter : Stream
     {
         private readonly string _prefix;
         private readonly long _max;
         private readonly List<string> _tmp = new();
         private readonly List<string> _final = new();
+        private readonly List<PieceInfo> _pieces = new();
         private FileStream? _cur;
+        private CommPHasher? _hasher;     // commP of the current piece file
         private long _curBytes;
+        private int _committed;           // pieces renamed into place by Commit
         private byte[]? _header;          // varint + header bytes
         private readonly MemoryStream _pending = new();
 
@@ -182,6 +199,7 @@ public static class SnapshotWriter
         }
 
         public IReadOnlyList<string> Files => _final;
+        public IReadOnlyList<PieceInfo> Pieces => _pieces;
 
         // The CarWriter writes: header varint, header, then for each section varint, cid, data. We re-parse the
         // byte stream into sections so that a cut never splits one.
@@ -216,8 +234,7 @@ public static class SnapshotWriter
                 else
                 {
                     if (_cur is null || _curBytes + section.Length > _max) NewPiece(section.Length);
-                    _cur!.Write(section);
-                    _curBytes += section.Length;
+                    Emit(section);
                 }
                 consumed += (int)total;
             }
@@ -227,6 +244,14 @@ public static class SnapshotWriter
                 _pending.SetLength(0);
                 _pending.Write(left);
             }
+        }
+
+        /// <summary>Writes bytes to the current piece file and its hasher.</summary>
+        private void Emit(ReadOnlySpan<byte> bytes)
+        {
+            _cur!.Write(bytes);
+            _hasher!.Write(bytes);
+            _curBytes += bytes.Length;
         }
 
         private void NewPiece(int sectionLength)
@@ -240,32 +265,50 @@ public static class SnapshotWriter
             _tmp.Add(tmp);
             _final.Add(final);
             _cur = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
-            _cur.Write(_header);
-            _curBytes = _header.Length;
+            _hasher = new CommPHasher();
+            _curBytes = 0;
+            Emit(_header);
         }
 
+        /// <summary>Flushes the current piece to disk and completes its commitment.</summary>
         private void CloseCurrent()
         {
             if (_cur is null) return;
             _cur.Flush(flushToDisk: true);
             _cur.Dispose();
             _cur = null;
+            _pieces.Add(_hasher!.Finish());
+            _hasher.Dispose();
+            _hasher = null;
         }
 
-        public void Complete()
+        /// <summary>Ends the stream: the last piece is written to disk and every piece has its commitment.</summary>
+        public void Finish()
         {
             if (_pending.Length != 0) throw new InvalidOperationException("the CAR stream ended inside a section");
-            if (_cur is null && _header is not null) NewPiece(0);
+            if (_cur is null && _header is not null && _final.Count == 0) NewPiece(0);
             CloseCurrent();
-            for (int i = 0; i < _tmp.Count; i++) File.Move(_tmp[i], _final[i]);
         }
 
+        /// <summary>Renames every piece into place (after <see cref="Finish"/>).</summary>
+        public void Commit()
+        {
+            for (; _committed < _tmp.Count; _committed++) File.Move(_tmp[_committed], _final[_committed], overwrite: false);
+        }
+
+        /// <summary>Deletes everything written: temporary files and pieces already renamed by a failed <see cref="Commit"/>.</summary>
         public void Abort()
         {
             try { _cur?.Dispose(); } catch (IOException) { }
             _cur = null;
-            foreach (var t in _tmp) { try { File.Delete(t); } catch (IOException) { } }
+            _hasher?.Dispose();
+            _hasher = null;
+            for (int i = 0; i < _tmp.Count; i++)
+            {
+                try { File.Delete(i < _committed ? _final[i] : _tmp[i]); } catch (IOException) { }
+            }
             _final.Clear();
+            _pieces.Clear();
         }
 
         public override bool CanRead => false;

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using FilFil.Core.Lotus;
 
 namespace FilFil.PowerShell.Commands;
 
@@ -30,9 +29,7 @@ public sealed class GetFilFilFollowerCommand : FilFilCmdlet
                     timeout.CancelAfter(TimeSpan.FromSeconds(5));
                     try
                     {
-                        var client = LotusClient.ConnectAsync(run.Endpoint, run.Token, timeout.Token).GetAwaiter().GetResult();
-                        try { return client.ChainHeadAsync(timeout.Token).GetAwaiter().GetResult().Height; }
-                        finally { client.DisposeAsync().AsTask().GetAwaiter().GetResult(); }
+                        return run.NodeHeadAsync(timeout.Token).GetAwaiter().GetResult().Height;
                     }
                     catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
                     {

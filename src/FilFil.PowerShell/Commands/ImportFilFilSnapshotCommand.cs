@@ -24,8 +24,7 @@ public sealed class ImportFilFilSnapshotCommand : FilFilPathCmdlet
             TryRun(file, () =>
             {
                 var clock = Stopwatch.StartNew();
-                var engine = RunEngine("Import-FilFilSnapshot", file, 0, (_, ct) =>
-                    SnapshotImporter.ImportAsync(file, new EngineOptions { RecentStateRoots = RecentStateRoots }, ct).GetAwaiter().GetResult());
+                var engine = RunEngine("Import-FilFilSnapshot", file, 0, (_, ct) => EngineSession.Import(file, RecentStateRoots, ct));
                 EngineSession.Replace(engine);
                 var status = EngineStatus.From(engine, file, clock.Elapsed.TotalSeconds);
                 WriteVerbose($"{file}: head {status.Height}, {status.Blocks} blocks in memory");

@@ -7,15 +7,20 @@ namespace FilFil.PowerShell.Commands;
 /// <summary>
 /// New-FilFilSnapshot: writes a Lotus-compatible snapshot of the session engine's chain (Lotus WalkSnapshot order,
 /// CARv1 or FRC-0108 v2) with its piece commitment computed in the same pass, atomically (temp file, fsync,
-/// rename), and records it in the catalog. The follower keeps running meanwhile.
+/// rename), and records it in the catalog. The follower keeps running meanwhile. In a session that holds no chain
+/// (a fresh process, e.g. <c>fil-fil take-snapshot</c>), -Bootstrap and/or -Lotus get one first: -Bootstrap imports
+/// a snapshot as Import-FilFilSnapshot does, -Lotus follows a node until it has caught up with the node's head (or
+/// -Height), snapshots, and stops the follower it started.
 /// </summary>
 [Cmdlet(VerbsCommon.New, "FilFilSnapshot", DefaultParameterSetName = "Head", SupportsShouldProcess = true)]
 [OutputType(typeof(SnapshotRecord))]
 public sealed class NewFilFilSnapshotCommand : FilFilCmdlet
 {
+    private FollowerRun? _started;
+
     /// <summary>Output CAR file (with -PieceSize: the prefix of prefix.000.car, prefix.001.car, ...).</summary>
     [Parameter(Mandatory = true, Position = 0), ValidateNotNullOrEmpty] public string Path { get; set; } = "";
-    /// <summary>Snapshot the tipset at this height (or the last one below it, across null rounds).</summary>
+    /// <summary>Snapshot the tipset at this height (or the last one below it, across null rounds). With -Lotus: follow until the head reaches it.</summary>
     [Parameter(ParameterSetName = "Height", Mandatory = true), ValidateRange(0, long.MaxValue)] public long Height { get; set; }
     /// <summary>Snapshot this tipset (its block CIDs).</summary>
     [Parameter(ParameterSetName = "TipSet", Mandatory = true)] public string[] TipSet { get; set; } = [];
@@ -29,6 +34,12 @@ public sealed class NewFilFilSnapshotCommand : FilFilCmdlet
     [Parameter] public SwitchParameter Compress { get; set; }
     /// <summary>Split into pieces that each fit a sector of this size (32GiB or 64GiB); each piece gets its piece CID.</summary>
     [Parameter, ValidateSet("32GiB", "64GiB")] public string? PieceSize { get; set; }
+    /// <summary>When the session holds no chain: import this snapshot first (as Import-FilFilSnapshot does).</summary>
+    [Parameter, ValidateNotNullOrEmpty] public string? Bootstrap { get; set; }
+    /// <summary>When the session holds no chain: follow this node (ws:// JSON-RPC endpoint) until caught up, snapshot, stop following.</summary>
+    [Parameter] public Uri? Lotus { get; set; }
+    /// <summary>API token for -Lotus (Lotus: $LOTUS_PATH/token); read access needs none.</summary>
+    [Parameter] public string? Token { get; set; }
 
     /// <inheritdoc />
     protected override ErrorCategory IOErrorCategory => ErrorCategory.WriteError;
@@ -39,9 +50,17 @@ public sealed class NewFilFilSnapshotCommand : FilFilCmdlet
         base.EndProcessing();
         string full = GetUnresolvedProviderPathFromPSPath(Path);
         if (!ShouldProcess(full, "Write snapshot")) return;
+        bool load = Bootstrap is not null || Lotus is not null;
+        if (load && LoadedChain() is { } loaded)
+        {
+            WriteError(new InvalidOperationException(
+                $"-Bootstrap and -Lotus load a chain into a session that holds none, but this session holds {loaded}: " +
+                "leave them out to snapshot that chain, or run Clear-FilFilEngine first"), full, "ChainAlreadyLoaded");
+            return;
+        }
         TryRun(full, () =>
         {
-            var engine = EngineSession.Require();
+            if (Token is not null && Lotus is null) throw new ArgumentException("-Token is the API token of -Lotus; give -Lotus too");
             var req = new TakeSnapshotRequest
             {
                 Path = full,
@@ -51,10 +70,79 @@ public sealed class NewFilFilSnapshotCommand : FilFilCmdlet
                 ZstdLevel = Compress ? 3 : 0,
                 PieceSize = PieceSize switch { "32GiB" => 32L << 30, "64GiB" => 64L << 30, _ => null },
             };
-            var record = RunEngine("New-FilFilSnapshot", full, 0, (progress, ct) =>
-                SnapshotService.TakeAsync(engine, req, new SnapshotCatalog(), progress, ct).GetAwaiter().GetResult());
-            WriteVerbose($"{full}: height {record.Height}, {record.Blocks} blocks, {record.Bytes} bytes in {record.Seconds:F2} s");
-            WriteObject(record);
+            try
+            {
+                var engine = load ? LoadChain() : EngineSession.Require();
+                var record = RunEngine("New-FilFilSnapshot", full, 0, (progress, ct) =>
+                    SnapshotService.TakeAsync(engine, req, new SnapshotCatalog(), progress, ct).GetAwaiter().GetResult());
+                WriteVerbose($"{full}: height {record.Height}, {record.Blocks} blocks, {record.Bytes} bytes in {record.Seconds:F2} s");
+                WriteObject(record);
+            }
+            finally
+            {
+                StopStartedFollower();
+            }
         });
+    }
+
+    /// <summary>What the session holds that -Bootstrap/-Lotus would replace, or null when it holds no chain.</summary>
+    private static string? LoadedChain()
+    {
+        if (FollowerSession.Current is { Running: true } run) return $"the chain of the follower running on {run.Endpoint}";
+        if (EngineSession.Current is { } engine) return engine.Head is { } head ? $"a chain with its head at height {head.Height}" : "an engine";
+        return null;
+    }
+
+    /// <summary>
+    /// Gets a chain into the empty session: -Bootstrap imports a snapshot (installed as Import-FilFilSnapshot does);
+    /// -Lotus then starts a follower on it (or on a new engine), installs it as Start-FilFilFollower does and waits
+    /// until its head reaches the node's head as of the first check (or -Height).
+    /// </summary>
+    private Engine LoadChain()
+    {
+        if (Token is not null && Lotus is null) throw new ArgumentException("-Token is the API token of -Lotus; give -Lotus too");
+        if (Lotus is not null) FollowerRun.CheckEndpoint(Lotus);
+        // the engine keeps the default window (as Import-FilFilSnapshot and Start-FilFilFollower), or the snapshot's N if larger
+        int window = (int)Math.Clamp(RecentStateRoots, new EngineOptions().RecentStateRoots, int.MaxValue);
+        Engine? engine = null;
+        if (Bootstrap is not null)
+        {
+            string path = GetUnresolvedProviderPathFromPSPath(Bootstrap);
+            engine = RunEngine("New-FilFilSnapshot", $"importing {path}", 0, (_, ct) => EngineSession.Import(path, window, ct));
+            EngineSession.Replace(engine);
+            WriteVerbose($"imported {path}: head at height {engine.Head!.Height}");
+        }
+        if (Lotus is null) return engine!;
+
+        var endpoint = Lotus;
+        var target = engine ?? new Engine(new EngineOptions { RecentStateRoots = window });
+        FollowerRun run;
+        try
+        {
+            run = RunEngine("New-FilFilSnapshot", $"following {endpoint}", 0, (_, ct) =>
+                FollowerRun.StartAndWaitForFirstHead(target, endpoint, Token, FollowerRun.DefaultFirstHeadTimeout, ct));
+        }
+        catch
+        {
+            if (!ReferenceEquals(target, EngineSession.Current)) target.Dispose(); // the new engine nobody else holds
+            throw;
+        }
+        _started = run;
+        FollowerSession.Adopt(run);
+        long height = ParameterSetName == "Height"
+            ? Height
+            : RunEngine("New-FilFilSnapshot", $"asking {endpoint} for its head", 0, (_, ct) => run.NodeHeadAsync(ct).GetAwaiter().GetResult().Height);
+        WriteVerbose($"following {endpoint} from height {target.Head?.Height}; waiting for height {height}");
+        RunEngine("New-FilFilSnapshot", $"catching up with {endpoint} to height {height}", 0, (_, ct) => run.WaitForHeight(height, null, ct));
+        return target;
+    }
+
+    /// <summary>Stops the follower this call started (and only that one); the engine stays in the session.</summary>
+    private void StopStartedFollower()
+    {
+        if (_started is not { } run) return;
+        _started = null;
+        run.StopQuietly();
+        if (!Stopping) WriteVerbose($"stopped following {run.Endpoint} at height {run.Engine.Head?.Height}");
     }
 }

@@ -23,7 +23,7 @@ public sealed class StartFilFilFollowerCommand : FilFilCmdlet
     /// <summary>Load this snapshot first, then catch up from its head (restart after a crash = the last snapshot).</summary>
     [Parameter] public string? Bootstrap { get; set; }
     /// <summary>How long to wait for the first head (default 10 minutes).</summary>
-    [Parameter] public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(10);
+    [Parameter] public TimeSpan Timeout { get; set; } = FollowerRun.DefaultFirstHeadTimeout;
 
     /// <inheritdoc />
     protected override void ProcessRecord()
@@ -32,44 +32,23 @@ public sealed class StartFilFilFollowerCommand : FilFilCmdlet
         string? token = Token ?? Devnet?.Token;
         TryRun(endpoint, () =>
         {
-            if (endpoint.Scheme is not ("ws" or "wss"))
-                throw new ArgumentException($"'{endpoint}' is not a WebSocket URL (ws:// or wss://): ChainNotify needs a WebSocket");
+            FollowerRun.CheckEndpoint(endpoint);
             if (FollowerSession.Current is { Running: true } running)
                 throw new InvalidOperationException($"a follower is already running on {running.Endpoint}; stop it with Stop-FilFilFollower");
-            var options = new EngineOptions { RecentStateRoots = RecentStateRoots };
+            string? bootstrap = Bootstrap is null ? null : GetUnresolvedProviderPathFromPSPath(Bootstrap);
             var status = RunEngine("Start-FilFilFollower", endpoint.ToString(), 0, (_, ct) =>
             {
                 Engine engine;
-                if (Bootstrap is not null)
+                if (bootstrap is not null) engine = EngineSession.Import(bootstrap, RecentStateRoots, ct);
+                else engine = EngineSession.Current is { } existing && existing.Options.RecentStateRoots >= 900 ? existing : new Engine(new EngineOptions { RecentStateRoots = RecentStateRoots });
+                FollowerRun run;
+                try { run = FollowerRun.StartAndWaitForFirstHead(engine, endpoint, token, Timeout, ct); }
+                catch
                 {
-                    string path = GetUnresolvedProviderPathFromPSPath(Bootstrap);
-                    engine = SnapshotImporter.ImportAsync(path, options, ct).GetAwaiter().GetResult();
+                    if (!ReferenceEquals(engine, EngineSession.Current)) engine.Dispose(); // a new engine nobody else holds
+                    throw;
                 }
-                else engine = EngineSession.Current is { } existing && existing.Options.RecentStateRoots >= 900 ? existing : new Engine(options);
-                var run = new FollowerRun(engine, endpoint, token);
-                run.Start();
-                var until = DateTime.UtcNow + Timeout;
-                while (engine.Head is null || run.HeadsApplied == 0)
-                {
-                    if (run.Task!.IsCompleted)
-                    {
-                        run.Task.GetAwaiter().GetResult();
-                        throw new InvalidOperationException("the follower stopped before applying a head");
-                    }
-                    if (DateTime.UtcNow > until)
-                    {
-                        run.StopAsync().GetAwaiter().GetResult();
-                        throw new TimeoutException($"no head from {endpoint} within {Timeout}{(run.LastLog is { } l ? $" (last: {l})" : "")}");
-                    }
-                    try { run.HeadChanged.Wait(TimeSpan.FromMilliseconds(200), ct); }
-                    catch (OperationCanceledException)
-                    {
-                        run.StopAsync().GetAwaiter().GetResult();
-                        throw;
-                    }
-                }
-                if (!ReferenceEquals(engine, EngineSession.Current)) EngineSession.Replace(engine);
-                FollowerSession.Set(run);
+                FollowerSession.Adopt(run);
                 return FollowerStatus.From(run, engine.Head?.Height);
             });
             WriteObject(status);

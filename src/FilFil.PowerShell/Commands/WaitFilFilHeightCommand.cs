@@ -22,18 +22,7 @@ public sealed class WaitFilFilHeightCommand : FilFilCmdlet
         TryRun(Height, () =>
         {
             var run = FollowerSession.Require();
-            RunEngine("Wait-FilFilHeight", $"height {Height}", 0, (_, ct) =>
-            {
-                var until = Timeout is { } t ? DateTime.UtcNow + t : DateTime.MaxValue;
-                while ((run.Engine.Head?.Height ?? -1) < Height)
-                {
-                    if (!run.Running)
-                        throw new InvalidOperationException($"the follower stopped at height {run.Engine.Head?.Height}{(run.Fault is { } f ? $": {f.Message}" : "")}");
-                    if (DateTime.UtcNow > until)
-                        throw new TimeoutException($"height {Height} not reached within {Timeout}; the head is at {run.Engine.Head?.Height}");
-                    run.HeadChanged.Wait(TimeSpan.FromMilliseconds(250), ct);
-                }
-            });
+            RunEngine("Wait-FilFilHeight", $"height {Height}", 0, (_, ct) => run.WaitForHeight(Height, Timeout, ct));
             WriteObject(FollowerStatus.From(run, null));
         });
     }

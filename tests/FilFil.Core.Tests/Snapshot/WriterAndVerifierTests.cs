@@ -1,6 +1,7 @@
 using FilFil.Core.Car;
 using FilFil.Core.Encoding;
 using FilFil.Core.Ipld;
+using FilFil.Core.Piece;
 using FilFil.Core.Snapshot;
 using Xunit;
 
@@ -85,10 +86,38 @@ public class WriterAndVerifierTests : IDisposable
             while (r.TryRead(out _)) blocks++;
         }
         Assert.Equal(1222, blocks);
+        // each piece's commitment came out of the writing pass, over exactly the bytes of its file (header included)
+        Assert.Equal(pieces.Count, written.Pieces.Count);
+        for (int i = 0; i < pieces.Count; i++)
+        {
+            Assert.Equal(PieceCommitment.ComputeFile(pieces[i]), written.Pieces[i]);
+            Assert.Equal((ulong)new FileInfo(pieces[i]).Length, written.Pieces[i].PayloadSize);
+        }
+        Assert.Equal(written.Pieces.Count, written.Pieces.Select(p => p.PieceCidV1).Distinct().Count());
         using var joined = new MemoryStream();
         SnapshotWriter.JoinPieces(pieces, joined);
         Assert.Equal(File.ReadAllBytes(Fixtures.Chain4), joined.ToArray());
         Assert.Equal(68_182_605_824L, SnapshotWriter.PiecePayloadLimit(64L << 30));
+    }
+
+    [FixtureFact]
+    public async Task PiecesFailingMidwayLeaveNoFile()
+    {
+        using var e = await SnapshotImporter.ImportAsync(Fixtures.Chain4);
+        // the third piece's name is taken: the first two were already written (as temporary files) when that is found
+        var taken = Path.Combine(_dir, "p.002.car");
+        File.WriteAllText(taken, "precious");
+        await Assert.ThrowsAsync<IOException>(() => SnapshotWriter.WritePiecesAsync(e, Path.Combine(_dir, "p"), 200_000, Golden));
+        Assert.Equal(new[] { "p.002.car" }, Directory.GetFiles(_dir).Select(Path.GetFileName));
+        Assert.Equal("precious", File.ReadAllText(taken));
+        // a block that cannot fit in a piece with the header fails the same way, after earlier pieces were written
+        File.Delete(taken);
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => SnapshotWriter.WritePiecesAsync(e, Path.Combine(_dir, "q"), 2_000, Golden));
+        Assert.Empty(Directory.GetFiles(_dir));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() =>
+            SnapshotWriter.WritePiecesAsync(e, Path.Combine(_dir, "r"), (long)CommPHasher.MaxPayloadSize + 1, Golden));
+        Assert.Empty(Directory.GetFiles(_dir));
+        e.VerifyInvariant();
     }
 
     [FixtureFact]

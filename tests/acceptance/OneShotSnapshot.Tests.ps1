@@ -1,0 +1,184 @@
+# New-FilFilSnapshot in a session that holds no chain (fil-fil take-snapshot in a fresh process): -Bootstrap imports a
+# snapshot first, -Lotus follows a node until it has caught up, snapshots and stops the follower it started; both
+# are refused when the session already holds a chain. The engine is shared by the whole process, so every block
+# starts from an empty session with Clear-FilFilEngine.
+BeforeAll {
+    Import-Module ([System.IO.Path]::Combine($PSScriptRoot, '..', '..', 'FilFil.psd1'))
+    $fixtures = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($PSScriptRoot, '..', '..', '..', 'shared', 'fixtures', 'filecoin'))
+    $chain4 = [System.IO.Path]::Combine($fixtures, 'mainnet-chain4-h0-3.car')
+    $env:FILFIL_HOME = [System.IO.Path]::Combine($TestDrive, 'home')
+}
+
+AfterAll {
+    Clear-FilFilEngine
+    $env:FILFIL_HOME = $null
+}
+
+Describe 'New-FilFilSnapshot -Bootstrap' {
+    BeforeAll {
+        Clear-FilFilEngine
+    }
+
+    It 'imports the snapshot into the empty session and writes it back byte-identical (N=0)' {
+        $out = [System.IO.Path]::Combine($TestDrive, 'boot-h3.car')
+        $s = New-FilFilSnapshot -Path $out -Bootstrap $chain4 -RecentStateRoots 0
+        $s | Should -BeOfType FilFil.Core.Snapshot.SnapshotRecord
+        $s.Height | Should -Be 3
+        $s.Blocks | Should -Be 1222
+        # compared in .NET: piping 1.1 million bytes through Should takes about a minute
+        [System.Linq.Enumerable]::SequenceEqual([System.IO.File]::ReadAllBytes($out), [System.IO.File]::ReadAllBytes($chain4)) | Should -BeTrue
+        $s.Pieces | Should -HaveCount 1
+        $s.Pieces[0].PieceCidV1 | Should -Be (Get-FilFilPieceCid $chain4).PieceCidV1
+    }
+
+    It 'leaves the imported chain in the session, as Import-FilFilSnapshot does' {
+        $out = [System.IO.Path]::Combine($TestDrive, 'boot-h1.car')
+        $s = New-FilFilSnapshot -Path $out -Height 1
+        $s.Height | Should -Be 1
+        (Test-FilFilSnapshot $out).Ok | Should -BeTrue
+    }
+
+    It 'refuses -Bootstrap and -Lotus while the session holds a chain, and writes nothing' {
+        $out = [System.IO.Path]::Combine($TestDrive, 'refused.car')
+        $err = $null
+        New-FilFilSnapshot -Path $out -Bootstrap $chain4 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err | Should -HaveCount 1
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $err[0].FullyQualifiedErrorId | Should -Match '^New-FilFilSnapshot\.ChainAlreadyLoaded'
+        $err[0].Exception.Message | Should -Match 'height 3'
+        $err = $null
+        New-FilFilSnapshot -Path $out -Lotus 'ws://127.0.0.1:9/rpc/v1' -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err | Should -HaveCount 1
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+        [System.IO.File]::Exists($out) | Should -BeFalse
+    }
+
+    It 'rejects -Token without -Lotus' {
+        $err = $null
+        New-FilFilSnapshot -Path ([System.IO.Path]::Combine($TestDrive, 'token.car')) -Token 'x' -ErrorVariable err -ErrorAction SilentlyContinue
+        $err | Should -HaveCount 1
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+    }
+
+    It 'Clear-FilFilEngine empties the session: a snapshot then needs -Bootstrap or -Lotus' {
+        Clear-FilFilEngine
+        $out = [System.IO.Path]::Combine($TestDrive, 'nochain.car')
+        $err = $null
+        New-FilFilSnapshot -Path $out -ErrorVariable err -ErrorAction SilentlyContinue
+        $err | Should -HaveCount 1
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $err[0].Exception.Message | Should -Match 'no chain is loaded'
+        $err[0].Exception.Message | Should -Match '-Bootstrap'
+        [System.IO.File]::Exists($out) | Should -BeFalse
+    }
+
+    It 'reports a missing bootstrap file as ObjectNotFound and loads nothing' {
+        $err = $null
+        New-FilFilSnapshot -Path ([System.IO.Path]::Combine($TestDrive, 'missing.car')) -Bootstrap ([System.IO.Path]::Combine($TestDrive, 'no-such.car')) -ErrorVariable err -ErrorAction SilentlyContinue
+        $err | Should -HaveCount 1
+        $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $err = $null
+        New-FilFilSnapshot -Path ([System.IO.Path]::Combine($TestDrive, 'missing.car')) -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].Exception.Message | Should -Match 'no chain is loaded'
+    }
+}
+
+Describe 'New-FilFilSnapshot -Lotus' {
+    BeforeAll {
+        Clear-FilFilEngine
+        $devnet = Start-FilFilDevnet -Seed 31 -Epochs 25 -StateBlocks 256 -ReorgRate 0
+    }
+
+    AfterAll {
+        Clear-FilFilEngine
+        $devnet | Stop-FilFilDevnet
+    }
+
+    It 'follows the node to its head, snapshots it and stops the follower it started' {
+        $out = [System.IO.Path]::Combine($TestDrive, 'lotus.car')
+        $s = New-FilFilSnapshot -Path $out -Lotus $devnet.Endpoint -RecentStateRoots 10
+        $s.Height | Should -Be $devnet.Height
+        $s.TipSetKey | Should -Be $devnet.HeadTipSet
+        $t = Test-FilFilSnapshot $out
+        $t.Ok | Should -BeTrue
+        $t.HeadHeight | Should -Be $devnet.Height
+        (Get-FilFilPieceCid $out).PieceCidV1 | Should -Be $s.Pieces[0].PieceCidV1
+        $f = Get-FilFilFollower -NoLag
+        $f.Running | Should -BeFalse
+        $f.Endpoint | Should -Be $devnet.Endpoint
+        $f.Height | Should -Be $devnet.Height
+        $devnet.Running | Should -BeTrue
+    }
+
+    It 'refuses -Lotus while a follower runs, and leaves that follower running' {
+        Clear-FilFilEngine
+        $devnet | Start-FilFilFollower -RecentStateRoots 900 | Out-Null
+        $out = [System.IO.Path]::Combine($TestDrive, 'refused-lotus.car')
+        $err = $null
+        New-FilFilSnapshot -Path $out -Lotus $devnet.Endpoint -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err | Should -HaveCount 1
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $err[0].Exception.Message | Should -Match 'follower running'
+        [System.IO.File]::Exists($out) | Should -BeFalse
+        (Get-FilFilFollower -NoLag).Running | Should -BeTrue
+    }
+
+    It 'Clear-FilFilEngine stops the running follower and empties the session' {
+        (Get-FilFilFollower -NoLag).Running | Should -BeTrue
+        Clear-FilFilEngine
+        $err = $null
+        Get-FilFilFollower -NoLag -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $err = $null
+        New-FilFilSnapshot -Path ([System.IO.Path]::Combine($TestDrive, 'cleared.car')) -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].Exception.Message | Should -Match 'no chain is loaded'
+    }
+
+    It 'bootstraps from an earlier snapshot, then catches up with the node' {
+        $first = [System.IO.Path]::Combine($TestDrive, 'lotus.car')
+        $firstHeight = (Test-FilFilSnapshot $first).HeadHeight
+        $devnet | Step-FilFilDevnet -Epochs 5 | Out-Null
+        Clear-FilFilEngine
+        $out = [System.IO.Path]::Combine($TestDrive, 'caught-up.car')
+        $s = New-FilFilSnapshot -Path $out -Bootstrap $first -Lotus $devnet.Endpoint -RecentStateRoots 10
+        $s.Height | Should -Be $devnet.Height
+        $s.Height | Should -BeGreaterThan $firstHeight
+        $s.TipSetKey | Should -Be $devnet.HeadTipSet
+        (Test-FilFilSnapshot $out).Ok | Should -BeTrue
+        $f = Get-FilFilFollower -NoLag
+        $f.Running | Should -BeFalse
+        # the follower fetched only what the bootstrap snapshot lacked
+        $f.BlocksFetched | Should -BeGreaterThan 0
+        $f.BlocksFetched | Should -BeLessThan ($f.Blocks / 2)
+    }
+
+    It 'rejects an http:// endpoint (ChainNotify needs a WebSocket)' {
+        Clear-FilFilEngine
+        $err = $null
+        New-FilFilSnapshot -Path ([System.IO.Path]::Combine($TestDrive, 'http.car')) -Lotus $devnet.HttpEndpoint -ErrorVariable err -ErrorAction SilentlyContinue
+        $err | Should -HaveCount 1
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+    }
+}
+
+Describe 'New-FilFilSnapshot -Lotus -Height on a moving chain' {
+    BeforeAll {
+        Clear-FilFilEngine
+        $moving = Start-FilFilDevnet -Seed 33 -Epochs 10 -StateBlocks 128 -NullRoundRate 0 -ReorgRate 0 -EpochDuration '0:0:0.2' -Token 'sesame'
+    }
+
+    AfterAll {
+        Clear-FilFilEngine
+        $moving | Stop-FilFilDevnet
+    }
+
+    It 'follows (with the token) until the head reaches -Height, and snapshots that height' {
+        $target = $moving.Height + 5
+        $out = [System.IO.Path]::Combine($TestDrive, 'moving.car')
+        $s = New-FilFilSnapshot -Path $out -Lotus $moving.Endpoint -Token 'sesame' -Height $target -RecentStateRoots 3
+        $s.Height | Should -Be $target
+        $moving.Height | Should -BeGreaterOrEqual $target
+        (Test-FilFilSnapshot $out).Ok | Should -BeTrue
+        (Get-FilFilFollower -NoLag).Running | Should -BeFalse
+    }
+}
