@@ -14,6 +14,7 @@ public static class CborLinks
 {
     public const int MaxDepth = 256;
 
+    [System.Runtime.CompilerServices.SkipLocalsInit] // the 2 KiB depth stack is written before it is read: no memset per block
     public static void Scan<TVisitor>(ReadOnlySpan<byte> block, ref TVisitor visitor, long baseOffset = 0)
         where TVisitor : ILinkVisitor
     {

@@ -43,6 +43,9 @@ public readonly struct Cid : IEquatable<Cid>, IComparable<Cid>
             if (src.Length < 34) throw new FilFilFormatException("CID", offset + src.Length, "34 bytes of a CIDv0 (sha2-256 multihash)", $"{src.Length} bytes");
             return new Parts(0, Multicodec.DagPb, 0, Multicodec.Sha2_256, 2, 32, 34);
         }
+        // Fast path: CIDv1, one-byte codec, blake2b-256 (varint a0 e4 02), 32-byte digest: every Filecoin chain link.
+        if (src.Length >= 38 && src[0] == 1 && src[1] < 0x80 && src[2] == 0xa0 && src[3] == 0xe4 && src[4] == 0x02 && src[5] == 0x20)
+            return new Parts(1, src[1], 2, Multicodec.Blake2b256, 6, 32, 38);
         int pos = 0;
         ulong version = Varint.Read(src, ref pos, offset, "CID");
         if (version != 1) throw new FilFilFormatException("CID", offset, "CID version 1 (or a CIDv0 multihash 12 20)", $"version {version}");

@@ -108,7 +108,8 @@ public static class SnapshotWriter
             SnapshotResult r;
             using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None))
             {
-                var s = tee?.Invoke(fs) ?? fs;
+                var wb = new WritebackFileStream(fs);
+                var s = tee?.Invoke(wb) ?? wb;
                 r = await WriteAsync(engine, s, options, ct).ConfigureAwait(false);
                 s.Flush();
                 fs.Flush(flushToDisk: true);
@@ -186,6 +187,7 @@ public static class SnapshotWriter
         private readonly List<string> _final = new();
         private readonly List<PieceInfo> _pieces = new();
         private FileStream? _cur;
+        private WritebackFileStream? _curOut;
         private CommPHasher? _hasher;     // commP of the current piece file
         private long _curBytes;
         private int _committed;           // pieces renamed into place by Commit
@@ -249,7 +251,7 @@ public static class SnapshotWriter
         /// <summary>Writes bytes to the current piece file and its hasher.</summary>
         private void Emit(ReadOnlySpan<byte> bytes)
         {
-            _cur!.Write(bytes);
+            _curOut!.Write(bytes);
             _hasher!.Write(bytes);
             _curBytes += bytes.Length;
         }
@@ -265,6 +267,7 @@ public static class SnapshotWriter
             _tmp.Add(tmp);
             _final.Add(final);
             _cur = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
+            _curOut = new WritebackFileStream(_cur);
             _hasher = new CommPHasher();
             _curBytes = 0;
             Emit(_header);
@@ -277,6 +280,7 @@ public static class SnapshotWriter
             _cur.Flush(flushToDisk: true);
             _cur.Dispose();
             _cur = null;
+            _curOut = null;
             _pieces.Add(_hasher!.Finish());
             _hasher.Dispose();
             _hasher = null;

@@ -374,7 +374,7 @@ public sealed unsafe class BlockStore : IDisposable
             ThrowIfDisposed();
             // Software pipeline against cache misses: the index slot of the CID Ahead places on is prefetched,
             // and the record its first slot points to half as far on; then the CID is processed.
-            const int Ahead = 8;
+            const int Ahead = 16;
             int count = current.Count;
             Interlocked.Add(ref _linkVisits, count);
             ulong* hashes = stackalloc ulong[Ahead];

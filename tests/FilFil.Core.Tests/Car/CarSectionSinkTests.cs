@@ -56,6 +56,33 @@ public class CarSectionSinkTests
         Assert.Equal("disk full", e.Message);
     }
 
+    [Fact]
+    public void Writeback_wrapper_passes_every_byte_through_across_several_writeback_windows()
+    {
+        var data = new byte[20 << 20];
+        new Random(3).NextBytes(data);
+        string path = Path.Combine(Path.GetTempPath(), $"filfil-wb-{Guid.NewGuid():N}");
+        try
+        {
+            using (var fs = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1))
+            {
+                var wb = new WritebackFileStream(fs);
+                for (int o = 0; o < data.Length; o += 700_001) wb.Write(data, o, Math.Min(700_001, data.Length - o));
+                wb.Write(new byte[] { 7 }.AsSpan());
+                Assert.Equal(data.Length + 1, wb.Position);
+                fs.Flush(flushToDisk: true);
+            }
+            var back = File.ReadAllBytes(path);
+            Assert.Equal(data.Length + 1, back.Length);
+            Assert.True(back.AsSpan(0, data.Length).SequenceEqual(data));
+            Assert.Equal(7, back[^1]);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     private sealed class FailingStream : Stream
     {
         public override void Write(byte[] buffer, int offset, int count) => throw new IOException("disk full");
