@@ -104,8 +104,9 @@ public sealed class SnapshotBenchmark : IBenchmark
                 }
                 void WriteWithCommP()
                 {
+                    // as SnapshotWriter.WriteFileAsync writes a file (kernel writeback started every 8 MiB, fsync at the end)
                     using var f = new FileStream(NextPath("snapc"), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
-                    using var tee = new CommPStream(f, leaveOpen: true, maxParallelism: par);
+                    using var tee = new CommPStream(new FilFil.Core.Car.WritebackFileStream(f), leaveOpen: true, maxParallelism: par);
                     SnapshotWriter.WriteAsync(engine, tee, so).GetAwaiter().GetResult();
                     got = tee.Finish();
                     f.Flush(true);
