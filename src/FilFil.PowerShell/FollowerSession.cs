@@ -48,6 +48,31 @@ internal sealed class FollowerRun
     /// <summary>How long Start-FilFilFollower (and New-FilFilSnapshot -Lotus) wait for the first head by default.</summary>
     public static readonly TimeSpan DefaultFirstHeadTimeout = TimeSpan.FromMinutes(10);
 
+    /// <summary>How long the first connection and ChainHead may take before the node counts as unreachable.</summary>
+    public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Connects once and asks for ChainHead, so a wrong URL, a node that is down or a refused token fails at once
+    /// (the follower itself reconnects with backoff for ever, which suits a node that drops later, not a typo).
+    /// </summary>
+    public static void Probe(Uri endpoint, string? token, CancellationToken ct)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(ProbeTimeout);
+        try
+        {
+            Task.Run(async () =>
+            {
+                await using var client = await LotusClient.ConnectAsync(endpoint, token, cts.Token).ConfigureAwait(false);
+                await client.ChainHeadAsync(cts.Token).ConfigureAwait(false);
+            }, cts.Token).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{endpoint} did not answer ChainHead within {ProbeTimeout.TotalSeconds:N0} s");
+        }
+    }
+
     /// <summary>Refuses endpoints other than ws:// and wss:// (ChainNotify needs a WebSocket).</summary>
     public static void CheckEndpoint(Uri endpoint)
     {
@@ -63,6 +88,7 @@ internal sealed class FollowerRun
     /// </summary>
     public static FollowerRun StartAndWaitForFirstHead(Engine engine, Uri endpoint, string? token, TimeSpan timeout, CancellationToken ct)
     {
+        Probe(endpoint, token, ct);
         var run = new FollowerRun(engine, endpoint, token);
         run.Start();
         var until = DateTime.UtcNow + timeout;

@@ -66,3 +66,29 @@ Describe 'Following a devnet' {
         $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
     }
 }
+
+Describe 'Starting a follower on a node that is not there' {
+    It 'fails at once (not after the first-head timeout) when nothing listens, and leaves no follower' {
+        $sw = [System.Diagnostics.Stopwatch]::StartNew()
+        $err = $null
+        Start-FilFilFollower -Lotus 'ws://127.0.0.1:9/rpc/v1' -ErrorVariable err -ErrorAction SilentlyContinue
+        $err | Should -HaveCount 1
+        $err[0].CategoryInfo.Category | Should -Be 'ConnectionError'
+        $sw.Elapsed.TotalSeconds | Should -BeLessThan 25
+        Get-FilFilFollower -ErrorAction SilentlyContinue | Where-Object Running | Should -BeNullOrEmpty
+    }
+
+    It 'fails at once when the node refuses the token' {
+        $guarded = Start-FilFilDevnet -Seed 22 -Epochs 3 -StateBlocks 64 -Token 'sesame'
+        try {
+            $err = $null
+            Start-FilFilFollower -Lotus $guarded.Endpoint -Token 'wrong' -ErrorVariable err -ErrorAction SilentlyContinue
+            $err | Should -HaveCount 1
+            $err[0].Exception.Message | Should -Match '401|[Uu]nauthori'
+            Get-FilFilFollower -ErrorAction SilentlyContinue | Where-Object Running | Should -BeNullOrEmpty
+        }
+        finally {
+            $guarded | Stop-FilFilDevnet
+        }
+    }
+}

@@ -152,6 +152,16 @@ Describe 'New-FilFilSnapshot -Lotus' {
         $f.BlocksFetched | Should -BeLessThan ($f.Blocks / 2)
     }
 
+    It 'rejects -Compress with -PieceSize before connecting to anything' {
+        Clear-FilFilEngine
+        $err = $null
+        # nothing listens on port 9: a connection attempt would fail with ConnectionError instead
+        New-FilFilSnapshot -Path ([System.IO.Path]::Combine($TestDrive, 'both.car')) -Lotus 'ws://127.0.0.1:9/rpc/v1' -Compress -PieceSize 32GiB -ErrorVariable err -ErrorAction SilentlyContinue
+        $err | Should -HaveCount 1
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        Get-FilFilFollower -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
     It 'rejects an http:// endpoint (ChainNotify needs a WebSocket)' {
         Clear-FilFilEngine
         $err = $null

@@ -39,7 +39,7 @@ public static class SnapshotService
             if (sector < 256 || (sector & (sector - 1)) != 0)
                 throw new ArgumentOutOfRangeException(nameof(req), sector, "a sector size must be a power of two (32 GiB or 64 GiB on mainnet)");
             string prefix = req.Path.EndsWith(".car", StringComparison.OrdinalIgnoreCase) ? req.Path[..^4] : req.Path;
-            var written = await SnapshotWriter.WritePiecesAsync(engine, prefix, SnapshotWriter.PiecePayloadLimit(sector), options, ct).ConfigureAwait(false);
+            var written = await SnapshotWriter.WritePiecesAsync(engine, prefix, SnapshotWriter.PiecePayloadLimit(sector), options, ct, progress).ConfigureAwait(false);
             paths = written.Files.ToArray();
             // Each piece file carries the snapshot's header again; its commP was computed over exactly its bytes as they were written.
             for (int i = 0; i < written.Files.Count; i++) pieces.Add(ToPiece(written.Files[i], written.Pieces[i]));

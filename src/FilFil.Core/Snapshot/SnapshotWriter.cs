@@ -137,14 +137,15 @@ public static class SnapshotWriter
     /// once every piece is written; on failure or cancellation none is left). Each piece's bytes go through a
     /// <see cref="CommPHasher"/> as they are written, so its piece commitment comes out of the same pass.
     /// </summary>
-    public static async Task<PiecesResult> WritePiecesAsync(Engine engine, string pathPrefix, long maxPieceBytes, SnapshotOptions options, CancellationToken ct = default)
+    /// <param name="progress">Receives the payload bytes written so far (all pieces), once per buffer written.</param>
+    public static async Task<PiecesResult> WritePiecesAsync(Engine engine, string pathPrefix, long maxPieceBytes, SnapshotOptions options, CancellationToken ct = default, IProgress<long>? progress = null)
     {
         if (maxPieceBytes <= 0 || (ulong)maxPieceBytes > CommPHasher.MaxPayloadSize)
             throw new ArgumentOutOfRangeException(nameof(maxPieceBytes), maxPieceBytes, $"a piece holds 1 to {CommPHasher.MaxPayloadSize} bytes (a 64 GiB sector)");
         var splitter = new PieceSplitter(Path.GetFullPath(pathPrefix), maxPieceBytes);
         try
         {
-            var result = await WriteAsync(engine, splitter, options, ct).ConfigureAwait(false);
+            var result = await WriteAsync(engine, progress is null ? splitter : new ProgressStream(splitter, progress), options, ct).ConfigureAwait(false);
             splitter.Finish();
             ct.ThrowIfCancellationRequested();
             splitter.Commit();
@@ -155,6 +156,27 @@ public static class SnapshotWriter
             splitter.Abort();
             throw;
         }
+    }
+
+    /// <summary>Forwards writes and reports the running byte count.</summary>
+    private sealed class ProgressStream(Stream inner, IProgress<long> progress) : Stream
+    {
+        private long _written;
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            inner.Write(buffer);
+            progress.Report(_written += buffer.Length);
+        }
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+        public override void Flush() => inner.Flush();
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => _written; set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
     }
 
     /// <summary>Joins pieces written by <see cref="WritePiecesAsync"/> back into the single Lotus snapshot stream.</summary>

@@ -61,6 +61,9 @@ public sealed class NewFilFilSnapshotCommand : FilFilCmdlet
         TryRun(full, () =>
         {
             if (Token is not null && Lotus is null) throw new ArgumentException("-Token is the API token of -Lotus; give -Lotus too");
+            // checked before any chain is loaded or followed (SnapshotService checks it again)
+            if (Compress && PieceSize is not null)
+                throw new ArgumentException("pieces are plain CARs for deals; zstd output is a single file for distribution: use -Compress or -PieceSize, not both");
             var req = new TakeSnapshotRequest
             {
                 Path = full,

@@ -34,8 +34,13 @@ public sealed class SnapshotServiceTests : IDisposable
     {
         using var e = await SnapshotImporter.ImportAsync(Fixtures.Chain4);
         const long sector = 256 << 10; // a tiny "sector" so the 1.1 MB chain splits
-        var rec = await SnapshotService.TakeAsync(e, new TakeSnapshotRequest { Path = Path.Combine(_dir, "p.car"), PieceSize = sector }, null);
+        var reported = new List<long>();
+        var progress = new SyncProgress(reported.Add);
+        var rec = await SnapshotService.TakeAsync(e, new TakeSnapshotRequest { Path = Path.Combine(_dir, "p.car"), PieceSize = sector }, null, progress);
         Assert.True(rec.Pieces.Length >= 5, $"{rec.Pieces.Length} pieces");
+        Assert.NotEmpty(reported); // progress for pieces too: the snapshot stream's bytes, ending at its size
+        Assert.Equal(rec.Bytes, reported[^1]);
+        Assert.Equal(reported.OrderBy(x => x), reported);
         Assert.Equal(rec.Paths, rec.Pieces.Select(p => p.Path));
         Assert.Equal(1222, rec.Blocks);
         foreach (var p in rec.Pieces)
@@ -55,5 +60,11 @@ public sealed class SnapshotServiceTests : IDisposable
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => SnapshotService.TakeAsync(e, new TakeSnapshotRequest { Path = path, PieceSize = 1000 }, null));
         await Assert.ThrowsAsync<ArgumentException>(() => SnapshotService.TakeAsync(e, new TakeSnapshotRequest { Path = path, PieceSize = 32L << 30, ZstdLevel = 3 }, null));
         Assert.Empty(Directory.GetFiles(_dir));
+    }
+
+    /// <summary>Reports on the calling thread (Progress&lt;T&gt; posts to the pool, so its order is not guaranteed).</summary>
+    private sealed class SyncProgress(Action<long> report) : IProgress<long>
+    {
+        public void Report(long value) => report(value);
     }
 }
