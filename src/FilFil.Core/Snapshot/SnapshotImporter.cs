@@ -51,8 +51,7 @@ public static class SnapshotImporter
             if ((reader.BlocksRead & 4095) == 0) ct.ThrowIfCancellationRequested();
             if (!Hashing.CanVerify(b.HashCode))
                 throw new FilFilFormatException("CAR", b.Offset, "blocks hashed with identity, sha2-256 or blake2b-256", Multicodec.HashName(b.HashCode));
-            bool batched = b.HashCode == Multicodec.Blake2b256 && b.Parts.DigestLength == 32
-                && b.HashCode != Multicodec.Identity && DagLinks.IsBlockCodec(b.Codec);
+            bool batched = b.HashCode == Multicodec.Blake2b256 && b.Parts.DigestLength == 32 && DagLinks.IsBlockCodec(b.Codec);
             if (!batched || first)
             {
                 if (!b.VerifyHash()) throw Mismatch(b.Offset, b.CidBytes.Span);

@@ -378,17 +378,13 @@ public sealed unsafe class BlockStore : IDisposable
             int count = current.Count;
             Interlocked.Add(ref _linkVisits, count);
             ulong* hashes = stackalloc ulong[Ahead];
-            int pos = 0, posAhead = 0, posMid = 0;
+            int pos = 0, posAhead = 0;
             for (int k = 0; k < Math.Min(Ahead, count); k++) hashes[k] = PrefetchSlot(current.Read(ref posAhead));
             for (int k = 0; k < count; k++)
             {
-                if (k + Ahead / 2 < count)
-                {
-                    // the slot of item k + Ahead/2 was prefetched Ahead/2 iterations ago: prefetch its record
-                    if (k == 0) for (int j = 0; j < Ahead / 2; j++) current.Read(ref posMid);
-                    current.Read(ref posMid);
-                    PrefetchRecord(hashes[(k + Ahead / 2) % Ahead]);
-                }
+                // hashes[j % Ahead] holds item j's hash for j in [k, k + Ahead): the slot of item k + Ahead/2 was
+                // prefetched Ahead/2 iterations ago, so its record can be prefetched now
+                if (k + Ahead / 2 < count) PrefetchRecord(hashes[(k + Ahead / 2) % Ahead]);
                 var c = current.Read(ref pos);
                 ulong h = hashes[k % Ahead];
                 if (k + Ahead < count) hashes[k % Ahead] = PrefetchSlot(current.Read(ref posAhead));
@@ -481,25 +477,11 @@ public sealed unsafe class BlockStore : IDisposable
 
     private string CidString(long addr) => Cid.FromBytes(GetCid(addr)).ToString();
 
-    /// <summary>Sets walk mark bits; returns true if <paramref name="mark"/> was not set before.</summary>
-    internal bool TryMark(long addr, uint mark)
-    {
-        ref int word = ref *(int*)Ptr(addr);
-        int before = Interlocked.Or(ref word, (int)mark);
-        return ((uint)before & mark) == 0;
-    }
-
     /// <summary>Sets walk mark bits and returns the mark bits set before (atomically: ref counts share the word).</summary>
     internal uint SetMarks(long addr, uint marks)
     {
         ref int word = ref *(int*)Ptr(addr);
         return (uint)Interlocked.Or(ref word, (int)marks) & (SeenMark | WalkedMark);
-    }
-
-    internal void ClearMarks(long addr)
-    {
-        ref int word = ref *(int*)Ptr(addr);
-        Interlocked.And(ref word, (int)RefMask);
     }
 
     /// <summary>Clears the walk marks of <paramref name="count"/> records, prefetching ahead.</summary>
