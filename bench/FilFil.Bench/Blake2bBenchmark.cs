@@ -20,7 +20,7 @@ public sealed unsafe class Blake2bBenchmark : IBenchmark
     {
         int stateBlocks = args.Length > 0 ? int.Parse(args[0]) : 120_000;
         var ms = new MemoryStream();
-        DevnetChain.WriteSyntheticCar(new DevnetOptions { StateBlocks = stateBlocks, AverageBlockSize = 320, ChurnPerEpoch = 64, MessagesPerBlock = 4, Seed = 3 }, ms, 50);
+        DevnetChain.WriteSyntheticCar(EngineChain.Options(stateBlocks), ms, 50);
         ms.Position = 0;
         var lengths = new List<int>();
         var offsets = new List<long>();

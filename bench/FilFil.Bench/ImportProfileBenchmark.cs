@@ -28,9 +28,7 @@ public sealed class ImportProfileBenchmark : IBenchmark
         try
         {
             string car = Path.Combine(dir, "chain.car");
-            var opts = new DevnetOptions { StateBlocks = stateBlocks, AverageBlockSize = 320, ChurnPerEpoch = 64, MessagesPerBlock = 4, Seed = 3 };
-            using (var f = File.Create(car)) DevnetChain.WriteSyntheticCar(opts, f, epochs);
-            long bytes = new FileInfo(car).Length;
+            long bytes = EngineChain.Write(car, epochs, stateBlocks);
             Console.WriteLine($"input {bytes / 1e6:N1} MB, {epochs} epochs");
             for (int round = 1; round <= rounds; round++)
             {

@@ -46,9 +46,7 @@ public sealed class SnapshotBenchmark : IBenchmark
         try
         {
             string car = Path.Combine(dir, "chain.car");
-            var opts = new DevnetOptions { StateBlocks = stateBlocks, AverageBlockSize = 320, ChurnPerEpoch = 64, MessagesPerBlock = 4, Seed = 3 };
-            using (var f = File.Create(car)) DevnetChain.WriteSyntheticCar(opts, f, epochs);
-            long carBytes = new FileInfo(car).Length;
+            long carBytes = EngineChain.Write(car, epochs, stateBlocks);
             Console.WriteLine($"input             {carBytes / 1e6:N1} MB synthetic CAR, {epochs} epochs; best of {rounds} after a warm-up");
 
             var eo = new EngineOptions { RecentStateRoots = (int)epochs, ReorgDepth = 0 };

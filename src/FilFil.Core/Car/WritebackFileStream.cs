@@ -8,7 +8,7 @@ namespace FilFil.Core.Car;
 /// finds most of the file already on disk instead of writing it all at the end, and dirty page cache stays small
 /// for 80 GiB files. Elsewhere it only forwards.
 /// </summary>
-internal sealed partial class WritebackFileStream(FileStream file) : Stream
+internal sealed partial class WritebackFileStream(FileStream file) : WriteOnlyStream
 {
     private const long Window = 8 << 20;
     private const uint SyncFileRangeWrite = 2;
@@ -46,13 +46,6 @@ internal sealed partial class WritebackFileStream(FileStream file) : Stream
         _started += len;
     }
 
+    protected override long Written => _written;
     public override void Flush() => file.Flush();
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => _written;
-    public override long Position { get => _written; set => throw new NotSupportedException(); }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 }

@@ -1,3 +1,4 @@
+using FilFil.Core.Car;
 using System.Diagnostics;
 using FilFil.Core.Piece;
 
@@ -97,7 +98,7 @@ public static class SnapshotService
     /// Forwards writes to <paramref name="inner"/>, feeding the same bytes to the commP hasher and the progress sink.
     /// Flush completes a zstd frame sequence only at the end (the writer flushes once, after the last block).
     /// </summary>
-    private sealed class ObservingStream(Stream inner, CommPHasher? hasher, IProgress<long>? progress, ZstdSharp.CompressionStream? zstd) : Stream
+    private sealed class ObservingStream(Stream inner, CommPHasher? hasher, IProgress<long>? progress, ZstdSharp.CompressionStream? zstd) : WriteOnlyStream
     {
         private long _written;
         public override void Write(ReadOnlySpan<byte> buffer)
@@ -107,19 +108,11 @@ public static class SnapshotService
             _written += buffer.Length;
             progress?.Report(_written);
         }
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
         public override void Flush()
         {
             if (zstd is not null) zstd.Dispose(); // ends the zstd stream; the file itself stays open (leaveOpen)
             else inner.Flush();
         }
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _written; set => throw new NotSupportedException(); }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
+        protected override long Written => _written;
     }
 }

@@ -159,24 +159,16 @@ public static class SnapshotWriter
     }
 
     /// <summary>Forwards writes and reports the running byte count.</summary>
-    private sealed class ProgressStream(Stream inner, IProgress<long> progress) : Stream
+    private sealed class ProgressStream(Stream inner, IProgress<long> progress) : WriteOnlyStream
     {
         private long _written;
+        protected override long Written => _written;
         public override void Write(ReadOnlySpan<byte> buffer)
         {
             inner.Write(buffer);
             progress.Report(_written += buffer.Length);
         }
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
         public override void Flush() => inner.Flush();
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _written; set => throw new NotSupportedException(); }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 
     /// <summary>Joins pieces written by <see cref="WritePiecesAsync"/> back into the single Lotus snapshot stream.</summary>
@@ -201,7 +193,7 @@ public static class SnapshotWriter
     /// A write-only stream that cuts the CAR stream between sections into files with repeated headers, feeding each
     /// file's bytes through its own <see cref="CommPHasher"/> as they are written.
     /// </summary>
-    private sealed class PieceSplitter : Stream
+    private sealed class PieceSplitter : WriteOnlyStream
     {
         private readonly string _prefix;
         private readonly long _max;
@@ -227,13 +219,15 @@ public static class SnapshotWriter
 
         // The CarWriter writes: header varint, header, then for each section varint, cid, data. We re-parse the
         // byte stream into sections so that a cut never splits one.
+        private long _accepted;
+
         public override void Write(ReadOnlySpan<byte> buffer)
         {
             _pending.Write(buffer);
+            _accepted += buffer.Length;
             Drain();
         }
 
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
         private void Drain()
         {
@@ -337,14 +331,7 @@ public static class SnapshotWriter
             _pieces.Clear();
         }
 
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        protected override long Written => _accepted;
         public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }
