@@ -8,7 +8,7 @@ using FilFil.Devnet;
 namespace FilFil.Bench;
 
 /// <summary>
-/// Where CAR import time goes, phase by phase, in a warm process (args: [epochs=150] [stateBlocks=120000] [rounds=3]):
+/// Where CAR import time goes, phase by phase, in a warm process (args: [epochs=150] [stateBlocks=120000] [rounds=3] [walks=3]):
 /// parse only, parse + hash verification, staging into the store, header chain + window linking, sweep.
 /// Prints CPU seconds and GB/s per core for each; no target of its own (the `snapshot` benchmark has it).
 /// </summary>
@@ -24,6 +24,7 @@ public sealed class ImportProfileBenchmark : IBenchmark
         long epochs = args.Length > 0 ? long.Parse(args[0]) : 150;
         int stateBlocks = args.Length > 1 ? int.Parse(args[1]) : 120_000;
         int rounds = args.Length > 2 ? int.Parse(args[2]) : 3;
+        int walks = args.Length > 3 ? int.Parse(args[3]) : 3;
         string dir = Directory.CreateTempSubdirectory("filfil-bench-imp-").FullName;
         try
         {
@@ -50,7 +51,7 @@ public sealed class ImportProfileBenchmark : IBenchmark
                 Console.WriteLine($"  visits {engine.Store.LinkVisits - v0:N0} for {engine.Store.Count:N0} blocks");
                 Phase("sweep", () => engine.Store.SweepUnreferenced());
                 var so = new SnapshotOptions { RecentStateRoots = epochs, SkipOldMessages = true };
-                for (int w = 0; w < 3; w++)
+                for (int w = 0; w < walks; w++)
                     Phase($"walk to null #{w + 1}", () => SnapshotWriter.WriteAsync(engine, Stream.Null, so).GetAwaiter().GetResult());
                 Phase("dispose", () => engine.Dispose());
                 Phase("import (all)", () => SnapshotImporter.ImportAsync(car, new EngineOptions { RecentStateRoots = (int)epochs, ReorgDepth = 0 }).GetAwaiter().GetResult().Dispose());

@@ -14,8 +14,153 @@ public static class CborLinks
 {
     public const int MaxDepth = 256;
 
-    [System.Runtime.CompilerServices.SkipLocalsInit] // the 2 KiB depth stack is written before it is read: no memset per block
     public static void Scan<TVisitor>(ReadOnlySpan<byte> block, ref TVisitor visitor, long baseOffset = 0)
+        where TVisitor : ILinkVisitor
+    {
+        int visited = 0;
+        if (TryScanFast(block, ref visitor, baseOffset, ref visited)) return;
+        // The fast scanner stopped at something it does not accept (malformed input, as a rule): the checked
+        // scanner runs from the start, passes on only the links the fast one had not yet delivered, and throws the
+        // precise error.
+        var rest = new SkipVisitor<TVisitor>(visitor, visited);
+        ScanChecked(block, ref rest, baseOffset);
+        visitor = rest.Inner;
+    }
+
+    /// <summary>
+    /// The scan over raw pointers with no error text on the hot path. Returns false, having visited the links
+    /// before that point, at the first thing the checked scanner must judge: truncation, indefinite lengths,
+    /// reserved additional information, a tag 42 without a well-formed CID, excess nesting, trailing bytes.
+    /// A CID that <see cref="Cid.ReadPrefix"/> rejects throws the same error the checked scanner would.
+    /// </summary>
+    [System.Runtime.CompilerServices.SkipLocalsInit]
+    private static unsafe bool TryScanFast<TVisitor>(ReadOnlySpan<byte> block, ref TVisitor visitor, long baseOffset, ref int visited)
+        where TVisitor : ILinkVisitor
+    {
+        long* stack = stackalloc long[MaxDepth];
+        fixed (byte* b = block)
+        {
+            int len = block.Length, pos = 0, depth = 0;
+            long remaining = 1;
+            while (true)
+            {
+                if (remaining == 0)
+                {
+                    if (depth == 0) break;
+                    remaining = stack[--depth];
+                    continue;
+                }
+                remaining--;
+                if (pos >= len) return false;
+                int ib = b[pos++];
+                int info = ib & 31;
+                ulong a;
+                if (info < 24) a = (ulong)info;
+                else if (info == 24)
+                {
+                    if (pos >= len) return false;
+                    a = b[pos++];
+                }
+                else if (info == 25)
+                {
+                    if (len - pos < 2) return false;
+                    a = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(*(ushort*)(b + pos));
+                    pos += 2;
+                }
+                else if (info == 26)
+                {
+                    if (len - pos < 4) return false;
+                    a = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(*(uint*)(b + pos));
+                    pos += 4;
+                }
+                else if (info == 27)
+                {
+                    if (len - pos < 8) return false;
+                    a = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(*(ulong*)(b + pos));
+                    pos += 8;
+                }
+                else return false;
+                switch (ib >> 5)
+                {
+                    case 2:
+                    case 3:
+                        if (a > (ulong)(len - pos)) return false;
+                        pos += (int)a;
+                        break;
+                    case 4:
+                    case 5:
+                        {
+                            ulong items = (ib >> 5) == 5 ? a * 2 : a;
+                            if (a > (ulong)(len - pos) || items > (ulong)(len - pos)) return false;
+                            if (items == 0) break;
+                            if (depth == MaxDepth) return false;
+                            stack[depth++] = remaining;
+                            remaining = (long)items;
+                            break;
+                        }
+                    case 6:
+                        if (a != CborReader.CidTag)
+                        {
+                            remaining++; // the tagged item is part of this one
+                            break;
+                        }
+                        // the Filecoin shape first: bytes(39) 00 | 01 codec a0 e4 02 20 | 32-byte digest
+                        if (len - pos >= 41 && b[pos] == 0x58 && b[pos + 1] == 39 && b[pos + 2] == 0 && b[pos + 3] == 1
+                            && b[pos + 4] < 0x80 && b[pos + 5] == 0xa0 && b[pos + 6] == 0xe4 && b[pos + 7] == 0x02 && b[pos + 8] == 0x20)
+                        {
+                            visitor.Visit(new ReadOnlySpan<byte>(b + pos + 3, 38));
+                            visited++;
+                            pos += 41;
+                            break;
+                        }
+                        {
+                            // any other CID: a definite byte string, 0x00, then a CID filling it
+                            if (pos >= len) return false;
+                            int bib = b[pos];
+                            if (bib >> 5 != 2) return false;
+                            int binfo = bib & 31, hdr;
+                            ulong clen;
+                            if (binfo < 24) { clen = (ulong)binfo; hdr = 1; }
+                            else if (binfo == 24 && len - pos >= 2) { clen = b[pos + 1]; hdr = 2; }
+                            else if (binfo == 25 && len - pos >= 3) { clen = (ulong)(b[pos + 1] << 8 | b[pos + 2]); hdr = 3; }
+                            else return false;
+                            int start = pos + hdr;
+                            if (clen == 0 || clen > (ulong)(len - start) || b[start] != 0) return false;
+                            var cid = new ReadOnlySpan<byte>(b + start + 1, (int)clen - 1);
+                            var p = Cid.ReadPrefix(cid, baseOffset + start + 1);
+                            if (p.Length != cid.Length) return false;
+                            visitor.Visit(cid);
+                            visited++;
+                            pos = start + (int)clen;
+                            break;
+                        }
+                }
+            }
+            return pos == len;
+        }
+    }
+
+    /// <summary>Passes on the links after the first <c>skip</c> (those the fast scanner already delivered).</summary>
+    private struct SkipVisitor<TVisitor> : ILinkVisitor where TVisitor : ILinkVisitor
+    {
+        public TVisitor Inner;
+        private int _skip;
+
+        public SkipVisitor(TVisitor inner, int skip)
+        {
+            Inner = inner;
+            _skip = skip;
+        }
+
+        public void Visit(ReadOnlySpan<byte> cid)
+        {
+            if (_skip > 0) _skip--;
+            else Inner.Visit(cid);
+        }
+    }
+
+    [System.Runtime.CompilerServices.SkipLocalsInit] // the 2 KiB depth stack is written before it is read: no memset per block
+    internal static void ScanChecked<TVisitor>(ReadOnlySpan<byte> block, ref TVisitor visitor, long baseOffset)
         where TVisitor : ILinkVisitor
     {
         var r = new CborReader(block, baseOffset, "DAG-CBOR");

@@ -46,6 +46,9 @@ public readonly struct Cid : IEquatable<Cid>, IComparable<Cid>
         // Fast path: CIDv1, one-byte codec, blake2b-256 (varint a0 e4 02), 32-byte digest: every Filecoin chain link.
         if (src.Length >= 38 && src[0] == 1 && src[1] < 0x80 && src[2] == 0xa0 && src[3] == 0xe4 && src[4] == 0x02 && src[5] == 0x20)
             return new Parts(1, src[1], 2, Multicodec.Blake2b256, 6, 32, 38);
+        // CIDv1 with one-byte codec, hash code and digest length (identity CIDs such as actor code CIDs)
+        if (src.Length >= 4 && src[0] == 1 && src[1] < 0x80 && src[2] < 0x80 && src[3] < 0x80 && src.Length - 4 >= src[3])
+            return new Parts(1, src[1], 2, src[2], 4, src[3], 4 + src[3]);
         int pos = 0;
         ulong version = Varint.Read(src, ref pos, offset, "CID");
         if (version != 1) throw new FilFilFormatException("CID", offset, "CID version 1 (or a CIDv0 multihash 12 20)", $"version {version}");
