@@ -76,7 +76,9 @@ internal sealed class LotusWalk : IDisposable
     private int _lookups;
     private bool _locked;
 
-    private long Find(ReadOnlySpan<byte> cid)
+    private long Find(ReadOnlySpan<byte> cid) => Find(cid, _store.PrefetchSlotLocked(cid));
+
+    private long Find(ReadOnlySpan<byte> cid, ulong hash)
     {
         if (++_lookups >= LookupsPerLock)
         {
@@ -87,7 +89,7 @@ internal sealed class LotusWalk : IDisposable
             _locked = true;
             _lookups = 0;
         }
-        return _store.FindLocked(cid);
+        return _store.FindLocked(cid, hash);
     }
 
     private T Unlocked<T>(Func<HeaderLinks, T> f, HeaderLinks h)
@@ -167,70 +169,110 @@ internal sealed class LotusWalk : IDisposable
         if (Mark(addr)) _emit(addr);
     }
 
+    /// <summary>
+    /// The depth-first stack of pending children: CID bytes in one array and, per entry, its offset, length and index
+    /// hash. The hash is computed once, when the child is found (its index slot is prefetched then), and reused
+    /// for the record prefetch and the lookup.
+    /// </summary>
+    private sealed class ChildStack : ILinkVisitor
+    {
+        private readonly BlockStore _store;
+        private byte[] _bytes = new byte[1 << 14];
+        private int[] _off = new int[1 << 9];
+        private ulong[] _hash = new ulong[1 << 9];
+        private int _byteLen;
+
+        public ChildStack(BlockStore store) => _store = store;
+
+        public int Count { get; private set; }
+
+        public void Visit(ReadOnlySpan<byte> cid)
+        {
+            if (_byteLen + cid.Length > _bytes.Length) Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _byteLen + cid.Length));
+            if (Count == _off.Length)
+            {
+                Array.Resize(ref _off, Count * 2);
+                Array.Resize(ref _hash, Count * 2);
+            }
+            cid.CopyTo(_bytes.AsSpan(_byteLen));
+            _off[Count] = _byteLen;
+            _hash[Count] = _store.PrefetchSlotLocked(cid);
+            _byteLen += cid.Length;
+            Count++;
+        }
+
+        /// <summary>Entry <paramref name="i"/>'s CID (valid until the next <see cref="Visit"/>).</summary>
+        public ReadOnlySpan<byte> Cid(int i) => _bytes.AsSpan(_off[i], (i + 1 < Count ? _off[i + 1] : _byteLen) - _off[i]);
+
+        public ulong Hash(int i) => _hash[i];
+
+        public void Truncate(int count)
+        {
+            if (count < Count) _byteLen = _off[count];
+            Count = count;
+        }
+    }
+
+    private ChildStack? _children;
+    private readonly List<(int Start, int Pos, int End)> _frames = new();
+
     /// <summary>recurseLinks from a root, the root included ("walked" checked for the root as Lotus does).</summary>
     private void WalkDag(ReadOnlySpan<byte> rootCid)
     {
-        long addr = WalkedVisit(rootCid, out bool fresh);
+        long addr = WalkedVisit(rootCid, _store.PrefetchSlotLocked(rootCid), out bool fresh);
         if (!fresh || _stopped) return;
-        if (_stopped || addr < 0 || !DagLinks.IsScanned(rootCid)) return;
-        var buf = new CidList(1 << 12);
-        var frames = new List<(int Start, int Pos, int End)>();
-        DagLinks.AddChildren(rootCid, _store.GetData(addr), buf);
-        PrefetchSlots(buf, 0);
-        frames.Add((0, 0, buf.ByteLength));
+        if (addr < 0 || !DagLinks.IsScanned(rootCid)) return;
+        var stack = _children ??= new ChildStack(_store);
+        var frames = _frames;
+        stack.Truncate(0);
+        frames.Clear();
+        DagLinks.AddChildren(rootCid, _store.GetData(addr), stack);
+        frames.Add((0, 0, stack.Count));
         while (frames.Count > 0 && !_stopped)
         {
             var (start, pos, end) = frames[^1];
             if (pos >= end)
             {
-                buf.Truncate(start, 0);
+                stack.Truncate(start);
                 frames.RemoveAt(frames.Count - 1);
                 continue;
             }
-            var span = buf.Read(ref pos);
-            frames[^1] = (start, pos, end);
-            if (pos < end)
-            {
-                int peek = pos;
-                _store.PrefetchRecordLocked(buf.Read(ref peek)); // the next sibling's slot was prefetched when it was added
-            }
-            span.CopyTo(_cidTmp);
-            var child = _cidTmp.AsSpan(0, span.Length);
-            long ca = WalkedVisit(child, out bool childFresh);
+            frames[^1] = (start, pos + 1, end);
+            // the next sibling's slot was prefetched when it was found: its record can be prefetched now
+            if (pos + 1 < end) _store.PrefetchRecordLocked(stack.Hash(pos + 1));
+            var child = stack.Cid(pos);
+            long ca = WalkedVisit(child, stack.Hash(pos), out bool childFresh);
             if (!childFresh || _stopped) continue;
             if (ca < 0 || !DagLinks.IsScanned(child)) continue;
-            int s = buf.ByteLength;
-            DagLinks.AddChildren(child, _store.GetData(ca), buf);
-            PrefetchSlots(buf, s);
-            frames.Add((s, s, buf.ByteLength));
+            int s = stack.Count;
+            DagLinks.AddChildren(child, _store.GetData(ca), stack); // child is not read once the scan has begun
+            frames.Add((s, s, stack.Count));
         }
-    }
-
-    /// <summary>Prefetches the index slots of the CIDs from byte position <paramref name="from"/> on.</summary>
-    private void PrefetchSlots(CidList buf, int from)
-    {
-        int p = from;
-        while (p < buf.ByteLength) _store.PrefetchSlotLocked(buf.Read(ref p));
     }
 
     /// <summary>
     /// Marks a CID walked (and seen, emitting it if it was not). Returns its address (or -1 when it is not a stored
-    /// block kind).
+    /// block kind). A block already walked costs no atomic operation.
     /// </summary>
-    private long WalkedVisit(ReadOnlySpan<byte> cid, out bool fresh)
+    private long WalkedVisit(ReadOnlySpan<byte> cid, ulong hash, out bool fresh)
     {
-        CidPrefix.Read(cid, out ulong codec, out ulong hash, out _);
-        if (hash == Multicodec.Identity || !DagLinks.IsBlockCodec(codec))
+        CidPrefix.Read(cid, out ulong codec, out ulong hashCode, out _);
+        if (hashCode == Multicodec.Identity || !DagLinks.IsBlockCodec(codec))
         {
             fresh = false; // never stored, never emitted (identity DAG-CBOR links were already looked through)
             return -1;
         }
-        long addr = Find(cid);
+        long addr = Find(cid, hash);
         if (addr < 0)
         {
             Missing(cid);
             fresh = false;
             return -1;
+        }
+        if ((_store.GetMarks(addr) & BlockStore.WalkedMark) != 0)
+        {
+            fresh = false;
+            return addr;
         }
         // walked and seen in one atomic step: a freshly walked block is emitted unless already seen
         uint before = Mark(addr, BlockStore.WalkedMark | BlockStore.SeenMark);

@@ -410,11 +410,11 @@ public sealed unsafe class BlockStore : IDisposable
         return h;
     }
 
-    /// <summary>Prefetches the index slot of <paramref name="cid"/> (for a caller holding <see cref="EnterShared"/>).</summary>
-    internal void PrefetchSlotLocked(ReadOnlySpan<byte> cid) => PrefetchSlot(cid);
+    /// <summary>Prefetches the index slot of <paramref name="cid"/> and returns its index hash (for a caller holding <see cref="EnterShared"/>).</summary>
+    internal ulong PrefetchSlotLocked(ReadOnlySpan<byte> cid) => PrefetchSlot(cid);
 
-    /// <summary>Prefetches the record of <paramref name="cid"/> if its first slot is a fingerprint match (caller holds <see cref="EnterShared"/>).</summary>
-    internal void PrefetchRecordLocked(ReadOnlySpan<byte> cid) => PrefetchRecord(HashCid(cid));
+    /// <summary>Prefetches the record behind index hash <paramref name="hash"/> if its first slot is a fingerprint match (caller holds <see cref="EnterShared"/>).</summary>
+    internal void PrefetchRecordLocked(ulong hash) => PrefetchRecord(hash);
 
     private void PrefetchRecord(ulong h)
     {
@@ -513,11 +513,17 @@ public sealed unsafe class BlockStore : IDisposable
     internal void ExitShared() => _lock.ExitReadLock();
 
     /// <summary><see cref="Find"/> for a caller holding <see cref="EnterShared"/>.</summary>
-    internal long FindLocked(ReadOnlySpan<byte> cid)
+    internal long FindLocked(ReadOnlySpan<byte> cid) => FindLocked(cid, HashCid(cid));
+
+    /// <summary><see cref="Find"/> with the index hash already known (from <see cref="PrefetchSlotLocked"/>), under <see cref="EnterShared"/>.</summary>
+    internal long FindLocked(ReadOnlySpan<byte> cid, ulong hash)
     {
-        long i = FindSlot(cid, HashCid(cid));
+        long i = FindSlot(cid, hash);
         return i < 0 ? -1 : SlotAddr(_slots[i]);
     }
+
+    /// <summary>The walk mark bits of a record (a plain read: only the walk holding the walk gate sets them).</summary>
+    internal uint GetMarks(long addr) => *(uint*)Ptr(addr) & (SeenMark | WalkedMark);
 
     /// <summary>A point-in-time list of every block address (for checks and sweeps; allocates 8 bytes per block).</summary>
     public long[] Addresses()

@@ -30,10 +30,10 @@ public static class DagLinks
     }
 
     /// <summary>Appends the storable children of the block (<paramref name="cid"/>, <paramref name="data"/>) to <paramref name="into"/>.</summary>
-    internal static void AddChildren(ReadOnlySpan<byte> cid, ReadOnlySpan<byte> data, CidList into)
+    internal static void AddChildren<TInto>(ReadOnlySpan<byte> cid, ReadOnlySpan<byte> data, TInto into) where TInto : class, ILinkVisitor
     {
         if (!IsScanned(cid)) return;
-        var v = new FilterVisitor(into, 0);
+        var v = new FilterVisitor<TInto>(into, 0);
         CborLinks.Scan(data, ref v);
     }
 
@@ -48,12 +48,12 @@ public static class DagLinks
         return r;
     }
 
-    private struct FilterVisitor : ILinkVisitor
+    private struct FilterVisitor<TInto> : ILinkVisitor where TInto : class, ILinkVisitor
     {
-        private readonly CidList _into;
+        private readonly TInto _into;
         private readonly int _nesting;
 
-        public FilterVisitor(CidList into, int nesting)
+        public FilterVisitor(TInto into, int nesting)
         {
             _into = into;
             _nesting = nesting;
@@ -68,11 +68,11 @@ public static class DagLinks
                 if (p.Codec != Multicodec.DagCbor) return;
                 if (_nesting >= MaxIdentityNesting)
                     throw new FilFilFormatException("DAG-CBOR", 0, $"identity links nested at most {MaxIdentityNesting} deep", "deeper nesting");
-                var inner = new FilterVisitor(_into, _nesting + 1);
+                var inner = new FilterVisitor<TInto>(_into, _nesting + 1);
                 CborLinks.Scan(cid.Slice(p.DigestOffset, p.DigestLength), ref inner);
                 return;
             }
-            if (IsBlockCodec(codec)) _into.Add(cid);
+            if (IsBlockCodec(codec)) _into.Visit(cid);
         }
     }
 }
