@@ -1,54 +1,82 @@
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using FilFil.Core.Encoding;
+using FilFil.Core.Piece;
 
 namespace FilFil.Core.Car;
 
 /// <summary>
 /// Builds CARv1 sections straight into large buffers and hands each full buffer to a dedicated writer thread, so
-/// the producer (a snapshot walk) fills the next buffer while earlier ones go to the stream (a file, a commP tee,
-/// a piece splitter). Writes reach the stream in order, one at a time; a write failure surfaces at the next
-/// hand-off or at <see cref="Complete"/>. A dedicated thread rather than pool tasks: the walk already occupies a
-/// pool thread, and the stream may use the pool itself (commP workers), so waiting on pool work here could starve.
-/// Not thread-safe: one producer.
+/// the producer (a snapshot walk) fills the next buffer while earlier ones go to the stream (a file, a zstd
+/// encoder, a piece splitter). With a <see cref="CommPHasher"/>, a second dedicated thread hashes the same buffers,
+/// each consumer at its own pace: a buffer goes back to the pool when both have finished with it, so a slow file
+/// write does not hold up the hashing or the other way round (up to the number of buffers). Writes reach the stream
+/// in order, one at a time, and the hasher sees the same bytes in the same order. A failure on either thread
+/// surfaces at the next hand-off or at <see cref="Complete"/>. Dedicated threads rather than pool tasks: the walk
+/// already occupies a pool thread, and the hasher fans out over the pool itself, so waiting on pool work here could
+/// starve. Not thread-safe: one producer.
 /// </summary>
 internal sealed class CarSectionSink : IDisposable
 {
-    private const int Buffers = 4;
+    private const int Buffers = 8;
+
+    private sealed class Chunk(byte[] buf, bool pooled)
+    {
+        public readonly byte[] Buf = buf;
+        public readonly bool Pooled = pooled;
+        public int Len;
+        public int Pending; // consumers still using it
+    }
+
     private readonly Stream _out;
+    private readonly CommPHasher? _hasher;
     private readonly int _size;
-    private readonly BlockingCollection<(byte[] Buf, int Len, bool Pooled)> _full = new(Buffers);
-    private readonly BlockingCollection<byte[]> _free = new(Buffers);
+    private readonly BlockingCollection<Chunk> _toWrite = new();
+    private readonly BlockingCollection<Chunk>? _toHash;
+    private readonly BlockingCollection<Chunk> _free = new(Buffers);
     private readonly Thread _writer;
+    private readonly Thread? _hashThread;
     private volatile ExceptionDispatchInfo? _error;
-    private byte[] _buf;
-    private int _len;
+    private Chunk _cur;
     private bool _completed;
 
-    public CarSectionSink(Stream output, int bufferSize = 1 << 20)
+    /// <param name="output">Receives the CAR bytes.</param>
+    /// <param name="hasher">When given, also receives every byte (on its own thread); the caller finishes it.</param>
+    public CarSectionSink(Stream output, CommPHasher? hasher = null, int bufferSize = 1 << 20)
     {
         _out = output;
+        _hasher = hasher;
         _size = bufferSize;
-        for (int i = 1; i < Buffers; i++) _free.Add(new byte[bufferSize]);
-        _buf = new byte[bufferSize];
-        _writer = new Thread(WriteLoop) { IsBackground = true, Name = "FilFil CAR writer" };
+        for (int i = 1; i < Buffers; i++) _free.Add(new Chunk(new byte[bufferSize], pooled: true));
+        _cur = new Chunk(new byte[bufferSize], pooled: true);
+        _writer = new Thread(() => Consume(_toWrite, c => _out.Write(c.Buf, 0, c.Len))) { IsBackground = true, Name = "FilFil CAR writer" };
         _writer.Start();
+        if (hasher is not null)
+        {
+            _toHash = new BlockingCollection<Chunk>();
+            _hashThread = new Thread(() => Consume(_toHash, c => hasher.Write(c.Buf.AsSpan(0, c.Len)))) { IsBackground = true, Name = "FilFil CAR commP" };
+            _hashThread.Start();
+        }
     }
 
     /// <summary>Payload bytes accepted (header and sections).</summary>
     public long BytesWritten { get; private set; }
     public long BlocksWritten { get; private set; }
 
-    private void WriteLoop()
+    private void Consume(BlockingCollection<Chunk> queue, Action<Chunk> use)
     {
-        foreach (var (buf, len, pooled) in _full.GetConsumingEnumerable())
+        foreach (var c in queue.GetConsumingEnumerable())
         {
             if (_error is null)
             {
-                try { _out.Write(buf, 0, len); }
-                catch (Exception e) { _error = ExceptionDispatchInfo.Capture(e); }
+                try { use(c); }
+                catch (Exception e) { _error ??= ExceptionDispatchInfo.Capture(e); }
             }
-            if (pooled) _free.Add(buf);
+            if (Interlocked.Decrement(ref c.Pending) == 0 && c.Pooled)
+            {
+                c.Len = 0;
+                _free.Add(c);
+            }
         }
     }
 
@@ -68,57 +96,68 @@ internal sealed class CarSectionSink : IDisposable
     private void Append(int bodyLength, ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
     {
         int total = Varint.Size((ulong)bodyLength) + bodyLength;
-        if (_len + total > _size)
+        if (_cur.Len + total > _size)
         {
             HandOff();
             if (total > _size)
             {
                 // larger than a buffer (blocks go up to 4 MiB): its own array, queued in order
-                var big = new byte[total];
-                int n = Varint.Write(big, (ulong)bodyLength);
-                a.CopyTo(big.AsSpan(n));
-                b.CopyTo(big.AsSpan(n + a.Length));
-                _full.Add((big, total, false));
+                var big = new Chunk(new byte[total], pooled: false) { Len = total };
+                int n = Varint.Write(big.Buf, (ulong)bodyLength);
+                a.CopyTo(big.Buf.AsSpan(n));
+                b.CopyTo(big.Buf.AsSpan(n + a.Length));
+                Queue(big);
                 BytesWritten += total;
                 return;
             }
         }
-        int p = _len + Varint.Write(_buf.AsSpan(_len), (ulong)bodyLength);
-        a.CopyTo(_buf.AsSpan(p));
-        b.CopyTo(_buf.AsSpan(p + a.Length));
-        _len += total;
+        var buf = _cur.Buf;
+        int p = _cur.Len + Varint.Write(buf.AsSpan(_cur.Len), (ulong)bodyLength);
+        a.CopyTo(buf.AsSpan(p));
+        b.CopyTo(buf.AsSpan(p + a.Length));
+        _cur.Len += total;
         BytesWritten += total;
+    }
+
+    private void Queue(Chunk c)
+    {
+        c.Pending = _toHash is null ? 1 : 2;
+        _toWrite.Add(c);
+        _toHash?.Add(c);
     }
 
     private void HandOff()
     {
         _error?.Throw();
-        if (_len == 0) return;
-        _full.Add((_buf, _len, true));
-        _buf = _free.Take(); // waits while every other buffer is queued or being written
-        _len = 0;
+        if (_cur.Len == 0) return;
+        Queue(_cur);
+        _cur = _free.Take(); // waits while every other buffer is still being written or hashed
     }
 
-    /// <summary>Writes what is buffered and waits for every write to finish (rethrowing a write failure).</summary>
+    /// <summary>Writes (and hashes) what is buffered and waits for both to finish (rethrowing a failure).</summary>
     public void Complete()
     {
         HandOff();
-        _completed = true;
-        _full.CompleteAdding();
-        _writer.Join();
+        Stop();
         _error?.Throw();
     }
 
-    /// <summary>Stops the writer thread after what is queued (a failure is not rethrown: the caller is already failing).</summary>
+    private void Stop()
+    {
+        if (_completed) return;
+        _completed = true;
+        _toWrite.CompleteAdding();
+        _toHash?.CompleteAdding();
+        _writer.Join();
+        _hashThread?.Join();
+    }
+
+    /// <summary>Stops the threads after what is queued (a failure is not rethrown: the caller is already failing).</summary>
     public void Dispose()
     {
-        if (!_completed)
-        {
-            _completed = true;
-            _full.CompleteAdding();
-            _writer.Join();
-        }
-        _full.Dispose();
+        Stop();
+        _toWrite.Dispose();
+        _toHash?.Dispose();
         _free.Dispose();
     }
 }

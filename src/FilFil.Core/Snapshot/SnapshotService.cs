@@ -48,16 +48,16 @@ public static class SnapshotService
         }
         else
         {
-            // One pass: the CAR bytes go to the file and, for a plain CAR, through the commP hasher.
-            using var hasher = req.ZstdLevel > 0 ? null : new CommPHasher();
+            // One pass: the CAR bytes go to the file and, for a plain CAR, through the commP hasher on its own thread.
+            using var hasher = req.ZstdLevel > 0 ? null : new CommPHasher(SnapshotWriter.CommPParallelism);
             ZstdSharp.CompressionStream? zstd = null;
             Stream Tee(Stream file)
             {
                 Stream target = file;
                 if (req.ZstdLevel > 0) target = zstd = new ZstdSharp.CompressionStream(file, req.ZstdLevel, leaveOpen: true);
-                return new ObservingStream(target, hasher, progress, zstd);
+                return new ObservingStream(target, progress, zstd);
             }
-            result = await SnapshotWriter.WriteFileAsync(engine, req.Path, options, Tee, ct).ConfigureAwait(false);
+            result = await SnapshotWriter.WriteFileAsync(engine, req.Path, options, Tee, ct, hasher).ConfigureAwait(false);
             string full = System.IO.Path.GetFullPath(req.Path);
             paths = [full];
             if (hasher is not null) pieces.Add(ToPiece(full, hasher.Finish()));
@@ -98,13 +98,12 @@ public static class SnapshotService
     /// Forwards writes to <paramref name="inner"/>, feeding the same bytes to the commP hasher and the progress sink.
     /// Flush completes a zstd frame sequence only at the end (the writer flushes once, after the last block).
     /// </summary>
-    private sealed class ObservingStream(Stream inner, CommPHasher? hasher, IProgress<long>? progress, ZstdSharp.CompressionStream? zstd) : WriteOnlyStream
+    private sealed class ObservingStream(Stream inner, IProgress<long>? progress, ZstdSharp.CompressionStream? zstd) : WriteOnlyStream
     {
         private long _written;
         public override void Write(ReadOnlySpan<byte> buffer)
         {
             inner.Write(buffer);
-            hasher?.Write(buffer);
             _written += buffer.Length;
             progress?.Report(_written);
         }

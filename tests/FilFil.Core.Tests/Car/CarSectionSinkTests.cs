@@ -83,6 +83,54 @@ public class CarSectionSinkTests
         }
     }
 
+    [Theory]
+    [InlineData(0)]  // a fast stream
+    [InlineData(2)]  // a stream that sleeps on every write: the hasher runs ahead of it through the free buffers
+    public void With_a_hasher_both_consumers_see_every_byte_in_order(int sleepMs)
+    {
+        var blocks = Blocks(2000, 3000, 4);
+        blocks.Insert(1000, (blocks[0].Cid, new byte[50_000])); // a section bigger than the buffer, not pooled
+        var roots = new[] { blocks[0].Cid };
+        var expected = new MemoryStream();
+        using (var w = new CarWriter(expected, roots, leaveOpen: true))
+            foreach (var (c, d) in blocks) w.Write(c, d);
+        var actual = new SlowStream(sleepMs);
+        using var hasher = new FilFil.Core.Piece.CommPHasher(1);
+        using (var sink = new CarSectionSink(actual, hasher, bufferSize: 16384))
+        {
+            sink.WriteHeader(roots);
+            foreach (var (c, d) in blocks) sink.WriteSection(c.Bytes, d);
+            sink.Complete();
+            Assert.Equal(expected.Length, sink.BytesWritten);
+        }
+        Assert.Equal(expected.ToArray(), actual.ToArray());
+        Assert.Equal(FilFil.Core.Piece.PieceCommitment.Compute(expected.ToArray()), hasher.Finish());
+    }
+
+    [Fact]
+    public void With_a_hasher_a_failing_stream_still_surfaces_its_error()
+    {
+        var blocks = Blocks(200, 3000, 2);
+        using var hasher = new FilFil.Core.Piece.CommPHasher(1);
+        using var sink = new CarSectionSink(new FailingStream(), hasher, bufferSize: 4096);
+        var e = Assert.Throws<IOException>(() =>
+        {
+            sink.WriteHeader(new[] { blocks[0].Cid });
+            foreach (var (c, d) in blocks) sink.WriteSection(c.Bytes, d);
+            sink.Complete();
+        });
+        Assert.Equal("disk full", e.Message);
+    }
+
+    private sealed class SlowStream(int sleepMs) : MemoryStream
+    {
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            if (sleepMs > 0) Thread.Sleep(sleepMs);
+            base.Write(buffer, offset, count);
+        }
+    }
+
     private sealed class FailingStream : Stream
     {
         public override void Write(byte[] buffer, int offset, int count) => throw new IOException("disk full");
