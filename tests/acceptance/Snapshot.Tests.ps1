@@ -30,7 +30,7 @@ Describe 'Snapshots from an imported chain' {
         $s.Height | Should -Be 3
         $s.Paths | Should -Be @($out)
         $s.Blocks | Should -Be 1222
-        [System.IO.File]::ReadAllBytes($out) | Should -Be ([System.IO.File]::ReadAllBytes($chain4))
+        [System.Linq.Enumerable]::SequenceEqual([System.IO.File]::ReadAllBytes($out), [System.IO.File]::ReadAllBytes($chain4)) | Should -BeTrue
         $s.Pieces | Should -HaveCount 1
         $s.Pieces[0].PieceCidV1 | Should -Be (Get-FilFilPieceCid $chain4).PieceCidV1
         $s.Pieces[0].PaddedSize | Should -Be 2097152

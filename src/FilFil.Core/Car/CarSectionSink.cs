@@ -126,12 +126,23 @@ internal sealed class CarSectionSink : IDisposable
         _toHash?.Add(c);
     }
 
+    /// <summary>
+    /// Runs a wait for a free buffer (every other buffer is still being written or hashed). A snapshot walk sets it
+    /// to release the block store's shared lock for the wait, so a slow disk does not hold up the follower's inserts.
+    /// </summary>
+    public Action<Action>? AroundWait { get; set; }
+
     private void HandOff()
     {
         _error?.Throw();
         if (_cur.Len == 0) return;
         Queue(_cur);
-        _cur = _free.Take(); // waits while every other buffer is still being written or hashed
+        if (!_free.TryTake(out var next))
+        {
+            if (AroundWait is { } around) around(() => next = _free.Take());
+            else next = _free.Take();
+        }
+        _cur = next!;
     }
 
     /// <summary>Writes (and hashes) what is buffered and waits for both to finish (rethrowing a failure).</summary>

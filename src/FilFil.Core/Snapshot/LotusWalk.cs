@@ -92,6 +92,24 @@ internal sealed class LotusWalk : IDisposable
         return _store.FindLocked(cid, hash);
     }
 
+    /// <summary>Runs <paramref name="wait"/> without the store's shared lock (for an <c>emit</c> that must block).</summary>
+    public void OutsideLock(Action wait)
+    {
+        if (!_locked)
+        {
+            wait();
+            return;
+        }
+        _store.ExitShared();
+        _locked = false;
+        try { wait(); }
+        finally
+        {
+            _store.EnterShared();
+            _locked = true;
+        }
+    }
+
     private T Unlocked<T>(Func<HeaderLinks, T> f, HeaderLinks h)
     {
         _store.ExitShared();

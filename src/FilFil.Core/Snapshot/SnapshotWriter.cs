@@ -91,6 +91,7 @@ public static class SnapshotWriter
             hd => hd.Height > h - n,
             addr => sink.WriteSection(store.GetCid(addr), store.GetData(addr)))
         { CancellationToken = ct };
+        sink.AroundWait = walk.OutsideLock; // a slow disk must not keep the follower's inserts waiting
         walk.Run(ts.Cids);
         sink.Complete();
         ct.ThrowIfCancellationRequested();

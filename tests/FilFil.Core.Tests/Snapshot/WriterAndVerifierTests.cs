@@ -147,3 +147,59 @@ public class WriterAndVerifierTests : IDisposable
         Assert.Equal(dropped, v.FirstMissing);
     }
 }
+
+public class StalledOutputTests
+{
+    /// <summary>Blocks every write until the gate opens; signals the first write.</summary>
+    private sealed class GatedStream(ManualResetEventSlim gate, ManualResetEventSlim firstWrite) : MemoryStream
+    {
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            firstWrite.Set();
+            gate.Wait();
+            base.Write(buffer, offset, count);
+        }
+    }
+
+    [Fact]
+    public async Task A_snapshot_waiting_on_its_output_does_not_hold_the_store_lock()
+    {
+        // about 14 MB of snapshot: more than the sink's eight 1 MiB buffers, so the walk must wait for the output
+        var car = new MemoryStream();
+        FilFil.Devnet.DevnetChain.WriteSyntheticCar(new FilFil.Devnet.DevnetOptions { StateBlocks = 40_000, AverageBlockSize = 320, ChurnPerEpoch = 16, MessagesPerBlock = 2, Seed = 7 }, car, 10);
+        car.Position = 0;
+        using var e = await SnapshotImporter.ImportAsync(car, new EngineOptions { RecentStateRoots = 10, ReorgDepth = 0 });
+        var o = new SnapshotOptions { RecentStateRoots = 10, SkipOldMessages = true };
+        var expected = new MemoryStream();
+        await SnapshotWriter.WriteAsync(e, expected, o);
+        Assert.True(expected.Length > 12 << 20, $"{expected.Length} bytes");
+
+        using var gate = new ManualResetEventSlim(false);
+        using var firstWrite = new ManualResetEventSlim(false);
+        var output = new GatedStream(gate, firstWrite);
+        var snap = SnapshotWriter.WriteAsync(e, output, o);
+        bool inserted;
+        try
+        {
+            Assert.True(firstWrite.Wait(TimeSpan.FromSeconds(60)));
+            await Task.Delay(1500); // the walk fills every free buffer, then waits for one
+            Assert.False(snap.IsCompleted);
+            // a follower inserting a block needs the store's write lock
+            var data = new byte[100];
+            new Random(1).NextBytes(data);
+            var cid = Cid.Create(Multicodec.Raw, Multicodec.Blake2b256, Hashing.Blake2b256(data));
+            var insert = Task.Run(() => e.Store.Insert(cid.Bytes, data));
+            inserted = insert.Wait(TimeSpan.FromSeconds(20));
+            gate.Set();
+            await snap;
+            e.Store.Remove(await insert);
+        }
+        finally
+        {
+            gate.Set();
+        }
+        Assert.True(inserted, "an insert waited for a snapshot stalled on its output");
+        Assert.Equal(expected.ToArray(), output.ToArray());
+        e.VerifyInvariant();
+    }
+}
