@@ -40,18 +40,7 @@ public sealed unsafe class ImportFloorBenchmark : IBenchmark
         }
     }
 
-    private static double Best(Action a, int runs = 5)
-    {
-        a();
-        double best = double.MaxValue;
-        for (int i = 0; i < runs; i++)
-        {
-            var sw = Stopwatch.StartNew();
-            a();
-            best = Math.Min(best, sw.Elapsed.TotalSeconds);
-        }
-        return best;
-    }
+    private static double Best(Action a) => ScanCost.Steady(a);
 
     private static (double Seconds, long Links) Scan(byte* arena, Blocks b)
     {
@@ -106,29 +95,15 @@ public sealed unsafe class ImportFloorBenchmark : IBenchmark
             finally { NativeMemory.Free(arena); }
 
             // the same scan over real mainnet blocks
-            string fixtures = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "shared", "fixtures", "filecoin"));
-            var real = new Blocks();
-            foreach (var name in new[] { "mainnet-chain4-h0-3.car", "mainnet.car.zst", "calibnet.car.zst" })
+            var real = ScanCost.FixtureBlocks();
+            if (real.Count == 0)
             {
-                string path = Path.Combine(fixtures, name);
-                if (!File.Exists(path)) continue;
-                using var r = CarReader.Open(path);
-                while (r.TryRead(out var blk)) real.Add(blk);
-            }
-            if (real.Lengths.Count == 0)
-            {
-                Console.WriteLine($"real blocks       skipped: no fixtures at {fixtures}");
+                Console.WriteLine($"real blocks       skipped: no fixtures at {ScanCost.FixtureDir}");
                 return 0;
             }
-            byte* ra = Copy(real);
-            try
-            {
-                long rbytes = real.All.Length;
-                var (rscan, rlinks) = Scan(ra, real);
-                Console.WriteLine($"real mainnet/calibnet blocks (fixtures): {real.Lengths.Count:N0} blocks, {rbytes / 1e6:N1} MB");
-                Console.WriteLine($"link scan         {rscan:N3} s  {rbytes / rscan / 1e9:N2} GB/s  {rscan / rbytes * 1e9:N3} ns/B ({rlinks:N0} links)");
-            }
-            finally { NativeMemory.Free(ra); }
+            var (rns, rbytes, rlinks) = ScanCost.Measure(real);
+            Console.WriteLine($"real mainnet/calibnet DAG-CBOR blocks (fixtures): {real.Count:N0} blocks, {rbytes / 1e6:N1} MB");
+            Console.WriteLine($"link scan         {1 / rns:N2} GB/s  {rns:N3} ns/B ({rlinks:N0} links)");
         }
         finally
         {
