@@ -122,11 +122,20 @@ internal sealed class LotusWalk : IDisposable
         }
     }
 
-    public void Run(IReadOnlyList<Cid> tipset)
+    public void Run(IReadOnlyList<Cid> tipset) => RunWith(() => RunLocked(tipset));
+
+    /// <summary>Walks DAG roots in order, as a snapshot walks its state and message DAGs (tests).</summary>
+    internal void RunDags(IEnumerable<Cid> roots) => RunWith(() =>
+    {
+        foreach (var r in roots)
+            if (!_stopped) WalkDag(r.Bytes);
+    });
+
+    private void RunWith(Action walk)
     {
         _store.EnterShared();
         _locked = true;
-        try { RunLocked(tipset); }
+        try { walk(); }
         finally
         {
             if (_locked) _store.ExitShared();
