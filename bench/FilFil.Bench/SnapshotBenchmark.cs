@@ -191,6 +191,7 @@ public sealed class SnapshotBenchmark : IBenchmark
             var real = ScanCost.FixtureBlocks();
             if (real.Count > 0)
             {
+                Settle(dir, car, outPath); // no writeback of the files above running beside the timing
                 double realNs = ScanCost.Measure(real).NsPerByte, synthNs = ScanCost.Measure(ScanCost.CarBlocks(bytes)).NsPerByte;
                 double extraMin = mainnet * Math.Max(0, realNs - synthNs) / 1e9 / 60;
                 double snapReal = Math.Max(walkMin + extraMin, Math.Max(commpMin, diskMin));
