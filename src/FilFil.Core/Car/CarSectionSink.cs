@@ -29,7 +29,6 @@ internal sealed class CarSectionSink : IDisposable
     }
 
     private readonly Stream _out;
-    private readonly CommPHasher? _hasher;
     private readonly int _size;
     private readonly BlockingCollection<Chunk> _toWrite = new();
     private readonly BlockingCollection<Chunk>? _toHash;
@@ -45,7 +44,6 @@ internal sealed class CarSectionSink : IDisposable
     public CarSectionSink(Stream output, CommPHasher? hasher = null, int bufferSize = 1 << 20)
     {
         _out = output;
-        _hasher = hasher;
         _size = bufferSize;
         for (int i = 1; i < Buffers; i++) _free.Add(new Chunk(new byte[bufferSize], pooled: true));
         _cur = new Chunk(new byte[bufferSize], pooled: true);

@@ -93,28 +93,15 @@ internal sealed class LotusWalk : IDisposable
     }
 
     /// <summary>Runs <paramref name="wait"/> without the store's shared lock (for an <c>emit</c> that must block).</summary>
-    public void OutsideLock(Action wait)
-    {
-        if (!_locked)
-        {
-            wait();
-            return;
-        }
-        _store.ExitShared();
-        _locked = false;
-        try { wait(); }
-        finally
-        {
-            _store.EnterShared();
-            _locked = true;
-        }
-    }
+    public void OutsideLock(Action wait) => Unlocked(static w => { w(); return true; }, wait);
 
-    private T Unlocked<T>(Func<HeaderLinks, T> f, HeaderLinks h)
+    /// <summary>Calls <paramref name="f"/> without the store's shared lock, retaking it afterwards if it was held.</summary>
+    private T Unlocked<TArg, T>(Func<TArg, T> f, TArg arg)
     {
+        if (!_locked) return f(arg);
         _store.ExitShared();
         _locked = false;
-        try { return f(h); }
+        try { return f(arg); }
         finally
         {
             _store.EnterShared();

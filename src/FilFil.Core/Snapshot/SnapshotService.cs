@@ -95,7 +95,8 @@ public static class SnapshotService
     }
 
     /// <summary>
-    /// Forwards writes to <paramref name="inner"/>, feeding the same bytes to the commP hasher and the progress sink.
+    /// Forwards writes to <paramref name="inner"/> and reports the bytes written to the progress sink (the commP hasher
+    /// gets the same bytes from the section sink, on its own thread).
     /// Flush completes a zstd frame sequence only at the end (the writer flushes once, after the last block).
     /// </summary>
     private sealed class ObservingStream(Stream inner, IProgress<long>? progress, ZstdSharp.CompressionStream? zstd) : WriteOnlyStream
