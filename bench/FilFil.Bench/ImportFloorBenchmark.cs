@@ -34,8 +34,6 @@ public sealed unsafe class ImportFloorBenchmark : IBenchmark
         }
     }
 
-    private static double Best(Action a) => ScanCost.Steady(a);
-
     private static byte* Copy(Blocks b)
     {
         long total = b.All.Length;
@@ -57,14 +55,14 @@ public sealed unsafe class ImportFloorBenchmark : IBenchmark
             using (var r = CarReader.Open(car)) while (r.TryRead(out var blk)) blocks.Add(blk);
             long total = blocks.All.Length;
             Console.WriteLine($"synthetic chain   {bytes / 1e6:N1} MB CAR, {blocks.Lengths.Count:N0} blocks, {total / 1e6:N1} MB of block data; one thread");
-            double parse = Best(() => { using var r = CarReader.Open(car); while (r.TryRead(out _)) { } });
+            double parse = ScanCost.Steady(() => { using var r = CarReader.Open(car); while (r.TryRead(out _)) { } });
             byte* arena = Copy(blocks);
             try
             {
                 var ptrs = blocks.Offsets.Select(o => (nint)(arena + o)).ToArray();
                 var lens = blocks.Lengths.ToArray();
                 var digests = new byte[32 * lens.Length];
-                double hash = Best(() => Blake2bBatch.Hash256(ptrs, lens, digests));
+                double hash = ScanCost.Steady(() => Blake2bBatch.Hash256(ptrs, lens, digests));
                 var (scanNs, scanned, links) = ScanCost.Measure(ScanCost.CarBlocks(File.ReadAllBytes(car)));
                 double scan = scanNs * scanned / 1e9; // seconds for the DAG-CBOR blocks of the whole CAR
                 double nsParse = parse / bytes * 1e9, nsHash = hash / bytes * 1e9, nsScan = scan / bytes * 1e9;

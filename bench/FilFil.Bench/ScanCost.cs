@@ -51,8 +51,7 @@ internal static unsafe class ScanCost
     /// </summary>
     public static double Steady(Action run)
     {
-        var warm = Stopwatch.StartNew();
-        do run(); while (warm.Elapsed.TotalSeconds < 0.5);
+        WarmUp(run);
         double best = double.MaxValue;
         for (int i = 0; i < 5; i++)
         {
@@ -61,6 +60,13 @@ internal static unsafe class ScanCost
             best = Math.Min(best, sw.Elapsed.TotalSeconds);
         }
         return best;
+    }
+
+    /// <summary>Runs <paramref name="run"/> repeatedly for at least <paramref name="seconds"/>, untimed (see <see cref="Steady"/>).</summary>
+    public static void WarmUp(Action run, double seconds = 0.5)
+    {
+        var warm = Stopwatch.StartNew();
+        do run(); while (warm.Elapsed.TotalSeconds < seconds);
     }
 
     /// <summary>Scans the blocks (copied into one native arena); returns seconds per byte, bytes and links.</summary>

@@ -83,9 +83,7 @@ public sealed class SnapshotBenchmark : IBenchmark
             var so = new SnapshotOptions { RecentStateRoots = n, SkipOldMessages = true };
             SnapshotResult? res = null;
             // warm-up: half a second of walks, so tiered JIT has optimized the walk's loops before it is timed
-            var warm = Stopwatch.StartNew();
-            do SnapshotWriter.WriteAsync(engine, Stream.Null, so).GetAwaiter().GetResult();
-            while (warm.Elapsed.TotalSeconds < 0.5);
+            ScanCost.WarmUp(() => SnapshotWriter.WriteAsync(engine, Stream.Null, so).GetAwaiter().GetResult());
             var walk = Best(rounds, () => res = SnapshotWriter.WriteAsync(engine, Stream.Null, so).GetAwaiter().GetResult());
             Console.WriteLine($"walk to null      {walk.Wall:N3} s wall, {walk.Cpu:N3} s CPU ({res!.Bytes / walk.Wall / 1e6:N0} MB/s, {res.Blocks / walk.Wall / 1e6:N2} M blocks/s)");
 
