@@ -49,6 +49,9 @@ public sealed class Engine : IDisposable
     private readonly List<Cid> _oldMessageRoots = new(); // KeepAllMessages: message roots below the window
     private readonly bool _ownsStore;
     private Cid? _genesisStateLinked;
+    private readonly object _leaseGate = new();
+    private int _leases;
+    private bool _disposing, _disposed;
 
     public Engine(EngineOptions? options = null, BlockStore? store = null)
     {
@@ -101,6 +104,7 @@ public sealed class Engine : IDisposable
     /// </summary>
     public async Task BootstrapAsync(TipSet head, IBlockSource? source, CancellationToken ct = default)
     {
+        using var lease = Lease();
         await _gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
@@ -251,6 +255,7 @@ public sealed class Engine : IDisposable
     /// </summary>
     public async Task ApplyAsync(TipSet ts, IBlockSource source, CancellationToken ct = default)
     {
+        using var lease = Lease();
         await _gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
@@ -307,6 +312,7 @@ public sealed class Engine : IDisposable
     /// </summary>
     public async Task RevertAsync(TipSet ts, IBlockSource? source, CancellationToken ct = default)
     {
+        using var lease = Lease();
         await _gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
@@ -368,9 +374,23 @@ public sealed class Engine : IDisposable
     // ------------------------------------------------------------------ snapshot pins
 
     /// <summary>What a snapshot walk from <paramref name="ts"/> with N recent state roots reads, pinned until disposed.</summary>
+    /// <remarks>
+    /// The pin also holds a lease on the engine: <see cref="Dispose"/> waits until every pin is released, so a walk
+    /// never reads a store whose memory was freed under it.
+    /// </remarks>
     public async Task<IDisposable> PinForSnapshotAsync(TipSet ts, long recentStateRoots, bool skipOldMessages, CancellationToken ct = default)
     {
-        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        var lease = Lease();
+        bool pinned = false;
+        try
+        {
+            await _gate.WaitAsync(ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
         try
         {
             int top = _chain.FindIndex(e => e.Ts.KeyEquals(ts.Cids));
@@ -394,15 +414,17 @@ public sealed class Engine : IDisposable
             if (_genesisStateLinked is { } g) roots.Add(g);
             await LinkRootsAsync(roots, null, ct).ConfigureAwait(false);
             foreach (var c in headers) Store.AddPins(Store.Find(c.Bytes), 1);
-            return new Pin(this, roots, headers);
+            pinned = true;
+            return new Pin(this, roots, headers, lease);
         }
         finally
         {
             _gate.Release();
+            if (!pinned) lease.Dispose();
         }
     }
 
-    private sealed class Pin(Engine engine, List<Cid> roots, List<Cid> headers) : IDisposable
+    private sealed class Pin(Engine engine, List<Cid> roots, List<Cid> headers, IDisposable lease) : IDisposable
     {
         private int _done;
 
@@ -418,6 +440,41 @@ public sealed class Engine : IDisposable
             finally
             {
                 engine._gate.Release();
+                lease.Dispose();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ leases and disposal
+
+    /// <summary>
+    /// A claim that keeps the engine's memory alive: every operation that reads or changes the store (bootstrap,
+    /// apply, revert, snapshot pins and the walks under them, the invariant check, the HTTP server's block reads)
+    /// holds one. Throws <see cref="ObjectDisposedException"/> once <see cref="Dispose"/> has begun.
+    /// </summary>
+    internal IDisposable Lease()
+    {
+        lock (_leaseGate)
+        {
+            ObjectDisposedException.ThrowIf(_disposing, this);
+            _leases++;
+        }
+        return new LeaseHandle(this);
+    }
+
+    /// <summary>True once <see cref="Dispose"/> has begun: no new operation is accepted.</summary>
+    public bool IsDisposed { get { lock (_leaseGate) return _disposing; } }
+
+    private sealed class LeaseHandle(Engine engine) : IDisposable
+    {
+        private int _done;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 1) return;
+            lock (engine._leaseGate)
+            {
+                if (--engine._leases == 0) Monitor.PulseAll(engine._leaseGate);
             }
         }
     }
@@ -432,6 +489,7 @@ public sealed class Engine : IDisposable
     /// </summary>
     public void VerifyInvariant()
     {
+        using var lease = Lease();
         _gate.Wait();
         try
         {
@@ -520,8 +578,20 @@ public sealed class Engine : IDisposable
         }
     }
 
+    /// <summary>
+    /// Refuses new operations, waits for the running ones (a snapshot walk, an apply) to finish, then frees the
+    /// store. A caller that must not wait for a long walk cancels it first.
+    /// </summary>
     public void Dispose()
     {
+        lock (_leaseGate)
+        {
+            if (_disposed) return;
+            _disposing = true;
+            while (_leases > 0) Monitor.Wait(_leaseGate);
+            if (_disposed) return; // another caller freed it while this one waited
+            _disposed = true;
+        }
         if (_ownsStore) Store.Dispose();
     }
 }
