@@ -66,6 +66,14 @@ public sealed class Engine : IDisposable
     public BlockStore Store { get; }
     public RefDag Dag { get; }
 
+    /// <summary>Counters of what the engine holds (cheap; safe to call at any time, also after disposal).</summary>
+    public EngineStats Stats => new()
+    {
+        Blocks = Store.Count, DataBytes = Store.DataBytes, CidBytes = Store.CidBytes, ArenaBytes = Store.ArenaBytes,
+        IndexBytes = Store.IndexBytes, BlocksFetched = Dag.BlocksFetched, BadBlocksRefused = Dag.BadBlocksRefused,
+        WindowTipSets = Window.Count,
+    };
+
     /// <summary>The current head, or null before <see cref="BootstrapAsync"/>.</summary>
     public TipSet? Head { get { lock (_chain) return _chain.Count == 0 ? null : _chain[^1].Ts; } }
 
