@@ -19,10 +19,35 @@ internal static class EngineSession
 
     /// <summary>
     /// Loads a snapshot CAR into a new engine keeping <paramref name="recentStateRoots"/> heights of state and
-    /// messages (what Import-FilFilSnapshot and the -Bootstrap parameters install); the caller installs it.
+    /// messages, and with <paramref name="keepAllMessages"/> every height's messages back to genesis (the snapshot
+    /// must hold them): what Import-FilFilSnapshot and the -Bootstrap parameters install; the caller installs it.
     /// </summary>
-    public static Engine Import(string path, int recentStateRoots, CancellationToken ct) =>
-        SnapshotImporter.ImportAsync(path, new EngineOptions { RecentStateRoots = recentStateRoots }, ct).GetAwaiter().GetResult();
+    public static Engine Import(string path, int recentStateRoots, bool keepAllMessages, CancellationToken ct) =>
+        SnapshotImporter.ImportAsync(path, Options(recentStateRoots, keepAllMessages), ct).GetAwaiter().GetResult();
+
+    /// <summary>The window policy the cmdlets give a new engine.</summary>
+    public static EngineOptions Options(int recentStateRoots, bool keepAllMessages) =>
+        new() { RecentStateRoots = recentStateRoots, KeepAllMessages = keepAllMessages };
+
+    /// <summary>
+    /// Null when a snapshot of <paramref name="engine"/> can keep every height's messages (Lotus without
+    /// --skip-old-msgs), otherwise why not, naming the switches that help: the engine keeps all messages, or its
+    /// window reaches genesis with every tipset's messages present (an imported snapshot may lack some).
+    /// </summary>
+    public static string? OldMessagesMissing(Engine engine)
+    {
+        if (engine.Options.KeepAllMessages) return null;
+        var window = engine.Window;
+        if (window.Count == 0) return null;
+        if (window[0].Height == 0)
+        {
+            var lacking = window.FirstOrDefault(ts => ts.Headers.Any(h => !engine.Store.Contains(h.Messages.Bytes)));
+            if (lacking is null) return null;
+            return $"the chain's messages at height {lacking.Height} are not in the session's engine (its snapshot left them out)";
+        }
+        return $"the session's engine holds messages only for heights {window[0].Height} to {window[^1].Height} " +
+            $"(its window of {engine.Options.RecentStateRoots} heights and {engine.Options.ReorgDepth} for reorgs), not down to genesis";
+    }
 
     /// <summary>Installs <paramref name="engine"/>, disposing the previous one.</summary>
     public static void Replace(Engine engine)

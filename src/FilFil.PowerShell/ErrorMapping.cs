@@ -16,7 +16,7 @@ public static class ErrorMapping
         InvalidDataException or FormatException => (ErrorCategory.InvalidData, "InvalidData"),
         FileNotFoundException => (ErrorCategory.ObjectNotFound, "FileNotFound"),
         DirectoryNotFoundException => (ErrorCategory.ObjectNotFound, "DirectoryNotFound"),
-        ItemNotFoundException => (ErrorCategory.ObjectNotFound, "PathNotFound"),
+        ItemNotFoundException => (ErrorCategory.ObjectNotFound, "NotFound"),
         UnauthorizedAccessException => (ErrorCategory.PermissionDenied, "AccessDenied"),
         OperationCanceledException => (ErrorCategory.OperationStopped, "Canceled"),
         TimeoutException => (ErrorCategory.OperationTimeout, "Timeout"),
