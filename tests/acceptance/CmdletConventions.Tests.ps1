@@ -7,19 +7,22 @@ BeforeAll {
     $fixtures = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '..' '..' '..' 'shared' 'fixtures' 'filecoin'))
     $chain4 = Join-Path $fixtures 'mainnet-chain4-h0-3.car'
     $env:FILFIL_HOME = Join-Path $TestDrive 'home'
-    $fileCmdlets = 'Test-FilFilCar', 'Test-FilFilSnapshot', 'Get-FilFilPieceCid'
+    # every Describe starts from a session that holds no chain and runs no follower
+    function Reset-TestSession {
+        Stop-FilFilFollower
+        Clear-FilFilEngine -Confirm:$false
+    }
 }
 
 AfterAll {
-    Stop-FilFilFollower -ErrorAction SilentlyContinue
+    Reset-TestSession
     Stop-FilFilDevnet
-    Clear-FilFilEngine -Confirm:$false
     $env:FILFIL_HOME = $null
 }
 
 Describe 'Outputs that name files pipe into every cmdlet that takes files' {
     BeforeAll {
-        Clear-FilFilEngine -Confirm:$false
+        Reset-TestSession
         $imported = Import-FilFilSnapshot -Path $chain4 -RecentStateRoots 0
         $first = New-FilFilSnapshot -Path (Join-Path $TestDrive 'h3.car') -RecentStateRoots 0
         $second = New-FilFilSnapshot -Path (Join-Path $TestDrive 'h1.car') -RecentStateRoots 0 -Height 1
@@ -140,13 +143,12 @@ Describe 'State-changing cmdlets support -WhatIf and -Confirm' {
 
     Context 'on a running devnet' {
         BeforeAll {
-            Stop-FilFilFollower -ErrorAction SilentlyContinue
-            Clear-FilFilEngine -Confirm:$false
+            Reset-TestSession
             $devnet = Start-FilFilDevnet -Seed 42 -Epochs 5 -StateBlocks 64 -NullRoundRate 0 -ReorgRate 0
         }
 
         AfterAll {
-            Stop-FilFilFollower -ErrorAction SilentlyContinue
+            Reset-TestSession
             $devnet | Stop-FilFilDevnet
         }
 
@@ -189,14 +191,13 @@ Describe 'State-changing cmdlets support -WhatIf and -Confirm' {
 
 Describe '-Token is a SecureString that also takes a plain string' {
     BeforeAll {
-        Stop-FilFilFollower -ErrorAction SilentlyContinue
-        Clear-FilFilEngine -Confirm:$false
+        Reset-TestSession
         $secure = ConvertTo-SecureString -String 'sesame' -AsPlainText -Force
         $guarded = Start-FilFilDevnet -Seed 43 -Epochs 4 -StateBlocks 64 -Token $secure
     }
 
     AfterAll {
-        Stop-FilFilFollower -ErrorAction SilentlyContinue
+        Reset-TestSession
         $guarded | Stop-FilFilDevnet
     }
 
@@ -214,8 +215,7 @@ Describe '-Token is a SecureString that also takes a plain string' {
     ) {
         $status = Start-FilFilFollower -Lotus $guarded.Endpoint -Token $Token -RecentStateRoots 900 -ErrorAction Stop
         $status.Height | Should -Be $guarded.Height
-        Stop-FilFilFollower
-        Clear-FilFilEngine -Confirm:$false
+        Reset-TestSession
     }
 
     It 'a wrong token, plain or secure, is refused by the node' -ForEach @(
@@ -241,8 +241,7 @@ Describe '-Token is a SecureString that also takes a plain string' {
 
 Describe 'Parameter conflicts stop the command before any work' {
     BeforeAll {
-        Stop-FilFilFollower -ErrorAction SilentlyContinue
-        Clear-FilFilEngine -Confirm:$false
+        Reset-TestSession
         $nowhere = 'ws://127.0.0.1:9/rpc/v1' # nothing listens: a connection attempt would give ConnectionError instead
         $missingSnapshot = Join-Path $TestDrive 'no-such-bootstrap.car' # importing it would give FileNotFound instead
     }
@@ -287,16 +286,14 @@ Describe 'Error ids are the problem alone; PowerShell appends the command type' 
 
 Describe 'Past the follower''s window, a snapshot with old messages names the real switches' {
     BeforeAll {
-        Stop-FilFilFollower -ErrorAction SilentlyContinue
-        Clear-FilFilEngine -Confirm:$false
+        Reset-TestSession
         # a chain longer than the smallest follower window (900 heights and 10 for reorgs)
         $long = Start-FilFilDevnet -Seed 44 -Epochs 925 -StateBlocks 64 -MessagesPerBlock 2 -ReorgRate 0
     }
 
     AfterAll {
-        Stop-FilFilFollower -ErrorAction SilentlyContinue
+        Reset-TestSession
         $long | Stop-FilFilDevnet
-        Clear-FilFilEngine -Confirm:$false
     }
 
     It 'without -KeepAllMessages: OldMessagesNotHeld names -SkipOldMessages and Start-FilFilFollower -KeepAllMessages' {
@@ -314,8 +311,7 @@ Describe 'Past the follower''s window, a snapshot with old messages names the re
         # the switch it names works
         $s = New-FilFilSnapshot -Path (Join-Path $TestDrive 'recent-messages.car') -RecentStateRoots 5 -SkipOldMessages -ErrorAction Stop
         $s.SkipOldMessages | Should -BeTrue
-        Stop-FilFilFollower
-        Clear-FilFilEngine -Confirm:$false
+        Reset-TestSession
     }
 
     It 'Start-FilFilFollower -KeepAllMessages: the snapshot keeps every height''s messages and passes Test-FilFilSnapshot' {
