@@ -56,7 +56,8 @@ public abstract class FilFilPathCmdlet : FilFilCmdlet
         }
     }
 
-    private string ResolveLiteral(string p)
+    /// <summary>The file-system path of <paramref name="p"/> taken as written; throws when it is no existing file.</summary>
+    protected string ResolveLiteral(string p)
     {
         string one = SessionState.Path.GetUnresolvedProviderPathFromPSPath(p, out var provider, out _);
         CheckProvider(provider, p);

@@ -26,12 +26,19 @@ Describe 'Outputs that name files pipe into every cmdlet that takes files' {
         $imported = Import-FilFilSnapshot -Path $chain4 -RecentStateRoots 0
         $first = New-FilFilSnapshot -Path (Join-Path $TestDrive 'h3.car') -RecentStateRoots 0
         $second = New-FilFilSnapshot -Path (Join-Path $TestDrive 'h1.car') -RecentStateRoots 0 -Height 1
-        # a two-piece snapshot as the catalog records one (Paths in order); pieces of a real one need a 32 GiB sector
-        $pieceA = Join-Path $TestDrive 'split.000.car'
-        $pieceB = Join-Path $TestDrive 'split.001.car'
-        Copy-Item -LiteralPath $chain4 -Destination $pieceA
-        Copy-Item -LiteralPath $first.Paths[0] -Destination $pieceB
-        $split = [FilFil.Core.Snapshot.SnapshotRecord]@{ Height = 3; TipSetKey = $first.TipSetKey; Paths = $pieceA, $pieceB; Format = 'V1' }
+        # a multi-piece snapshot: the cmdlet's -PieceSize needs a 32 GiB sector, so the engine's own piece writer
+        # cuts the chain4 export into pieces of at most 400,000 bytes, recorded as the catalog records pieces
+        $none = [System.Threading.CancellationToken]::None
+        $engine = [FilFil.Core.Snapshot.SnapshotImporter]::ImportAsync($chain4, $null, $none).GetAwaiter().GetResult()
+        try {
+            $options = [FilFil.Core.Snapshot.SnapshotOptions]@{ TipSet = $engine.Head }
+            $written = [FilFil.Core.Snapshot.SnapshotWriter]::WritePiecesAsync($engine, (Join-Path $TestDrive 'split'), 400000, $options, $none, $null).GetAwaiter().GetResult()
+        }
+        finally {
+            $engine.Dispose()
+        }
+        $pieces = [string[]]$written.Files
+        $split = [FilFil.Core.Snapshot.SnapshotRecord]@{ Height = 3; TipSetKey = $first.TipSetKey; Paths = $pieces; Format = 'V1' }
     }
 
     It 'Get-FilFilSnapshot -Last 2 | <_> processes both snapshots' -ForEach @('Test-FilFilCar', 'Test-FilFilSnapshot', 'Get-FilFilPieceCid') {
@@ -45,13 +52,52 @@ Describe 'Outputs that name files pipe into every cmdlet that takes files' {
         $result.Path | Should -Be $first.Paths[0]
     }
 
-    It 'a multi-piece record | <_> processes every piece, in order' -ForEach @('Test-FilFilCar', 'Get-FilFilPieceCid') {
-        $results = $split | & $_ -ErrorAction Stop
-        $results.Path | Should -Be @($pieceA, $pieceB)
+    It 'the pieces are several' {
+        $pieces.Count | Should -BeGreaterThan 2
     }
 
-    It 'the piece CIDs from the pipe are those New-FilFilSnapshot computed' {
-        ($first | Get-FilFilPieceCid).PieceCidV1 | Should -Be $first.Pieces[0].PieceCidV1
+    It 'a multi-piece record | Test-FilFilCar checks every piece, in order' {
+        $results = $split | Test-FilFilCar -ErrorAction Stop
+        $results.Path | Should -Be $pieces
+        $results.Valid | Should -Not -Contain $false
+    }
+
+    It 'a multi-piece record | Get-FilFilPieceCid gives each piece the piece CID its writer computed' {
+        $results = $split | Get-FilFilPieceCid -ErrorAction Stop
+        $results.Path | Should -Be $pieces
+        $results.PieceCidV1 | Should -Be @($written.Pieces | ForEach-Object { $_.PieceCidV1.ToString() })
+    }
+
+    It 'a multi-piece record | Test-FilFilSnapshot checks the pieces joined, as one snapshot' {
+        $result = $split | Test-FilFilSnapshot -ErrorAction Stop
+        $result | Should -HaveCount 1
+        $result.Files | Should -Be $pieces
+        $result.Path | Should -Be $pieces[0]
+        $result.Ok | Should -BeTrue
+        $result.HeadHeight | Should -Be 3
+        $result.Blocks | Should -Be $first.Blocks
+        # one piece alone lacks what the others hold
+        (Test-FilFilSnapshot -LiteralPath $pieces[0]).Ok | Should -BeFalse
+    }
+
+    It 'a multi-piece record with a damaged piece fails Test-FilFilSnapshot' {
+        $damaged = $pieces | ForEach-Object { Join-Path $TestDrive ('damaged.' + [System.IO.Path]::GetFileName($_)) }
+        for ($i = 0; $i -lt $pieces.Count; $i++) { Copy-Item -LiteralPath $pieces[$i] -Destination $damaged[$i] }
+        $bytes = [System.IO.File]::ReadAllBytes($damaged[-1])
+        $bytes[$bytes.Length - 10] = $bytes[$bytes.Length - 10] -bxor 0xFF
+        [System.IO.File]::WriteAllBytes($damaged[-1], $bytes)
+        $record = [FilFil.Core.Snapshot.SnapshotRecord]@{ Height = 3; TipSetKey = $first.TipSetKey; Paths = $damaged; Format = 'V1' }
+        $result = $record | Test-FilFilSnapshot -ErrorAction Stop
+        $result.Ok | Should -BeFalse
+        $result.BadHashes | Should -Be 1
+    }
+
+    It 'a record naming a missing piece gives FileNotFound and no result' {
+        $record = [FilFil.Core.Snapshot.SnapshotRecord]@{ Height = 3; TipSetKey = $first.TipSetKey; Paths = @($pieces[0], (Join-Path $TestDrive 'split.999.car')); Format = 'V1' }
+        $err = $null
+        $record | Test-FilFilSnapshot -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err | Should -HaveCount 1
+        $err[0].FullyQualifiedErrorId | Should -Be 'FileNotFound,FilFil.PowerShell.Commands.TestFilFilSnapshotCommand'
     }
 
     It 'Import-FilFilSnapshot output | <_> processes the imported file' -ForEach @('Test-FilFilCar', 'Test-FilFilSnapshot', 'Get-FilFilPieceCid') {
@@ -64,7 +110,7 @@ Describe 'Outputs that name files pipe into every cmdlet that takes files' {
 
     It 'Get-ChildItem | Test-FilFilCar binds FileInfo objects' {
         $results = Get-ChildItem -LiteralPath $TestDrive -Filter 'split.*.car' | Test-FilFilCar -SkipHashCheck -ErrorAction Stop
-        $results.Path | Should -Be @($pieceA, $pieceB)
+        $results.Path | Should -Be $pieces
     }
 
     It 'a snapshot record | Import-FilFilSnapshot imports its file' {
