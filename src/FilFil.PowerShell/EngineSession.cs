@@ -31,23 +31,23 @@ internal static class EngineSession
 
     /// <summary>
     /// Null when a snapshot of <paramref name="engine"/> can keep every height's messages (Lotus without
-    /// --skip-old-msgs), otherwise why not, naming the switches that help: the engine keeps all messages, or its
-    /// window reaches genesis with every tipset's messages present (an imported snapshot may lack some).
+    /// --skip-old-msgs), otherwise why not: every tipset of the window must have its messages (an imported snapshot
+    /// may lack some), and below the window the engine must keep all messages unless the window reaches genesis.
     /// </summary>
     public static string? OldMessagesMissing(Engine engine)
     {
-        if (engine.Options.KeepAllMessages) return null;
         var window = engine.Window;
         if (window.Count == 0) return null;
-        if (window[0].Height == 0)
-        {
-            var lacking = window.FirstOrDefault(ts => ts.Headers.Any(h => !engine.Store.Contains(h.Messages.Bytes)));
-            if (lacking is null) return null;
+        if (FirstTipSetWithoutMessages(window, engine) is { } lacking)
             return $"the chain's messages at height {lacking.Height} are not in the session's engine (its snapshot left them out)";
-        }
+        if (engine.Options.KeepAllMessages || window[0].Height == 0) return null;
         return $"the session's engine holds messages only for heights {window[0].Height} to {window[^1].Height} " +
             $"(its window of {engine.Options.RecentStateRoots} heights and {engine.Options.ReorgDepth} for reorgs), not down to genesis";
     }
+
+    /// <summary>The lowest tipset of <paramref name="window"/> whose messages root is not in the engine's store, or null.</summary>
+    public static TipSet? FirstTipSetWithoutMessages(IReadOnlyList<TipSet> window, Engine engine) =>
+        window.FirstOrDefault(ts => ts.Headers.Any(h => !engine.Store.Contains(h.Messages.Bytes)));
 
     /// <summary>Installs <paramref name="engine"/>, disposing the previous one.</summary>
     public static void Replace(Engine engine)

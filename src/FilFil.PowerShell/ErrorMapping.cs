@@ -17,6 +17,7 @@ public static class ErrorMapping
         FileNotFoundException => (ErrorCategory.ObjectNotFound, "FileNotFound"),
         DirectoryNotFoundException => (ErrorCategory.ObjectNotFound, "DirectoryNotFound"),
         ItemNotFoundException => (ErrorCategory.ObjectNotFound, "NotFound"),
+        FilFil.Core.Store.BlockUnavailableException => (ErrorCategory.ObjectNotFound, "BlockUnavailable"),
         UnauthorizedAccessException => (ErrorCategory.PermissionDenied, "AccessDenied"),
         OperationCanceledException => (ErrorCategory.OperationStopped, "Canceled"),
         TimeoutException => (ErrorCategory.OperationTimeout, "Timeout"),

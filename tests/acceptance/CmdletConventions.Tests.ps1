@@ -371,5 +371,26 @@ Describe 'Past the follower''s window, a snapshot with old messages names the re
         # a walk that keeps every message reads more than one that skips the old ones
         $skipped = New-FilFilSnapshot -Path (Join-Path $TestDrive 'skipped-messages.car') -RecentStateRoots 5 -SkipOldMessages
         $s.Blocks | Should -BeGreaterThan $skipped.Blocks
+        Reset-TestSession
+    }
+
+    It 'Import-FilFilSnapshot -KeepAllMessages keeps them from a snapshot that has them, and names what one without them lacks' {
+        $kept = Join-Path $TestDrive 'kept-messages.car'
+        $err = $null
+        Import-FilFilSnapshot -Path (Join-Path $TestDrive 'skipped-messages.car') -KeepAllMessages -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err | Should -HaveCount 1
+        $err[0].FullyQualifiedErrorId | Should -Be 'BlockUnavailable,FilFil.PowerShell.Commands.ImportFilFilSnapshotCommand'
+        $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $err[0].Exception.Message | Should -Match 'KeepAllMessages'
+        # without the switch, the imported window (900 heights and 10) does not reach genesis
+        Import-FilFilSnapshot -Path $kept -RecentStateRoots 900 | Out-Null
+        $err = $null
+        New-FilFilSnapshot -Path (Join-Path $TestDrive 'reimported.car') -RecentStateRoots 5 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -Be 'OldMessagesNotHeld,FilFil.PowerShell.Commands.NewFilFilSnapshotCommand'
+        # with it, every height's messages come along
+        Import-FilFilSnapshot -Path $kept -RecentStateRoots 900 -KeepAllMessages | Out-Null
+        $again = New-FilFilSnapshot -Path (Join-Path $TestDrive 'reimported-kept.car') -RecentStateRoots 5 -ErrorAction Stop
+        $again.Blocks | Should -Be (Get-FilFilSnapshot | Where-Object { $_.Paths[0] -eq $kept }).Blocks
+        ($again | Test-FilFilSnapshot).Ok | Should -BeTrue
     }
 }

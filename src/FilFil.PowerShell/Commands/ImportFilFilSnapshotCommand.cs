@@ -28,6 +28,14 @@ public sealed class ImportFilFilSnapshotCommand : FilFilPathCmdlet
             {
                 var clock = Stopwatch.StartNew();
                 var engine = RunEngine("Import-FilFilSnapshot", file, 0, (_, ct) => EngineSession.Import(file, RecentStateRoots, KeepAllMessages, ct));
+                if (KeepAllMessages && EngineSession.FirstTipSetWithoutMessages(engine.Window, engine) is { } lacking)
+                {
+                    engine.Dispose();
+                    WriteError(new ItemNotFoundException(
+                        $"{file} lacks the messages at height {lacking.Height}, which -KeepAllMessages keeps: import a snapshot taken " +
+                        "without -SkipOldMessages, or import this one without -KeepAllMessages"), file, "BlockUnavailable");
+                    return;
+                }
                 EngineSession.Replace(engine);
                 var status = EngineStatus.From(engine, file, clock.Elapsed.TotalSeconds);
                 WriteVerbose($"{file}: head {status.Height}, {status.Blocks} blocks in memory");
