@@ -46,11 +46,27 @@ public abstract class FilFilCmdlet : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>
+    /// Checks the command-line parameters against each other once, before any work (called first by
+    /// <see cref="BeginProcessing"/>); a conflict stops the command with <see cref="ThrowParameterConflict"/>.
+    /// Parameters bound from the pipeline are not known yet here.
+    /// </summary>
+    protected virtual void ValidateParameters() { }
+
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
+        ValidateParameters();
         if (IsVerbose) _capture = FilFilLog.BeginCapture(LogEventLevel.Debug);
     }
+
+    /// <summary>
+    /// Stops the command with a terminating InvalidArgument error (ErrorId <paramref name="errorId"/>, target the
+    /// parameters named in <paramref name="parameters"/>), as PowerShell's own cmdlets report conflicting parameters
+    /// (WebRequestPSCmdlet.ValidateParameters).
+    /// </summary>
+    protected void ThrowParameterConflict(string message, string errorId, string parameters) =>
+        ThrowTerminatingError(new ErrorRecord(new ValidationMetadataException(message), errorId, ErrorCategory.InvalidArgument, parameters));
 
     /// <inheritdoc />
     protected override void EndProcessing() => EndCapture();
@@ -155,15 +171,15 @@ public abstract class FilFilCmdlet : PSCmdlet, IDisposable
     }
 
     /// <summary>
-    /// An error record for <paramref name="e"/>: category from <see cref="ErrorMapping.Classify"/>, ErrorId
-    /// "Verb-Noun.Problem" (e.g. "Test-FilFilCar.FormatError", or <paramref name="problem"/> when given),
-    /// target object <paramref name="target"/>.
+    /// An error record for <paramref name="e"/>: category from <see cref="ErrorMapping.Classify"/>, ErrorId the
+    /// problem name (e.g. "FormatError", or <paramref name="problem"/> when given; PowerShell appends the command type
+    /// itself: "FormatError,FilFil.PowerShell.Commands.TestFilFilCarCommand"), target object <paramref name="target"/>.
     /// </summary>
     protected ErrorRecord CreateErrorRecord(Exception e, object? target, string? problem = null)
     {
         e = ErrorMapping.Unwrap(e);
         var (category, defaultProblem) = ErrorMapping.Classify(e, IOErrorCategory);
-        var record = new ErrorRecord(e, $"{CommandName}.{problem ?? defaultProblem}", category, target);
+        var record = new ErrorRecord(e, problem ?? defaultProblem, category, target);
         if (target is string path && !e.Message.Contains(path, StringComparison.Ordinal))
             record.ErrorDetails = new ErrorDetails($"{path}: {e.Message}");
         return record;

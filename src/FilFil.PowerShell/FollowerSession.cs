@@ -45,6 +45,9 @@ internal sealed class FollowerRun
     /// <summary>Why the follower stopped on its own, if it did.</summary>
     public Exception? Fault => Task is { IsFaulted: true } t ? t.Exception!.GetBaseException() : null;
 
+    /// <summary>Smallest window a follower keeps: Lotus's export minimum of recent state roots.</summary>
+    public const int MinRecentStateRoots = 900;
+
     /// <summary>How long Start-FilFilFollower (and New-FilFilSnapshot -Lotus) wait for the first head by default.</summary>
     public static readonly TimeSpan DefaultFirstHeadTimeout = TimeSpan.FromMinutes(10);
 

@@ -5,7 +5,10 @@ namespace FilFil.PowerShell;
 /// <summary>Output of Test-FilFilSnapshot.</summary>
 public sealed class SnapshotTestResult
 {
+    /// <summary>The file checked (for a multi-piece snapshot: its first piece).</summary>
     public required string Path { get; init; }
+    /// <summary>Every file checked: the one file, or the pieces of a multi-piece snapshot in order, joined.</summary>
+    public required string[] Files { get; init; }
     public long HeadHeight { get; init; }
     public required string[] HeadTipSet { get; init; }
     public long Blocks { get; init; }
@@ -19,9 +22,9 @@ public sealed class SnapshotTestResult
     /// <summary>Every hash matched and nothing the walk needs is missing.</summary>
     public bool Ok { get; init; }
 
-    internal static SnapshotTestResult From(string path, SnapshotVerification v) => new()
+    internal static SnapshotTestResult From(string[] files, SnapshotVerification v) => new()
     {
-        Path = path, HeadHeight = v.HeadHeight, HeadTipSet = v.HeadTipsetKey.Select(c => c.ToString()).ToArray(),
+        Path = files[0], Files = files, HeadHeight = v.HeadHeight, HeadTipSet = v.HeadTipsetKey.Select(c => c.ToString()).ToArray(),
         Blocks = v.Blocks, HeadersWalked = v.HeadersWalked, BlocksReached = v.BlocksReached, BadHashes = v.BadHashes,
         FirstBadHash = v.FirstBadHash?.ToString(), FirstMissing = v.FirstMissing?.ToString(), Ok = v.Ok,
     };

@@ -81,7 +81,7 @@ Describe 'Test-FilFilCar' {
         $errs | Should -HaveCount 1
         $errs[0].CategoryInfo.Category | Should -Be 'InvalidData'
         $errs[0].TargetObject | Should -Be $truncated
-        $errs[0].FullyQualifiedErrorId | Should -Match '^Test-FilFilCar\.FormatError,'
+        $errs[0].FullyQualifiedErrorId | Should -Match '^FormatError,FilFil\.PowerShell\.Commands\.TestFilFilCarCommand$'
         $errs[0].Exception.Message | Should -Match 'offset \d+'
         $errs[0].Exception | Should -BeOfType FilFil.Core.FilFilFormatException
         $errs[0].Exception.Offset | Should -BeGreaterThan 0
@@ -95,12 +95,12 @@ Describe 'Test-FilFilCar' {
         $errs | Should -HaveCount 1
         $errs[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
         $errs[0].TargetObject | Should -Be $missing
-        $errs[0].FullyQualifiedErrorId | Should -Match '^Test-FilFilCar\.FileNotFound,'
+        $errs[0].FullyQualifiedErrorId | Should -Match '^FileNotFound,FilFil\.PowerShell\.Commands\.TestFilFilCarCommand$'
     }
 
     It 'stops with -ErrorAction Stop' {
         { Test-FilFilCar -LiteralPath ([System.IO.Path]::Combine($TestDrive, 'gone.car')) -ErrorAction Stop } |
-            Should -Throw -ErrorId 'Test-FilFilCar.FileNotFound'
+            Should -Throw -ErrorId 'FileNotFound,FilFil.PowerShell.Commands.TestFilFilCarCommand'
     }
 
     It 'finds a flipped byte as a hash failure' {

@@ -44,7 +44,7 @@ Describe 'New-FilFilSnapshot -Bootstrap' {
         New-FilFilSnapshot -Path $out -Bootstrap $chain4 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $err | Should -HaveCount 1
         $err[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
-        $err[0].FullyQualifiedErrorId | Should -Match '^New-FilFilSnapshot\.ChainAlreadyLoaded'
+        $err[0].FullyQualifiedErrorId | Should -Match '^ChainAlreadyLoaded,FilFil\.PowerShell\.Commands\.NewFilFilSnapshotCommand$'
         $err[0].Exception.Message | Should -Match 'height 3'
         $err = $null
         New-FilFilSnapshot -Path $out -Lotus 'ws://127.0.0.1:9/rpc/v1' -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty

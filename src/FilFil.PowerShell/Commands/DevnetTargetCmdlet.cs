@@ -30,7 +30,7 @@ public abstract class DevnetTargetCmdlet : FilFilCmdlet
             {
                 var d = DevnetRegistry.All.FirstOrDefault(x => x.Id == id);
                 if (d is null)
-                    WriteError(new ErrorRecord(new ItemNotFoundException($"no running devnet has Id {id}"), $"{CommandName}.NotFound", ErrorCategory.ObjectNotFound, id));
+                    WriteError(new ErrorRecord(new ItemNotFoundException($"no running devnet has Id {id}"), "DevnetNotFound", ErrorCategory.ObjectNotFound, id));
                 else yield return d;
             }
         }

@@ -9,22 +9,33 @@ namespace FilFil.PowerShell.Commands;
 /// session's engine, every block hash-verified, so New-FilFilSnapshot can write from it and a follower can catch up
 /// from its head. The previous engine of the session is replaced only once the import succeeded.
 /// </summary>
-[Cmdlet(VerbsData.Import, "FilFilSnapshot")]
+[Cmdlet(VerbsData.Import, "FilFilSnapshot", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
 [OutputType(typeof(EngineStatus))]
 public sealed class ImportFilFilSnapshotCommand : FilFilPathCmdlet
 {
     /// <summary>N kept in memory after the import: state and messages for heights in (H-N, H] (default 2000).</summary>
     [Parameter, ValidateRange(0, int.MaxValue)] public int RecentStateRoots { get; set; } = 2000;
+    /// <summary>Keep every height's messages back to genesis (the snapshot must hold them), so later snapshots can omit -SkipOldMessages.</summary>
+    [Parameter] public SwitchParameter KeepAllMessages { get; set; }
 
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
         foreach (var file in ResolveFiles())
         {
+            if (!ShouldProcess(file, "Import into the session's engine, replacing the chain it holds")) continue;
             TryRun(file, () =>
             {
                 var clock = Stopwatch.StartNew();
-                var engine = RunEngine("Import-FilFilSnapshot", file, 0, (_, ct) => EngineSession.Import(file, RecentStateRoots, ct));
+                var engine = RunEngine("Import-FilFilSnapshot", file, 0, (_, ct) => EngineSession.Import(file, RecentStateRoots, KeepAllMessages, ct));
+                if (KeepAllMessages && EngineSession.FirstTipSetWithoutMessages(engine.Window, engine) is { } lacking)
+                {
+                    engine.Dispose();
+                    WriteError(new ItemNotFoundException(
+                        $"{file} lacks the messages at height {lacking.Height}, which -KeepAllMessages keeps: import a snapshot taken " +
+                        "without -SkipOldMessages, or import this one without -KeepAllMessages"), file, "BlockUnavailable");
+                    return;
+                }
                 EngineSession.Replace(engine);
                 var status = EngineStatus.From(engine, file, clock.Elapsed.TotalSeconds);
                 WriteVerbose($"{file}: head {status.Height}, {status.Blocks} blocks in memory");

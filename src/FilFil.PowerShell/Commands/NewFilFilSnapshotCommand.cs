@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using System.Security;
 using FilFil.Core.Ipld;
 using FilFil.Core.Snapshot;
 
@@ -38,11 +39,30 @@ public sealed class NewFilFilSnapshotCommand : FilFilCmdlet
     [Parameter, ValidateNotNullOrEmpty] public string? Bootstrap { get; set; }
     /// <summary>When the session holds no chain: follow this node (ws:// JSON-RPC endpoint) until caught up, snapshot, stop following.</summary>
     [Parameter] public Uri? Lotus { get; set; }
-    /// <summary>API token for -Lotus (Lotus: $LOTUS_PATH/token); read access needs none.</summary>
-    [Parameter] public string? Token { get; set; }
+    /// <summary>API token for -Lotus (Lotus: $LOTUS_PATH/token), a SecureString or a plain string; read access needs none.</summary>
+    [Parameter, SecureStringTransformation] public SecureString? Token { get; set; }
+    /// <summary>With -Bootstrap/-Lotus: the engine they load keeps every height's messages back to genesis (for a snapshot without -SkipOldMessages).</summary>
+    [Parameter] public SwitchParameter KeepAllMessages { get; set; }
 
     /// <inheritdoc />
     protected override ErrorCategory IOErrorCategory => ErrorCategory.WriteError;
+
+    /// <inheritdoc />
+    protected override void ValidateParameters()
+    {
+        bool load = Bootstrap is not null || Lotus is not null;
+        if (Token is not null && Lotus is null)
+            ThrowParameterConflict("-Token is the API token of -Lotus; give -Lotus too", "TokenWithoutLotus", "-Token");
+        if (Compress && PieceSize is not null)
+            ThrowParameterConflict("pieces are plain CARs for deals; zstd output is a single file for distribution: use -Compress or -PieceSize, not both",
+                "CompressWithPieceSize", "-Compress, -PieceSize");
+        if (KeepAllMessages && !load)
+            ThrowParameterConflict("-KeepAllMessages sets up the engine -Bootstrap or -Lotus load; to keep all messages of a session's chain, " +
+                "start it with Start-FilFilFollower -KeepAllMessages or Import-FilFilSnapshot -KeepAllMessages", "KeepAllMessagesWithoutLoad", "-KeepAllMessages");
+        if (KeepAllMessages && SkipOldMessages)
+            ThrowParameterConflict("-KeepAllMessages keeps the old messages that -SkipOldMessages leaves out: use one of them", "KeepAllMessagesWithSkipOldMessages",
+                "-KeepAllMessages, -SkipOldMessages");
+    }
 
     /// <inheritdoc />
     protected override void EndProcessing()
@@ -60,10 +80,6 @@ public sealed class NewFilFilSnapshotCommand : FilFilCmdlet
         }
         TryRun(full, () =>
         {
-            if (Token is not null && Lotus is null) throw new ArgumentException("-Token is the API token of -Lotus; give -Lotus too");
-            // checked before any chain is loaded or followed (SnapshotService checks it again)
-            if (Compress && PieceSize is not null)
-                throw new ArgumentException("pieces are plain CARs for deals; zstd output is a single file for distribution: use -Compress or -PieceSize, not both");
             var req = new TakeSnapshotRequest
             {
                 Path = full,
@@ -76,6 +92,15 @@ public sealed class NewFilFilSnapshotCommand : FilFilCmdlet
             try
             {
                 var engine = load ? LoadChain() : EngineSession.Require();
+                if (!SkipOldMessages && EngineSession.OldMessagesMissing(engine) is { } missing)
+                {
+                    WriteError(new InvalidOperationException(
+                        $"a snapshot without -SkipOldMessages keeps every height's messages, but {missing}: give -SkipOldMessages " +
+                        "(Lotus --skip-old-msgs) to keep messages only within -RecentStateRoots, or keep all messages from the start: " +
+                        "Start-FilFilFollower -KeepAllMessages, Import-FilFilSnapshot -KeepAllMessages (of a snapshot that holds them), " +
+                        "or -KeepAllMessages here with -Bootstrap/-Lotus"), full, "OldMessagesNotHeld");
+                    return;
+                }
                 var record = RunEngine("New-FilFilSnapshot", full, 0, (progress, ct) =>
                     SnapshotService.TakeAsync(engine, req, new SnapshotCatalog(), progress, ct).GetAwaiter().GetResult());
                 WriteVerbose($"{full}: height {record.Height}, {record.Blocks} blocks, {record.Bytes} bytes in {record.Seconds:F2} s");
@@ -103,7 +128,6 @@ public sealed class NewFilFilSnapshotCommand : FilFilCmdlet
     /// </summary>
     private Engine LoadChain()
     {
-        if (Token is not null && Lotus is null) throw new ArgumentException("-Token is the API token of -Lotus; give -Lotus too");
         if (Lotus is not null) FollowerRun.CheckEndpoint(Lotus);
         // the engine keeps the default window (as Import-FilFilSnapshot and Start-FilFilFollower), or the snapshot's N if larger
         int window = (int)Math.Clamp(RecentStateRoots, new EngineOptions().RecentStateRoots, int.MaxValue);
@@ -111,19 +135,20 @@ public sealed class NewFilFilSnapshotCommand : FilFilCmdlet
         if (Bootstrap is not null)
         {
             string path = GetUnresolvedProviderPathFromPSPath(Bootstrap);
-            engine = RunEngine("New-FilFilSnapshot", $"importing {path}", 0, (_, ct) => EngineSession.Import(path, window, ct));
+            engine = RunEngine("New-FilFilSnapshot", $"importing {path}", 0, (_, ct) => EngineSession.Import(path, window, KeepAllMessages, ct));
             EngineSession.Replace(engine);
             WriteVerbose($"imported {path}: head at height {engine.Head!.Height}");
         }
         if (Lotus is null) return engine!;
 
         var endpoint = Lotus;
-        var target = engine ?? new Engine(new EngineOptions { RecentStateRoots = window });
+        string? token = SecureStringTransformationAttribute.Reveal(Token);
+        var target = engine ?? new Engine(EngineSession.Options(window, KeepAllMessages));
         FollowerRun run;
         try
         {
             run = RunEngine("New-FilFilSnapshot", $"following {endpoint}", 0, (_, ct) =>
-                FollowerRun.StartAndWaitForFirstHead(target, endpoint, Token, FollowerRun.DefaultFirstHeadTimeout, ct));
+                FollowerRun.StartAndWaitForFirstHead(target, endpoint, token, FollowerRun.DefaultFirstHeadTimeout, ct));
         }
         catch
         {

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using System.Security;
 using FilFil.Devnet;
 
 namespace FilFil.PowerShell.Commands;
@@ -7,7 +8,7 @@ namespace FilFil.PowerShell.Commands;
 /// Start-FilFilDevnet: starts a deterministic Lotus-compatible chain on 127.0.0.1 in this process (JSON-RPC over
 /// HTTP and WebSocket at /rpc/v0 and /rpc/v1) and returns its endpoint and token.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Start, "FilFilDevnet")]
+[Cmdlet(VerbsLifecycle.Start, "FilFilDevnet", SupportsShouldProcess = true)]
 [OutputType(typeof(DevnetInfo))]
 public sealed class StartFilFilDevnetCommand : FilFilCmdlet
 {
@@ -35,8 +36,8 @@ public sealed class StartFilFilDevnetCommand : FilFilCmdlet
     [Parameter, ValidateRange(1, 900)] public int MaxReorgDepth { get; set; } = Defaults.MaxReorgDepth;
     /// <summary>Time between epochs; 0 (default) mines only on Step-FilFilDevnet.</summary>
     [Parameter] public TimeSpan EpochDuration { get; set; } = Defaults.EpochDuration;
-    /// <summary>Bearer token the server requires; without it, read access needs no token (as Lotus).</summary>
-    [Parameter] public string? Token { get; set; }
+    /// <summary>Bearer token the server requires (a SecureString, or a plain string); without it, read access needs no token (as Lotus).</summary>
+    [Parameter, SecureStringTransformation] public SecureString? Token { get; set; }
     /// <summary>TCP port on 127.0.0.1; 0 picks a free one.</summary>
     [Parameter, ValidateRange(0, 65535)] public int Port { get; set; }
     /// <summary>Epochs to mine right away, before returning.</summary>
@@ -51,8 +52,9 @@ public sealed class StartFilFilDevnetCommand : FilFilCmdlet
             Seed = Seed, Network = Network, StateBlocks = StateBlocks, AverageBlockSize = AverageBlockSize,
             ChurnPerEpoch = ChurnPerEpoch, MessagesPerBlock = MessagesPerBlock, MaxBlocksPerTipSet = MaxBlocksPerTipSet,
             NullRoundRate = NullRoundRate, ReorgRate = ReorgRate, MaxReorgDepth = MaxReorgDepth,
-            EpochDuration = EpochDuration, Token = Token, Port = Port,
+            EpochDuration = EpochDuration, Token = SecureStringTransformationAttribute.Reveal(Token), Port = Port,
         };
+        if (!ShouldProcess($"a {Network} devnet (seed {Seed}) on 127.0.0.1:{(Port == 0 ? "<free port>" : Port)}", "Start")) return;
         TryRun(options, () =>
         {
             var server = RunEngine("Start-FilFilDevnet", $"seed {Seed}", Epochs, (progress, ct) =>

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using System.Security;
 using FilFil.Core.Snapshot;
 
 namespace FilFil.PowerShell.Commands;
@@ -8,7 +9,7 @@ namespace FilFil.PowerShell.Commands;
 /// the session engine's window of state and messages in memory. It returns once the first head is applied; the
 /// follower keeps running (reconnecting with backoff) until Stop-FilFilFollower.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Start, "FilFilFollower", DefaultParameterSetName = "Url")]
+[Cmdlet(VerbsLifecycle.Start, "FilFilFollower", DefaultParameterSetName = "Url", SupportsShouldProcess = true)]
 [OutputType(typeof(FollowerStatus))]
 public sealed class StartFilFilFollowerCommand : FilFilCmdlet
 {
@@ -16,10 +17,12 @@ public sealed class StartFilFilFollowerCommand : FilFilCmdlet
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Url")] public Uri? Lotus { get; set; }
     /// <summary>A devnet from Start-FilFilDevnet (its endpoint and token).</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = "Devnet")] public DevnetInfo? Devnet { get; set; }
-    /// <summary>API token (Lotus: $LOTUS_PATH/token); read access needs none.</summary>
-    [Parameter] public string? Token { get; set; }
+    /// <summary>API token (Lotus: $LOTUS_PATH/token), a SecureString or a plain string; read access needs none.</summary>
+    [Parameter, SecureStringTransformation] public SecureString? Token { get; set; }
     /// <summary>N: state and messages kept for heights in (H-N, H]; at least 900 (Lotus's export minimum).</summary>
-    [Parameter, ValidateRange(900, 1_000_000)] public int RecentStateRoots { get; set; } = 2000;
+    [Parameter, ValidateRange(FollowerRun.MinRecentStateRoots, 1_000_000)] public int RecentStateRoots { get; set; } = 2000;
+    /// <summary>Also keep every height's messages back to genesis, so snapshots can leave out -SkipOldMessages.</summary>
+    [Parameter] public SwitchParameter KeepAllMessages { get; set; }
     /// <summary>Load this snapshot first, then catch up from its head (restart after a crash = the last snapshot).</summary>
     [Parameter] public string? Bootstrap { get; set; }
     /// <summary>How long to wait for the first head (default 10 minutes).</summary>
@@ -29,18 +32,19 @@ public sealed class StartFilFilFollowerCommand : FilFilCmdlet
     protected override void ProcessRecord()
     {
         var endpoint = Devnet is not null ? new Uri(Devnet.Endpoint) : Lotus!;
-        string? token = Token ?? Devnet?.Token;
+        string? token = SecureStringTransformationAttribute.Reveal(Token) ?? Devnet?.Token;
+        if (!ShouldProcess(endpoint.ToString(), "Follow the node's head")) return;
         TryRun(endpoint, () =>
         {
             FollowerRun.CheckEndpoint(endpoint);
             if (FollowerSession.Current is { Running: true } running)
                 throw new InvalidOperationException($"a follower is already running on {running.Endpoint}; stop it with Stop-FilFilFollower");
             string? bootstrap = Bootstrap is null ? null : GetUnresolvedProviderPathFromPSPath(Bootstrap);
+            var existing = bootstrap is null ? ReusableEngine() : null;
             var status = RunEngine("Start-FilFilFollower", endpoint.ToString(), 0, (_, ct) =>
             {
-                Engine engine;
-                if (bootstrap is not null) engine = EngineSession.Import(bootstrap, RecentStateRoots, ct);
-                else engine = EngineSession.Current is { } existing && existing.Options.RecentStateRoots >= 900 ? existing : new Engine(new EngineOptions { RecentStateRoots = RecentStateRoots });
+                var engine = bootstrap is not null ? EngineSession.Import(bootstrap, RecentStateRoots, KeepAllMessages, ct)
+                    : existing ?? new Engine(EngineSession.Options(RecentStateRoots, KeepAllMessages));
                 FollowerRun run;
                 try { run = FollowerRun.StartAndWaitForFirstHead(engine, endpoint, token, Timeout, ct); }
                 catch
@@ -53,5 +57,20 @@ public sealed class StartFilFilFollowerCommand : FilFilCmdlet
             });
             WriteObject(status);
         });
+    }
+
+    /// <summary>
+    /// The session's engine if the follower can continue it (its window is a follower's, and it keeps all messages
+    /// when -KeepAllMessages asks for that); otherwise null, and the follower starts a new engine from the node.
+    /// </summary>
+    private Engine? ReusableEngine()
+    {
+        if (EngineSession.Current is not { } engine) return null;
+        if (engine.Options.RecentStateRoots < FollowerRun.MinRecentStateRoots)
+            WriteVerbose($"the session's engine keeps {engine.Options.RecentStateRoots} heights, fewer than a follower's {FollowerRun.MinRecentStateRoots}: starting a new one");
+        else if (KeepAllMessages && !engine.Options.KeepAllMessages)
+            WriteVerbose("the session's engine does not keep all messages: starting a new one that does (-KeepAllMessages)");
+        else return engine;
+        return null;
     }
 }

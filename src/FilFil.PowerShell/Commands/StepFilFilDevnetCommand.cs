@@ -6,7 +6,7 @@ namespace FilFil.PowerShell.Commands;
 /// Step-FilFilDevnet: mines epochs now (null rounds and random reorgs included), or forces a reorg of a given depth;
 /// subscribers of ChainNotify see the head changes as they would from Lotus.
 /// </summary>
-[Cmdlet(VerbsCommon.Step, "FilFilDevnet", DefaultParameterSetName = "Advance")]
+[Cmdlet(VerbsCommon.Step, "FilFilDevnet", DefaultParameterSetName = "Advance", SupportsShouldProcess = true)]
 [OutputType(typeof(DevnetInfo))]
 public sealed class StepFilFilDevnetCommand : DevnetTargetCmdlet
 {
@@ -29,7 +29,7 @@ public sealed class StepFilFilDevnetCommand : DevnetTargetCmdlet
             var all = DevnetRegistry.All;
             if (all.Count == 0)
                 WriteError(new ErrorRecord(new InvalidOperationException("no devnet is running; start one with Start-FilFilDevnet"),
-                    $"{CommandName}.NoDevnet", ErrorCategory.ObjectNotFound, null));
+                    "NoDevnet", ErrorCategory.ObjectNotFound, null));
             foreach (var d in all) Step(d);
         }
         base.EndProcessing();
@@ -37,10 +37,11 @@ public sealed class StepFilFilDevnetCommand : DevnetTargetCmdlet
 
     private void Step(DevnetInfo d)
     {
+        bool reorg = ParameterSetName == "Reorg";
+        if (!ShouldProcess($"devnet {d.Id} at {d.Endpoint}", reorg ? $"Reorg the last {Reorg} tipsets" : $"Mine {Epochs} epochs")) return;
         TryRun(d, () =>
         {
             if (!d.Running) throw new InvalidOperationException($"devnet {d.Id} is stopped");
-            bool reorg = ParameterSetName == "Reorg";
             RunEngine("Step-FilFilDevnet", d.Endpoint, reorg ? 0 : Epochs, (progress, ct) =>
             {
                 if (reorg) { d.Server.Chain.Reorg(Reorg); return; }

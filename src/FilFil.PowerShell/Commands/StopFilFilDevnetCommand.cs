@@ -3,7 +3,7 @@ using System.Management.Automation;
 namespace FilFil.PowerShell.Commands;
 
 /// <summary>Stop-FilFilDevnet: stops devnets (the ones given, or every devnet this session started).</summary>
-[Cmdlet(VerbsLifecycle.Stop, "FilFilDevnet")]
+[Cmdlet(VerbsLifecycle.Stop, "FilFilDevnet", SupportsShouldProcess = true)]
 [OutputType(typeof(DevnetInfo))]
 public sealed class StopFilFilDevnetCommand : DevnetTargetCmdlet
 {
@@ -25,6 +25,7 @@ public sealed class StopFilFilDevnetCommand : DevnetTargetCmdlet
 
     private void Stop(DevnetInfo d)
     {
+        if (!ShouldProcess($"devnet {d.Id} at {d.Endpoint}", "Stop")) return;
         TryRun(d, () =>
         {
             if (DevnetRegistry.Remove(d))

@@ -3,7 +3,7 @@ using System.Management.Automation;
 namespace FilFil.PowerShell.Commands;
 
 /// <summary>Stop-FilFilFollower: stops following; the engine and what it holds stay, so snapshots can still be taken.</summary>
-[Cmdlet(VerbsLifecycle.Stop, "FilFilFollower")]
+[Cmdlet(VerbsLifecycle.Stop, "FilFilFollower", SupportsShouldProcess = true)]
 [OutputType(typeof(FollowerStatus))]
 public sealed class StopFilFilFollowerCommand : FilFilCmdlet
 {
@@ -15,7 +15,7 @@ public sealed class StopFilFilFollowerCommand : FilFilCmdlet
     {
         base.EndProcessing();
         var run = FollowerSession.Current;
-        if (run is null) return;
+        if (run is null || !ShouldProcess($"the follower on {run.Endpoint}", "Stop")) return;
         TryRun(run.Endpoint, () =>
         {
             RunEngine("Stop-FilFilFollower", run.Endpoint.ToString(), 0, (_, _) => run.StopAsync().GetAwaiter().GetResult());
