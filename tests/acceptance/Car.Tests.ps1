@@ -1,5 +1,4 @@
 # Test-FilFilCar on the real fixture CARs (../shared/fixtures/filecoin beside the repository).
-# Runs under real Pester 5 (Invoke-Pester) and under the in-process runner of FilFil.PowerShell.Tests.
 BeforeAll {
     Import-Module ([System.IO.Path]::Combine($PSScriptRoot, '..', '..', 'FilFil.psd1'))
     $fixtures = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($PSScriptRoot, '..', '..', '..', 'shared', 'fixtures', 'filecoin'))
@@ -100,7 +99,7 @@ Describe 'Test-FilFilCar' {
 
     It 'stops with -ErrorAction Stop' {
         { Test-FilFilCar -LiteralPath ([System.IO.Path]::Combine($TestDrive, 'gone.car')) -ErrorAction Stop } |
-            Should -Throw -ErrorId 'Test-FilFilCar.FileNotFound'
+            Should -Throw -ErrorId 'Test-FilFilCar.FileNotFound,FilFil.PowerShell.Commands.TestFilFilCarCommand'
     }
 
     It 'finds a flipped byte as a hash failure' {
