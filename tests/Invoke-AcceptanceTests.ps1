@@ -25,7 +25,6 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
-Set-StrictMode -Version 3.0
 
 $toolsProject = Join-Path $PSScriptRoot 'tools' 'TestTools.csproj'
 $version = ([xml](Get-Content -LiteralPath $toolsProject -Raw)).Project.ItemGroup.PackageDownload |
