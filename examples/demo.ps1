@@ -14,25 +14,25 @@ if (-not (Get-Command New-FilFilSnapshot -ErrorAction SilentlyContinue)) {
 [System.IO.Directory]::CreateDirectory($OutDir) | Out-Null
 $env:FILFIL_HOME = $OutDir
 $clock = [System.Diagnostics.Stopwatch]::StartNew()
-function Step([string] $what) { "{0,8:N2} s  {1}" -f $clock.Elapsed.TotalSeconds, $what }
+function Write-Step([string] $what) { "{0,8:N2} s  {1}" -f $clock.Elapsed.TotalSeconds, $what }
 
 try {
     $devnet = Start-FilFilDevnet -Seed 1 -Epochs 20 -StateBlocks $StateBlocks -ReorgRate 0.05
-    Step "devnet at $($devnet.Endpoint), height $($devnet.Height), $($devnet.Blocks) blocks"
+    Write-Step "devnet at $($devnet.Endpoint), height $($devnet.Height), $($devnet.Blocks) blocks"
 
     $f = $devnet | Start-FilFilFollower -RecentStateRoots 900
-    Step "follower bootstrapped at height $($f.Height): $($f.Blocks) blocks in memory"
+    Write-Step "follower bootstrapped at height $($f.Height): $($f.Blocks) blocks in memory"
 
     $devnet | Step-FilFilDevnet -Epochs $Epochs | Out-Null
     $f = Wait-FilFilHeight -Height $devnet.Height -Timeout '0:5:0'
-    Step "followed $Epochs more epochs (reorgs included) to height $($f.Height); fetched $($f.BlocksFetched) blocks"
+    Write-Step "followed $Epochs more epochs (reorgs included) to height $($f.Height); fetched $($f.BlocksFetched) blocks"
 
     $out = [System.IO.Path]::Combine($OutDir, "devnet-$($f.Height).car")
     $snap = New-FilFilSnapshot -Path $out -RecentStateRoots $RecentStateRoots
-    Step ("snapshot of height {0}: {1:N0} blocks, {2:N0} bytes in {3:N2} s (walk + write + commP)" -f $snap.Height, $snap.Blocks, $snap.Bytes, $snap.Seconds)
+    Write-Step ("snapshot of height {0}: {1:N0} blocks, {2:N0} bytes in {3:N2} s (walk + write + commP)" -f $snap.Height, $snap.Blocks, $snap.Bytes, $snap.Seconds)
 
     $check = Test-FilFilSnapshot -Path $out
-    Step "verified: Ok=$($check.Ok), $($check.BlocksReached) blocks reached from the roots, first missing: $($check.FirstMissing)"
+    Write-Step "verified: Ok=$($check.Ok), $($check.BlocksReached) blocks reached from the roots, first missing: $($check.FirstMissing)"
     if (-not $check.Ok) { throw "the snapshot failed verification" }
 
     foreach ($p in $snap.Pieces) {
@@ -46,5 +46,5 @@ try {
 finally {
     Stop-FilFilFollower
     Stop-FilFilDevnet
-    Step "stopped the follower and the devnet; files are in $OutDir"
+    Write-Step "stopped the follower and the devnet; files are in $OutDir"
 }
