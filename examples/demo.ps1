@@ -1,17 +1,24 @@
 # FilFil end to end on the embedded devnet: start a Lotus-compatible chain, follow it in memory, take a snapshot while
 # it keeps moving, verify it, print its piece CIDs and the timings, and stop everything this script started.
-#   fil-fil -File examples/demo.ps1            (or, with pwsh:  Import-Module ./FilFil.psd1; ./examples/demo.ps1)
+# The snapshot (about 20 MB) goes to a new folder in the temp directory, deleted at the end unless -Keep is given
+# (an -OutDir that already exists is never deleted).
+#   dotnet run --project src/FilFil.Cli -- -File examples/demo.ps1 [-Keep]
+#   dotnet pwsh -File examples/demo.ps1 [-Keep]        (imports ./FilFil.psd1 unless FilFil is loaded)
 param(
     [int] $Epochs = 120,
     [int] $StateBlocks = 20000,
     [int] $RecentStateRoots = 100,
-    [string] $OutDir = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), "filfil-demo-$PID")
+    [string] $OutDir = [System.IO.Path]::Combine([System.IO.Path]::GetTempPath(), "filfil-demo-$PID"),
+    [switch] $Keep
 )
 $ErrorActionPreference = 'Stop'
 if (-not (Get-Command New-FilFilSnapshot -ErrorAction SilentlyContinue)) {
     Import-Module ([System.IO.Path]::Combine($PSScriptRoot, '..', 'FilFil.psd1'))
 }
+$OutDir = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($OutDir)
+$created = -not [System.IO.Directory]::Exists($OutDir)
 [System.IO.Directory]::CreateDirectory($OutDir) | Out-Null
+$previousHome = $env:FILFIL_HOME
 $env:FILFIL_HOME = $OutDir
 $clock = [System.Diagnostics.Stopwatch]::StartNew()
 function Write-Step([string] $what) { "{0,8:N2} s  {1}" -f $clock.Elapsed.TotalSeconds, $what }
@@ -45,6 +52,13 @@ try {
 }
 finally {
     Stop-FilFilFollower
-    Stop-FilFilDevnet
-    Write-Step "stopped the follower and the devnet; files are in $OutDir"
+    if ($devnet) { $devnet | Stop-FilFilDevnet }
+    $env:FILFIL_HOME = $previousHome
+    if ($created -and -not $Keep) {
+        [System.IO.Directory]::Delete($OutDir, $true)
+        Write-Step "stopped the follower and the devnet; deleted $OutDir (-Keep keeps it)"
+    }
+    else {
+        Write-Step "stopped the follower and the devnet; files are in $OutDir"
+    }
 }

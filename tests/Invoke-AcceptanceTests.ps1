@@ -41,7 +41,7 @@ if (-not (Test-Path -LiteralPath $pesterManifest)) {
 Import-Module $pesterManifest -RequiredVersion $version
 
 $config = New-PesterConfiguration
-$config.Run.Path = $Path
+$config.Run.Path = $Path -split ',' # pwsh -File passes a comma-separated list as one string
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Detailed'
 if ([Console]::IsOutputRedirected) { $config.Output.RenderMode = 'Plaintext' }
@@ -52,7 +52,11 @@ if (-not $IncludeSlow) { $config.Filter.ExcludeTag = 'Slow' }
 $null = New-Item -ItemType Directory -Path (Split-Path $ResultPath) -Force
 
 Write-Host "Pester $version, $($Path -join ', ')$(if (-not $IncludeSlow) { ' (without -Tag Slow)' })"
-$result = Invoke-Pester -Configuration $config
+try { $result = Invoke-Pester -Configuration $config }
+catch {
+    Write-Host "Invoke-Pester failed: $_"
+    exit 1
+}
 $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
 Write-Host "NUnit XML: $ResultPath"
 Write-Host "acceptance: $($result.PassedCount) passed, $failed failed, $($result.SkippedCount) skipped, $($result.NotRunCount) not run (filtered out)"

@@ -3,12 +3,15 @@
 # it by name and runs a cmdlet. The child pwsh gets a temporary HOME (and no XDG folders), so the repository registration
 # and the CurrentUser install land in TestDrive, not in the user's configuration.
 BeforeAll {
+    . (Join-Path $PSScriptRoot 'ChildPwsh.ps1')
     $root = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '..' '..'))
     $manifest = Import-PowerShellDataFile (Join-Path $root 'FilFil.psd1')
     $chain4 = [System.IO.Path]::GetFullPath((Join-Path $root '..' 'shared' 'fixtures' 'filecoin' 'mainnet-chain4-h0-3.car'))
     $out = Join-Path $TestDrive 'out'
     $userHome = Join-Path $TestDrive 'home'
     $null = New-Item -ItemType Directory -Path $userHome
+
+    if ($IsWindows) { return } # the CurrentUser scope is the Documents folder there, not redirectable by HOME
 
     $script = Join-Path $TestDrive 'install.ps1'
     Set-Content -LiteralPath $script -Value @'
@@ -30,34 +33,19 @@ $result = [pscustomobject]@{
 'RESULT ' + ($result | ConvertTo-Json -Compress)
 '@
 
-    # the pwsh running these tests, as a child process: `dotnet <PSHOME>/pwsh.dll` for the dotnet tool, else itself
-    $psi = [System.Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
-    if ([System.IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') {
-        $psi.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll'))
-    }
-    foreach ($a in '-NoProfile', '-NonInteractive', '-File', $script, '-Build', (Join-Path $root 'build.ps1'), '-Out', $out, '-Car', $chain4) {
-        $psi.ArgumentList.Add($a)
-    }
-    $psi.Environment['HOME'] = $userHome
-    foreach ($name in 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME', 'PSModulePath') { $null = $psi.Environment.Remove($name) }
-    $psi.Environment['NO_COLOR'] = '1'
-    $psi.WorkingDirectory = $TestDrive
-    $psi.RedirectStandardOutput = $true
-    $psi.RedirectStandardError = $true
-    $process = [System.Diagnostics.Process]::Start($psi)
-    $stderr = $process.StandardError.ReadToEndAsync()
-    $stdout = $process.StandardOutput.ReadToEnd()
-    $process.WaitForExit()
-    # escape sequences would make the NUnit XML invalid
-    $log = "exit $($process.ExitCode)`n$stdout`n$($stderr.Result)" -replace '\x1b\[[0-9;]*[A-Za-z]', ''
-    $line = $stdout -split '\r?\n' | Where-Object { $_.StartsWith('RESULT ') } | Select-Object -Last 1
+    $child = Invoke-ChildPwsh -ArgumentList '-File', $script, '-Build', (Join-Path $root 'build.ps1'), '-Out', $out, '-Car', $chain4 `
+        -WorkingDirectory $TestDrive -Environment @{
+            HOME = $userHome; XDG_DATA_HOME = $null; XDG_CONFIG_HOME = $null; XDG_CACHE_HOME = $null; PSModulePath = $null
+        }
+    $log = $child.Log
+    $line = $child.Output -split '\r?\n' | Where-Object { $_.StartsWith('RESULT ') } | Select-Object -Last 1
     $installed = if ($line) { $line.Substring(7) | ConvertFrom-Json }
 }
 
 Describe 'build.ps1 -Task Package' -Skip:$IsWindows {
     It 'publishes FilFil to the local repository and installs it with Install-PSResource' {
         $installed | Should -Not -BeNullOrEmpty -Because $log
-        $process.ExitCode | Should -Be 0 -Because $log
+        $child.ExitCode | Should -Be 0 -Because $log
         Join-Path $out 'repository' "FilFil.$($manifest.ModuleVersion).nupkg" | Should -Exist
         $installed.ModuleBase | Should -BeLike "$userHome*" -Because 'the module must come from the temporary install, not the repository'
         $installed.ModuleBase | Should -Match "[\\/]FilFil[\\/]$([regex]::Escape($manifest.ModuleVersion))$"
