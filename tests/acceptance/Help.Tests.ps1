@@ -27,6 +27,7 @@ Describe 'Module FilFil' {
         $m.Name | Should -Be 'FilFil'
         $m.ExportedCmdlets.Count | Should -Be (Import-PowerShellDataFile $manifestPath).CmdletsToExport.Count
         $m.LicenseUri | Should -Not -BeNullOrEmpty
+        Join-Path $root $m.LicenseUri.Segments[-1] | Should -Exist -Because 'the LicenseUri names a file of the repository'
     }
 
     It 'shows the about_FilFil topic' {
