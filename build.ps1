@@ -1,86 +1,119 @@
 #Requires -Version 7.4
 <#
 .SYNOPSIS
-    Builds, tests and stages FilFil.
+    The one build entry of FilFil: Build, Test, Package, Demo.
 .DESCRIPTION
-    Build: dotnet build FilFil.sln (the module lands in <repo>/bin, so Import-Module ./FilFil.psd1 works).
-    Test:  dotnet test FilFil.sln (xUnit, including the in-process runner of tests/acceptance/*.Tests.ps1), then the
-           same acceptance files under real Pester 5 when Pester is installed (in a child pwsh, so this session does
-           not lock bin/FilFil.PowerShell.dll).
-    Stage: out/FilFil/ = FilFil.psd1 + bin/ (ready for Publish-PSResource / Publish-Module) and out/packages/ = the
-           fil-fil dotnet tool package.
-    All:   Build, Test, Stage.
-    Without pwsh the same steps are: dotnet build FilFil.sln; dotnet test FilFil.sln; dotnet pack src/FilFil.Cli.
+    Build:   dotnet build FilFil.sln. The module lands in <repo>/bin and its help in <repo>/en-US, so
+             Import-Module ./FilFil.psd1 works from the repository root.
+    Test:    the xUnit suites (dotnet test tests/*/*.Tests.csproj), then tests/acceptance/*.Tests.ps1 under the pinned
+             Pester (tests/Invoke-AcceptanceTests.ps1, in a child pwsh so this session does not load the module DLL).
+             -IncludeSlow also runs the tests tagged Slow. bash test.sh runs the same plus the contract tests.
+    Package: lays out the versioned module folder <OutputPath>/module/FilFil/<version>/ (FilFil.psd1, bin/ with the
+             DLLs and FilFil.Format.ps1xml, en-US/ with the MAML help and about_FilFil, the license files), checks it
+             with Test-ModuleManifest and publishes it with PSResourceGet (Publish-PSResource) to the local file
+             repository <OutputPath>/repository, registered as -RepositoryName (FilFilLocal). Then:
+             Install-PSResource FilFil -Repository FilFilLocal. Build first.
+    Demo:    examples/demo.ps1 in a child pwsh (the end-to-end run on the embedded devnet).
+    Tasks run in the order Build, Test, Package, Demo whatever the order given.
 .EXAMPLE
-    ./build.ps1 -Task Build, Test
+    dotnet pwsh ./build.ps1 -Task Build, Test
 .EXAMPLE
-    ./build.ps1 -Task All -Configuration Release
+    dotnet pwsh ./build.ps1 -Task Build, Package
+    Install-PSResource FilFil -Repository FilFilLocal
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Stage', 'All')]
-    [string[]]$Task = 'All',
+    [ValidateSet('Build', 'Test', 'Package', 'Demo')]
+    [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
-    [string]$Configuration = 'Debug',
+    [string] $Configuration = 'Release',
 
-    [string]$OutputPath = (Join-Path $PSScriptRoot 'out')
+    [string] $OutputPath = (Join-Path $PSScriptRoot 'out'),
+
+    [string] $RepositoryName = 'FilFilLocal',
+
+    [switch] $IncludeSlow
 )
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
-$solution = Join-Path $PSScriptRoot 'FilFil.sln'
 
-function Invoke-Dotnet {
-    Write-Host "dotnet $($args -join ' ')" -ForegroundColor Cyan
-    & dotnet @args
-    if ($LASTEXITCODE -ne 0) { throw "dotnet $($args[0]) failed with exit code $LASTEXITCODE" }
+function Invoke-Native {
+    param([Parameter(Mandatory)] [string] $Command, [string[]] $ArgumentList = @())
+    Write-Host "$Command $($ArgumentList -join ' ')" -ForegroundColor Cyan
+    & $Command @ArgumentList
+    if ($LASTEXITCODE -ne 0) { throw "$Command $($ArgumentList | Select-Object -First 1) failed with exit code $LASTEXITCODE" }
+}
+
+function Invoke-ChildPwsh {
+    # The pwsh running this script, as a child process: `dotnet <PSHOME>/pwsh.dll` for the dotnet tool, else itself.
+    param([Parameter(Mandatory)] [string[]] $ArgumentList)
+    if ([System.IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') {
+        Invoke-Native ([Environment]::ProcessPath) (@(Join-Path $PSHOME 'pwsh.dll') + $ArgumentList)
+    }
+    else {
+        Invoke-Native ([Environment]::ProcessPath) $ArgumentList
+    }
 }
 
 function Invoke-BuildTask {
-    Invoke-Dotnet build $solution --configuration $Configuration
+    Invoke-Native dotnet build, (Join-Path $PSScriptRoot 'FilFil.sln'), --configuration, $Configuration, -nologo
 }
 
 function Invoke-TestTask {
-    Invoke-Dotnet test $solution --configuration $Configuration --no-build
-    $pester = Get-Module -ListAvailable -Name Pester | Where-Object Version -GE '5.0.0' | Sort-Object Version -Descending | Select-Object -First 1
-    if (-not $pester) {
-        Write-Warning 'Pester 5 is not installed: the acceptance tests ran only under the in-process runner (dotnet test).'
-        return
+    $failures = @()
+    foreach ($project in Get-ChildItem (Join-Path $PSScriptRoot 'tests' '*' '*.Tests.csproj')) {
+        try { Invoke-Native dotnet test, $project.FullName, --configuration, $Configuration, --no-build, -nologo }
+        catch { $failures += $project.BaseName }
     }
-    $acceptance = Join-Path $PSScriptRoot 'tests' 'acceptance'
-    $script = @"
-`$ErrorActionPreference = 'Stop'
-Import-Module Pester -RequiredVersion $($pester.Version)
-`$config = New-PesterConfiguration
-`$config.Run.Path = '$($acceptance -replace "'", "''")'
-`$config.Run.PassThru = `$true
-`$config.Output.Verbosity = 'Detailed'
-`$result = Invoke-Pester -Configuration `$config
-exit `$result.FailedCount
-"@
-    Write-Host "Invoke-Pester $acceptance (Pester $($pester.Version), child pwsh)" -ForegroundColor Cyan
-    & (Get-Process -Id $PID).Path -NoProfile -NonInteractive -Command $script
-    if ($LASTEXITCODE -ne 0) { throw "Pester: $LASTEXITCODE failed test(s)" }
+    Invoke-Native dotnet restore, (Join-Path $PSScriptRoot 'tests' 'tools' 'TestTools.csproj'), -nologo
+    $acceptance = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'tests' 'Invoke-AcceptanceTests.ps1'))
+    if ($IncludeSlow) { $acceptance += '-IncludeSlow' }
+    try { Invoke-ChildPwsh $acceptance }
+    catch { $failures += 'acceptance' }
+    if ($failures) { throw "tests failed: $($failures -join ', ')" }
 }
 
-function Invoke-StageTask {
+function Invoke-PackageTask {
+    $manifest = Import-PowerShellDataFile (Join-Path $PSScriptRoot 'FilFil.psd1')
     $bin = Join-Path $PSScriptRoot 'bin'
     if (-not (Test-Path (Join-Path $bin 'FilFil.PowerShell.dll'))) { throw "build first: $bin/FilFil.PowerShell.dll is missing" }
-    $module = Join-Path $OutputPath 'FilFil'
-    if (Test-Path $module) { Remove-Item $module -Recurse -Force }
-    $null = New-Item -ItemType Directory -Path (Join-Path $module 'bin') -Force
-    Copy-Item (Join-Path $PSScriptRoot 'FilFil.psd1') $module
-    Get-ChildItem $bin -Exclude '*.pdb', 'FilFil.PowerShell.xml' | Copy-Item -Destination (Join-Path $module 'bin') -Recurse
-    $manifest = Test-ModuleManifest -Path (Join-Path $module 'FilFil.psd1')
-    Write-Host "staged $($manifest.Name) $($manifest.Version) in $module" -ForegroundColor Green
 
-    $packages = Join-Path $OutputPath 'packages'
-    Invoke-Dotnet pack (Join-Path $PSScriptRoot 'src' 'FilFil.Cli') --configuration $Configuration --output $packages
+    $module = Join-Path $OutputPath 'module' 'FilFil' $manifest.ModuleVersion
+    if (Test-Path $module) { Remove-Item $module -Recurse -Force }
+    $null = New-Item -ItemType Directory -Path (Join-Path $module 'bin'), (Join-Path $module 'en-US') -Force
+    Copy-Item -LiteralPath (Join-Path $PSScriptRoot 'FilFil.psd1') -Destination $module
+    Get-ChildItem -Path $PSScriptRoot -Filter 'LICENSE*' -File | Copy-Item -Destination $module
+    # the assemblies and the views; not the symbols, the XML doc comments or the help copies the build leaves in bin/
+    Get-ChildItem -LiteralPath $bin -File |
+        Where-Object { $_.Extension -ne '.pdb' -and $_.Name -ne 'FilFil.PowerShell.xml' -and $_.Name -notlike '*-Help.xml' } |
+        Copy-Item -Destination (Join-Path $module 'bin')
+    Get-ChildItem -LiteralPath (Join-Path $PSScriptRoot 'src' 'FilFil.PowerShell' 'en-US') -File |
+        Copy-Item -Destination (Join-Path $module 'en-US')
+    $checked = Test-ModuleManifest -Path (Join-Path $module 'FilFil.psd1')
+    Write-Host "laid out $($checked.Name) $($checked.Version) in $module" -ForegroundColor Green
+
+    $repository = Join-Path $OutputPath 'repository'
+    $null = New-Item -ItemType Directory -Path $repository -Force
+    Get-ChildItem -LiteralPath $repository -Filter "FilFil.$($manifest.ModuleVersion).nupkg" | Remove-Item
+    $registered = Get-PSResourceRepository -Name $RepositoryName -ErrorAction SilentlyContinue
+    $uri = [System.Uri]::new([System.IO.Path]::GetFullPath($repository)).AbsoluteUri
+    if (-not $registered) {
+        Register-PSResourceRepository -Name $RepositoryName -Uri $uri -Trusted
+    }
+    elseif ($registered.Uri.AbsoluteUri -ne $uri) {
+        Set-PSResourceRepository -Name $RepositoryName -Uri $uri -Trusted
+    }
+    Publish-PSResource -Path $module -Repository $RepositoryName
+    Write-Host "published to $repository (repository $RepositoryName): Install-PSResource FilFil -Repository $RepositoryName" -ForegroundColor Green
 }
 
-$order = if ($Task -contains 'All') { 'Build', 'Test', 'Stage' } else { 'Build', 'Test', 'Stage' | Where-Object { $Task -contains $_ } }
-foreach ($t in $order) {
+function Invoke-DemoTask {
+    Invoke-ChildPwsh -ArgumentList '-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'examples' 'demo.ps1')
+}
+
+foreach ($t in 'Build', 'Test', 'Package', 'Demo' | Where-Object { $Task -contains $_ }) {
     Write-Host "== $t ==" -ForegroundColor Yellow
     & "Invoke-$($t)Task"
 }

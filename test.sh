@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# Runs every FilFil test suite: xUnit (Core, Devnet, PowerShell acceptance + fil-fil host) and forge (contracts).
-# Ends with one line "N passed, N failed" over all suites; exits non-zero if anything failed or did not run.
+# Runs every FilFil test suite: xUnit (Core, Devnet, fil-fil host), the PowerShell acceptance tests under pwsh and
+# Pester (local dotnet tool and NuGet package, both pinned; Pester's NUnit XML in TestResults/acceptance.nunit.xml)
+# and forge (contracts). Ends with one line "N passed, N failed" over all suites; exits non-zero if anything failed or
+# did not run.
 set -uo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 logdir=$(mktemp -d)
 passed=0; failed=0; skipped=0; broken=0
+
+echo "== dotnet tool restore (pwsh), Pester"
+if ! { dotnet tool restore && dotnet restore tests/tools/TestTools.csproj -nologo; } > "$logdir/tools.log" 2>&1; then
+  cat "$logdir/tools.log"; echo "tool restore failed"; echo "0 passed, 1 failed"; exit 1
+fi
 
 echo "== dotnet build"
 if ! dotnet build FilFil.sln -c Release -nologo -clp:ErrorsOnly > "$logdir/build.log" 2>&1; then
@@ -27,6 +34,20 @@ for proj in tests/*/*.Tests.csproj; do
   passed=$((passed+p)); failed=$((failed+f)); skipped=$((skipped+s))
   [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && { echo "$name exited $rc"; broken=$((broken+1)); }
 done
+
+echo "== acceptance (pwsh, Pester)"
+dotnet pwsh -NoProfile -NonInteractive -File tests/Invoke-AcceptanceTests.ps1 > "$logdir/acceptance.log" 2>&1
+rc=$?
+cat "$logdir/acceptance.log"
+line=$(grep -E "^acceptance: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped" "$logdir/acceptance.log" | tail -1)
+if [ -z "$line" ]; then
+  echo "acceptance: no summary (rc=$rc)"; tail -30 "$logdir/acceptance.log"; broken=$((broken+1))
+else
+  p=$(sed -E 's/^acceptance: ([0-9]+) passed.*/\1/' <<<"$line"); f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+  s=$(sed -E 's/.* ([0-9]+) skipped.*/\1/' <<<"$line")
+  passed=$((passed+p)); failed=$((failed+f)); skipped=$((skipped+s))
+  [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && { echo "acceptance exited $rc"; broken=$((broken+1)); }
+fi
 
 if [ -f contracts/test.sh ]; then
   echo "== contracts (forge)"

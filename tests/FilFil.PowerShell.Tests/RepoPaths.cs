@@ -13,9 +13,6 @@ public static class RepoPaths
     }
 
     public static string ModuleManifest => Path.Combine(Root, "FilFil.psd1");
-    public static string AcceptanceDir => Path.Combine(Root, "tests", "acceptance");
-    public static string TestData(string name) => Path.Combine(AppContext.BaseDirectory, "TestData", name);
-    public static string MiniPester => Path.Combine(AppContext.BaseDirectory, "MiniPester.ps1");
     public static string FixturesDir => Path.GetFullPath(Path.Combine(Root, "..", "shared", "fixtures"));
     public static bool FixturesAvailable => Directory.Exists(FixturesDir);
     public static string Filecoin(string name) => Path.Combine(FixturesDir, "filecoin", name);

@@ -1,5 +1,4 @@
 # Test-FilFilCar on the real fixture CARs (../shared/fixtures/filecoin beside the repository).
-# Runs under real Pester 5 (Invoke-Pester) and under the in-process runner of FilFil.PowerShell.Tests.
 BeforeAll {
     Import-Module ([System.IO.Path]::Combine($PSScriptRoot, '..', '..', 'FilFil.psd1'))
     $fixtures = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($PSScriptRoot, '..', '..', '..', 'shared', 'fixtures', 'filecoin'))

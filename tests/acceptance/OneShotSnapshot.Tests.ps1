@@ -53,11 +53,11 @@ Describe 'New-FilFilSnapshot -Bootstrap' {
         [System.IO.File]::Exists($out) | Should -BeFalse
     }
 
-    It 'rejects -Token without -Lotus' {
-        $err = $null
-        New-FilFilSnapshot -Path ([System.IO.Path]::Combine($TestDrive, 'token.car')) -Token 'x' -ErrorVariable err -ErrorAction SilentlyContinue
-        $err | Should -HaveCount 1
-        $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+    It 'rejects -Token without -Lotus (a terminating error, nothing written)' {
+        $out = [System.IO.Path]::Combine($TestDrive, 'token.car')
+        { New-FilFilSnapshot -Path $out -Token 'x' -ErrorAction SilentlyContinue } |
+            Should -Throw -ErrorId 'TokenWithoutLotus,FilFil.PowerShell.Commands.NewFilFilSnapshotCommand'
+        [System.IO.File]::Exists($out) | Should -BeFalse
     }
 
     It 'Clear-FilFilEngine empties the session: a snapshot then needs -Bootstrap or -Lotus' {
@@ -154,11 +154,9 @@ Describe 'New-FilFilSnapshot -Lotus' {
 
     It 'rejects -Compress with -PieceSize before connecting to anything' {
         Clear-FilFilEngine
-        $err = $null
         # nothing listens on port 9: a connection attempt would fail with ConnectionError instead
-        New-FilFilSnapshot -Path ([System.IO.Path]::Combine($TestDrive, 'both.car')) -Lotus 'ws://127.0.0.1:9/rpc/v1' -Compress -PieceSize 32GiB -ErrorVariable err -ErrorAction SilentlyContinue
-        $err | Should -HaveCount 1
-        $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        { New-FilFilSnapshot -Path ([System.IO.Path]::Combine($TestDrive, 'both.car')) -Lotus 'ws://127.0.0.1:9/rpc/v1' -Compress -PieceSize 32GiB -ErrorAction SilentlyContinue } |
+            Should -Throw -ErrorId 'CompressWithPieceSize,FilFil.PowerShell.Commands.NewFilFilSnapshotCommand'
         Get-FilFilFollower -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
 

@@ -1,4 +1,15 @@
 # Get-FilFilPieceCid against the commP vectors of ../shared/fixtures (go-fil-commcid / FRC-0069, go-fil-commp-hashhash).
+BeforeDiscovery {
+    # go-fil-commp-hashhash testdata: payloadLen,paddedPieceSize,pieceCIDv1 for payloads of one repeated byte
+    $commp = Join-Path $PSScriptRoot '..' '..' '..' 'shared' 'fixtures' 'commp'
+    $vectors = foreach ($v in @{ File = 'hashhash-zero.txt'; Fill = 0 }, @{ File = 'hashhash-0xCC.txt'; Fill = 0xCC }) {
+        foreach ($line in Get-Content -LiteralPath (Join-Path $commp $v.File)) {
+            $size, $padded, $cid = $line.Split(',')
+            @{ Fill = $v.Fill; Byte = '0x{0:X2}' -f $v.Fill; Size = [int]$size; Padded = [long]$padded; Cid = $cid }
+        }
+    }
+}
+
 BeforeAll {
     Import-Module ([System.IO.Path]::Combine($PSScriptRoot, '..', '..', 'FilFil.psd1'))
     $fixtures = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($PSScriptRoot, '..', '..', '..', 'shared', 'fixtures'))
@@ -42,6 +53,27 @@ Describe 'Get-FilFilPieceCid' {
         $byProperty.PieceCidV1 | Should -BeExactly $Cid
         $byProperty.PaddedSize | Should -Be $Padded
         $byProperty.Path | Should -Be $p
+    }
+
+    It 'gives the piece CID of <Size> bytes of <Byte> (go-fil-commp-hashhash)' -ForEach $vectors {
+        $name = "fill$Fill-$Size.bin"
+        $bytes = [byte[]]::new($Size)
+        [System.Array]::Fill($bytes, [byte]$Fill)
+        Set-Content -Path "TestDrive:\$name" -Value $bytes -AsByteStream
+        $r = Get-FilFilPieceCid -Path "TestDrive:\$name"
+        $r.Path | Should -Be (Join-Path $TestDrive $name)
+        $r.PayloadSize | Should -Be $Size
+        $r.PaddedSize | Should -Be $Padded
+        $r.PieceCidV1 | Should -BeExactly $Cid
+    }
+
+    It 'takes Get-ChildItem output of TestDrive: from the pipeline' {
+        $null = New-Item -ItemType Directory -Path 'TestDrive:\pipe'
+        Set-Content -Path 'TestDrive:\pipe\a.bin' -Value ([byte[]]::new(96)) -AsByteStream
+        Set-Content -Path 'TestDrive:\pipe\b.bin' -Value ([byte[]]::new(1017)) -AsByteStream
+        $r = Get-ChildItem -Path 'TestDrive:\pipe' -Filter '*.bin' | Get-FilFilPieceCid
+        $r | Should -HaveCount 2
+        $r.PieceCidV1 | Should -Be @('baga6ea4seaqdomn3tgwgrh3g532zopskstnbrd2n3sxfqbze7rxt7vqn7veigmy', 'baga6ea4seaqpy7usqklokfx2vxuynmupslkeutzexe2uqurdg5vhtebhxqmpqmy')
     }
 
     It 'gives the piece CID of the real chain4 export' {
