@@ -40,34 +40,9 @@ public sealed class DevnetInfo
     public TimeSpan EpochDuration => Options.EpochDuration;
     public DateTimeOffset Started { get; }
     /// <summary>False once stopped.</summary>
-    public bool Running => DevnetRegistry.IsRunning(this);
+    public bool Running => FilFilSession.Current.IsRunning(this);
 
     /// <summary>The server itself (fault injection: Server.Faults).</summary>
     public DevnetServer Server { get; }
     internal DevnetOptions Options { get; }
-}
-
-/// <summary>The devnets started in this process.</summary>
-internal static class DevnetRegistry
-{
-    private static readonly object Gate = new();
-    private static readonly List<DevnetInfo> Running = new();
-    private static int _nextId;
-
-    public static DevnetInfo Add(DevnetServer server, DevnetOptions options)
-    {
-        lock (Gate)
-        {
-            var info = new DevnetInfo(++_nextId, server, options);
-            Running.Add(info);
-            return info;
-        }
-    }
-
-    public static IReadOnlyList<DevnetInfo> All { get { lock (Gate) return Running.ToList(); } }
-
-    public static bool IsRunning(DevnetInfo d) { lock (Gate) return Running.Contains(d); }
-
-    /// <summary>Removes <paramref name="d"/>; true if it was running (the caller stops it).</summary>
-    public static bool Remove(DevnetInfo d) { lock (Gate) return Running.Remove(d); }
 }

@@ -21,6 +21,7 @@ public static class ErrorMapping
         UnauthorizedAccessException => (ErrorCategory.PermissionDenied, "AccessDenied"),
         OperationCanceledException => (ErrorCategory.OperationStopped, "Canceled"),
         TimeoutException => (ErrorCategory.OperationTimeout, "Timeout"),
+        FollowerRunningException => (ErrorCategory.InvalidOperation, "FollowerRunning"),
         InvalidOperationException => (ErrorCategory.InvalidOperation, "InvalidOperation"),
         System.Net.WebSockets.WebSocketException or System.Net.Http.HttpRequestException => (ErrorCategory.ConnectionError, "ConnectionError"),
         ArgumentException => (ErrorCategory.InvalidArgument, "InvalidArgument"),

@@ -53,7 +53,11 @@ public sealed class Engine : IDisposable
     private int _leases;
     private bool _disposing, _disposed;
 
-    public Engine(EngineOptions? options = null, BlockStore? store = null)
+    /// <summary>An empty engine with its own block store.</summary>
+    public Engine(EngineOptions? options = null) : this(options, null) { }
+
+    /// <summary>An engine over <paramref name="store"/> (tests and benchmarks share a store; the caller disposes it).</summary>
+    internal Engine(EngineOptions? options, BlockStore? store)
     {
         Options = options ?? new EngineOptions();
         Options.Validate();
@@ -63,8 +67,10 @@ public sealed class Engine : IDisposable
     }
 
     public EngineOptions Options { get; }
-    public BlockStore Store { get; }
-    public RefDag Dag { get; }
+    /// <summary>The block store. Internal: its address-level members are safe only under the engine's rules; outside Core read <see cref="Stats"/>.</summary>
+    internal BlockStore Store { get; }
+    /// <summary>The reference-counted DAG over <see cref="Store"/> (internal for the same reason).</summary>
+    internal RefDag Dag { get; }
 
     /// <summary>Counters of what the engine holds (cheap; safe to call at any time, also after disposal).</summary>
     public EngineStats Stats => new()
@@ -73,6 +79,9 @@ public sealed class Engine : IDisposable
         IndexBytes = Store.IndexBytes, BlocksFetched = Dag.BlocksFetched, BadBlocksRefused = Dag.BadBlocksRefused,
         WindowTipSets = Window.Count,
     };
+
+    /// <summary>True when the messages of every block of <paramref name="ts"/> are in the store (an imported snapshot may lack them).</summary>
+    public bool HoldsMessages(TipSet ts) => ts.Headers.All(h => Store.Contains(h.Messages.Bytes));
 
     /// <summary>The current head, or null before <see cref="BootstrapAsync"/>.</summary>
     public TipSet? Head { get { lock (_chain) return _chain.Count == 0 ? null : _chain[^1].Ts; } }

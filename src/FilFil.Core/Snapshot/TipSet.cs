@@ -59,7 +59,7 @@ public sealed class TipSet
     }
 
     /// <summary>Loads a tipset's headers from a store (they must be present).</summary>
-    public static TipSet Load(BlockStore store, IReadOnlyList<Cid> key)
+    internal static TipSet Load(BlockStore store, IReadOnlyList<Cid> key)
     {
         var raw = new byte[key.Count][];
         for (int i = 0; i < key.Count; i++)

@@ -27,7 +27,7 @@ namespace FilFil.Core.Store;
 /// guarantees that (the engine pins what a snapshot walk reads).
 /// </para>
 /// </summary>
-public sealed unsafe class BlockStore : IDisposable
+internal sealed unsafe class BlockStore : IDisposable
 {
     public const int MaxDataLength = (1 << 22) - 1;
     public const int MaxCidLength = 127;

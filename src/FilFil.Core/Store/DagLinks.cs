@@ -8,7 +8,7 @@ namespace FilFil.Core.Store;
 /// its inline bytes are scanned in its place); links whose codec is not cbor (0x51), dag-cbor (0x71) or raw (0x55),
 /// such as fil-commitment sector CIDs, are not blocks and are skipped.
 /// </summary>
-public static class DagLinks
+internal static class DagLinks
 {
     private const int MaxIdentityNesting = 8;
 

@@ -19,7 +19,7 @@ namespace FilFil.Core.Store;
 /// gate; readers of the store run concurrently.
 /// </para>
 /// </summary>
-public sealed class RefDag
+internal sealed class RefDag
 {
     private readonly Dictionary<Cid, long> _direct = new();
     private readonly SemaphoreSlim _gate = new(1, 1);

@@ -5,8 +5,9 @@ namespace FilFil.PowerShell.Commands;
 /// <summary>
 /// Clear-FilFilEngine: drops the chain this session holds. It stops the session's follower if one is running and
 /// releases the engine and its memory, so the session is as a fresh one (for Import-FilFilSnapshot, or
-/// New-FilFilSnapshot -Bootstrap/-Lotus, which refuse to replace a chain). Devnets keep running; snapshot files
-/// and the catalog are untouched. Nothing to clear is not an error.
+/// New-FilFilSnapshot -Bootstrap/-Lotus, which refuse to replace a chain). A snapshot still being written from the
+/// chain (a thread job) finishes first: the memory is freed after it. Devnets keep running; snapshot files and the
+/// catalog are untouched. Nothing to clear is not an error.
 /// </summary>
 [Cmdlet(VerbsCommon.Clear, "FilFilEngine", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(void))]
@@ -16,17 +17,16 @@ public sealed class ClearFilFilEngineCommand : FilFilCmdlet
     protected override void EndProcessing()
     {
         base.EndProcessing();
-        var engine = EngineSession.Current;
-        var run = FollowerSession.Current;
+        var engine = FilFilSession.Current.Engine;
+        var run = FilFilSession.Current.Follower;
         if (engine is null && run is null) return;
         string what = engine?.Head is { } head ? $"the chain at height {head.Height}" : "the session's engine";
         if (run is { Running: true }) what += $" and the follower on {run.Endpoint}";
         if (!ShouldProcess(what, "Clear")) return;
         TryRun(what, () =>
         {
-            run?.StopQuietly(); // cancels the follower and waits for it to let go of the engine
-            FollowerSession.Set(null);
-            EngineSession.Clear();
+            // stops the follower, then frees the chain once the snapshot walks still reading it (other runspaces) end
+            FilFilSession.Current.Clear();
             WriteVerbose($"cleared {what}");
         });
     }

@@ -28,7 +28,7 @@ public abstract class DevnetTargetCmdlet : FilFilCmdlet
             _sawInput = true;
             foreach (var id in Id)
             {
-                var d = DevnetRegistry.All.FirstOrDefault(x => x.Id == id);
+                var d = FilFilSession.Current.Devnets.FirstOrDefault(x => x.Id == id);
                 if (d is null)
                     WriteError(new ErrorRecord(new ItemNotFoundException($"no running devnet has Id {id}"), "DevnetNotFound", ErrorCategory.ObjectNotFound, id));
                 else yield return d;

@@ -13,7 +13,7 @@ public sealed class GetFilFilDevnetCommand : FilFilCmdlet
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        foreach (var d in DevnetRegistry.All)
+        foreach (var d in FilFilSession.Current.Devnets)
             if (Id is null || Id.Contains(d.Id)) WriteObject(d);
         base.EndProcessing();
     }

@@ -19,7 +19,7 @@ public sealed class GetFilFilFollowerCommand : FilFilCmdlet
         base.EndProcessing();
         TryRun(null, () =>
         {
-            var run = FollowerSession.Require();
+            var run = FilFilSession.Current.RequireFollower();
             long? nodeHeight = null;
             if (!NoLag && run.Running)
             {

@@ -17,6 +17,8 @@ public sealed class ImportFilFilSnapshotCommand : FilFilPathCmdlet
     [Parameter, ValidateRange(0, int.MaxValue)] public int RecentStateRoots { get; set; } = 2000;
     /// <summary>Keep every height's messages back to genesis (the snapshot must hold them), so later snapshots can omit -SkipOldMessages.</summary>
     [Parameter] public SwitchParameter KeepAllMessages { get; set; }
+    /// <summary>Stop the follower running on the session's chain, then replace the chain (without it, a running follower makes the import fail before it reads anything).</summary>
+    [Parameter] public SwitchParameter Force { get; set; }
 
     /// <inheritdoc />
     protected override void ProcessRecord()
@@ -26,9 +28,10 @@ public sealed class ImportFilFilSnapshotCommand : FilFilPathCmdlet
             if (!ShouldProcess(file, "Import into the session's engine, replacing the chain it holds")) continue;
             TryRun(file, () =>
             {
+                if (!Force) FilFilSession.Current.EnsureNoFollowerRunning(); // before the import's work, not after it
                 var clock = Stopwatch.StartNew();
-                var engine = RunEngine("Import-FilFilSnapshot", file, 0, (_, ct) => EngineSession.Import(file, RecentStateRoots, KeepAllMessages, ct));
-                if (KeepAllMessages && EngineSession.FirstTipSetWithoutMessages(engine.Window, engine) is { } lacking)
+                var engine = RunEngine("Import-FilFilSnapshot", file, 0, (_, ct) => ChainLoader.Import(file, RecentStateRoots, KeepAllMessages, ct));
+                if (KeepAllMessages && ChainLoader.FirstTipSetWithoutMessages(engine.Window, engine) is { } lacking)
                 {
                     engine.Dispose();
                     WriteError(new ItemNotFoundException(
@@ -36,7 +39,12 @@ public sealed class ImportFilFilSnapshotCommand : FilFilPathCmdlet
                         "without -SkipOldMessages, or import this one without -KeepAllMessages"), file, "BlockUnavailable");
                     return;
                 }
-                EngineSession.Replace(engine);
+                try { FilFilSession.Current.InstallChain(engine, stopFollower: Force); }
+                catch
+                {
+                    engine.Dispose(); // a follower started meanwhile in another runspace: it keeps the chain
+                    throw;
+                }
                 var status = EngineStatus.From(engine, file, clock.Elapsed.TotalSeconds);
                 WriteVerbose($"{file}: head {status.Height}, {status.Blocks} blocks in memory");
                 WriteObject(status);

@@ -91,8 +91,8 @@ public sealed class NewFilFilSnapshotCommand : FilFilCmdlet
             };
             try
             {
-                var engine = load ? LoadChain() : EngineSession.Require();
-                if (!SkipOldMessages && EngineSession.OldMessagesMissing(engine) is { } missing)
+                var engine = load ? LoadChain() : FilFilSession.Current.RequireEngine();
+                if (!SkipOldMessages && ChainLoader.OldMessagesMissing(engine) is { } missing)
                 {
                     WriteError(new InvalidOperationException(
                         $"a snapshot without -SkipOldMessages keeps every height's messages, but {missing}: give -SkipOldMessages " +
@@ -116,8 +116,8 @@ public sealed class NewFilFilSnapshotCommand : FilFilCmdlet
     /// <summary>What the session holds that -Bootstrap/-Lotus would replace, or null when it holds no chain.</summary>
     private static string? LoadedChain()
     {
-        if (FollowerSession.Current is { Running: true } run) return $"the chain of the follower running on {run.Endpoint}";
-        if (EngineSession.Current is { } engine) return engine.Head is { } head ? $"a chain with its head at height {head.Height}" : "an engine";
+        if (FilFilSession.Current.Follower is { Running: true } run) return $"the chain of the follower running on {run.Endpoint}";
+        if (FilFilSession.Current.Engine is { } engine) return engine.Head is { } head ? $"a chain with its head at height {head.Height}" : "an engine";
         return null;
     }
 
@@ -135,15 +135,15 @@ public sealed class NewFilFilSnapshotCommand : FilFilCmdlet
         if (Bootstrap is not null)
         {
             string path = GetUnresolvedProviderPathFromPSPath(Bootstrap);
-            engine = RunEngine("New-FilFilSnapshot", $"importing {path}", 0, (_, ct) => EngineSession.Import(path, window, KeepAllMessages, ct));
-            EngineSession.Replace(engine);
+            engine = RunEngine("New-FilFilSnapshot", $"importing {path}", 0, (_, ct) => ChainLoader.Import(path, window, KeepAllMessages, ct));
+            FilFilSession.Current.InstallChain(engine, stopFollower: false);
             WriteVerbose($"imported {path}: head at height {engine.Head!.Height}");
         }
         if (Lotus is null) return engine!;
 
         var endpoint = Lotus;
         string? token = SecureStringTransformationAttribute.Reveal(Token);
-        var target = engine ?? new Engine(EngineSession.Options(window, KeepAllMessages));
+        var target = engine ?? new Engine(ChainLoader.Options(window, KeepAllMessages));
         FollowerRun run;
         try
         {
@@ -152,11 +152,18 @@ public sealed class NewFilFilSnapshotCommand : FilFilCmdlet
         }
         catch
         {
-            if (!ReferenceEquals(target, EngineSession.Current)) target.Dispose(); // the new engine nobody else holds
+            if (!ReferenceEquals(target, FilFilSession.Current.Engine)) target.Dispose(); // the new engine nobody else holds
+            throw;
+        }
+        try { FilFilSession.Current.InstallFollower(run); }
+        catch
+        {
+            // another runspace started a follower meanwhile: it keeps the session's chain
+            run.StopQuietly();
+            if (!ReferenceEquals(target, FilFilSession.Current.Engine)) target.Dispose();
             throw;
         }
         _started = run;
-        FollowerSession.Adopt(run);
         long height = ParameterSetName == "Height"
             ? Height
             : RunEngine("New-FilFilSnapshot", $"asking {endpoint} for its head", 0, (_, ct) => run.NodeHeadAsync(ct).GetAwaiter().GetResult().Height);

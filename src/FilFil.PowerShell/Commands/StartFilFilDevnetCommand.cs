@@ -76,7 +76,7 @@ public sealed class StartFilFilDevnetCommand : FilFilCmdlet
                     throw;
                 }
             });
-            var info = DevnetRegistry.Add(server, options);
+            var info = FilFilSession.Current.AddDevnet(server, options);
             Log.Information("devnet {Id} serving {Endpoint} at height {Height}", info.Id, info.Endpoint, info.Height);
             WriteObject(info);
         });

@@ -37,22 +37,28 @@ public sealed class StartFilFilFollowerCommand : FilFilCmdlet
         TryRun(endpoint, () =>
         {
             FollowerRun.CheckEndpoint(endpoint);
-            if (FollowerSession.Current is { Running: true } running)
-                throw new InvalidOperationException($"a follower is already running on {running.Endpoint}; stop it with Stop-FilFilFollower");
+            FilFilSession.Current.EnsureNoFollowerRunning();
             string? bootstrap = Bootstrap is null ? null : GetUnresolvedProviderPathFromPSPath(Bootstrap);
             var existing = bootstrap is null ? ReusableEngine() : null;
             var status = RunEngine("Start-FilFilFollower", endpoint.ToString(), 0, (_, ct) =>
             {
-                var engine = bootstrap is not null ? EngineSession.Import(bootstrap, RecentStateRoots, KeepAllMessages, ct)
-                    : existing ?? new Engine(EngineSession.Options(RecentStateRoots, KeepAllMessages));
+                var engine = bootstrap is not null ? ChainLoader.Import(bootstrap, RecentStateRoots, KeepAllMessages, ct)
+                    : existing ?? new Engine(ChainLoader.Options(RecentStateRoots, KeepAllMessages));
                 FollowerRun run;
                 try { run = FollowerRun.StartAndWaitForFirstHead(engine, endpoint, token, Timeout, ct); }
                 catch
                 {
-                    if (!ReferenceEquals(engine, EngineSession.Current)) engine.Dispose(); // a new engine nobody else holds
+                    if (!ReferenceEquals(engine, FilFilSession.Current.Engine)) engine.Dispose(); // a new engine nobody else holds
                     throw;
                 }
-                FollowerSession.Adopt(run);
+                try { FilFilSession.Current.InstallFollower(run); }
+                catch
+                {
+                    // another runspace started a follower meanwhile: it keeps the session's chain
+                    run.StopQuietly();
+                    if (!ReferenceEquals(engine, FilFilSession.Current.Engine)) engine.Dispose();
+                    throw;
+                }
                 return FollowerStatus.From(run, engine.Head?.Height);
             });
             WriteObject(status);
@@ -65,7 +71,7 @@ public sealed class StartFilFilFollowerCommand : FilFilCmdlet
     /// </summary>
     private Engine? ReusableEngine()
     {
-        if (EngineSession.Current is not { } engine) return null;
+        if (FilFilSession.Current.Engine is not { } engine) return null;
         if (engine.Options.RecentStateRoots < FollowerRun.MinRecentStateRoots)
             WriteVerbose($"the session's engine keeps {engine.Options.RecentStateRoots} heights, fewer than a follower's {FollowerRun.MinRecentStateRoots}: starting a new one");
         else if (KeepAllMessages && !engine.Options.KeepAllMessages)

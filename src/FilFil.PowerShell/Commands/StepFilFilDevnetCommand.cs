@@ -26,7 +26,7 @@ public sealed class StepFilFilDevnetCommand : DevnetTargetCmdlet
     {
         if (!SawInput)
         {
-            var all = DevnetRegistry.All;
+            var all = FilFilSession.Current.Devnets;
             if (all.Count == 0)
                 WriteError(new ErrorRecord(new InvalidOperationException("no devnet is running; start one with Start-FilFilDevnet"),
                     "NoDevnet", ErrorCategory.ObjectNotFound, null));

@@ -19,7 +19,7 @@ public sealed class StopFilFilDevnetCommand : DevnetTargetCmdlet
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        if (!SawInput) foreach (var d in DevnetRegistry.All) Stop(d);
+        if (!SawInput) foreach (var d in FilFilSession.Current.Devnets) Stop(d);
         base.EndProcessing();
     }
 
@@ -28,7 +28,7 @@ public sealed class StopFilFilDevnetCommand : DevnetTargetCmdlet
         if (!ShouldProcess($"devnet {d.Id} at {d.Endpoint}", "Stop")) return;
         TryRun(d, () =>
         {
-            if (DevnetRegistry.Remove(d))
+            if (FilFilSession.Current.RemoveDevnet(d))
             {
                 RunEngine("Stop-FilFilDevnet", d.Endpoint, 0, (_, _) => d.Server.StopAsync().GetAwaiter().GetResult());
                 WriteVerbose($"devnet {d.Id} at {d.Endpoint} stopped");

@@ -14,7 +14,7 @@ public sealed class StopFilFilFollowerCommand : FilFilCmdlet
     protected override void EndProcessing()
     {
         base.EndProcessing();
-        var run = FollowerSession.Current;
+        var run = FilFilSession.Current.Follower;
         if (run is null || !ShouldProcess($"the follower on {run.Endpoint}", "Stop")) return;
         TryRun(run.Endpoint, () =>
         {

@@ -21,7 +21,7 @@ public sealed class WaitFilFilHeightCommand : FilFilCmdlet
         base.EndProcessing();
         TryRun(Height, () =>
         {
-            var run = FollowerSession.Require();
+            var run = FilFilSession.Current.RequireFollower();
             RunEngine("Wait-FilFilHeight", $"height {Height}", 0, (_, ct) => run.WaitForHeight(Height, Timeout, ct));
             WriteObject(FollowerStatus.From(run, null));
         });

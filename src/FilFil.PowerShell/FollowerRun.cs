@@ -37,7 +37,7 @@ internal sealed class FollowerRun
     public DateTimeOffset Started { get; } = DateTimeOffset.Now;
     public Stopwatch Clock { get; } = Stopwatch.StartNew();
     /// <summary>Pulsed after every applied head change (waiters re-check the height).</summary>
-    public AutoResetEventSlim HeadChanged { get; } = new();
+    public HeadSignal HeadChanged { get; } = new();
     public long HeadsApplied => Interlocked.Read(ref _headsApplied);
     public DateTimeOffset? LastApplied { get { lock (_gate) return _lastApplied; } }
     public string? LastLog { get { lock (_gate) return _lastLog; } }
@@ -157,84 +157,5 @@ internal sealed class FollowerRun
     {
         try { StopAsync().GetAwaiter().GetResult(); }
         catch (Exception e) { FilFil.Core.Logging.FilFilLog.For("Follower").Debug("follower on {Endpoint} had stopped with: {Error}", Endpoint, e.Message); }
-    }
-}
-
-/// <summary>A resettable signal many waiters can poll (a thin wrapper so waits can also watch cancellation).</summary>
-internal sealed class AutoResetEventSlim
-{
-    private readonly SemaphoreSlim _signal = new(0, int.MaxValue);
-    public void Set() => _signal.Release();
-    public bool Wait(TimeSpan timeout, CancellationToken ct) => _signal.Wait(timeout, ct);
-}
-
-internal static class FollowerSession
-{
-    private static readonly object Gate = new();
-    private static FollowerRun? _run;
-
-    public static FollowerRun? Current { get { lock (Gate) return _run; } }
-
-    /// <summary>The session's follower, or an ObjectNotFound-category error when none was started.</summary>
-    public static FollowerRun Require() => Current
-        ?? throw new System.Management.Automation.ItemNotFoundException("no follower was started in this session; use Start-FilFilFollower");
-
-    public static void Set(FollowerRun? run) { lock (Gate) _run = run; }
-
-    /// <summary>Makes <paramref name="run"/> the session's follower, and its engine the session's engine.</summary>
-    public static void Adopt(FollowerRun run)
-    {
-        if (!ReferenceEquals(run.Engine, EngineSession.Current)) EngineSession.Replace(run.Engine);
-        Set(run);
-    }
-}
-
-/// <summary>Get-FilFilFollower output: where the follower is, what it holds, how it is doing.</summary>
-public sealed class FollowerStatus
-{
-    public required string Endpoint { get; init; }
-    public bool Running { get; init; }
-    /// <summary>The engine's head height.</summary>
-    public long? Height { get; init; }
-    public string[] HeadTipSet { get; init; } = [];
-    /// <summary>The node's head height when asked (null if the node did not answer).</summary>
-    public long? NodeHeight { get; init; }
-    /// <summary>Epochs the engine is behind the node.</summary>
-    public long? Lag { get; init; }
-    public long HeadsApplied { get; init; }
-    public DateTimeOffset? LastApplied { get; init; }
-    /// <summary>Blocks held in memory (state and messages of the window, headers to genesis).</summary>
-    public long Blocks { get; init; }
-    public long DataBytes { get; init; }
-    /// <summary>Process working set, bytes.</summary>
-    public long ProcessRss { get; init; }
-    /// <summary>Blocks fetched from the node with ChainReadObj so far.</summary>
-    public long BlocksFetched { get; init; }
-    /// <summary>Average fetched blocks per second since the start.</summary>
-    public double FetchRate { get; init; }
-    public long BadBlocksRefused { get; init; }
-    public long Reconnects { get; init; }
-    public int WindowTipSets { get; init; }
-    public DateTimeOffset Started { get; init; }
-    /// <summary>Last message of the follower (reconnects, resyncs).</summary>
-    public string? LastEvent { get; init; }
-    /// <summary>Why it stopped on its own, if it did.</summary>
-    public string? Fault { get; init; }
-
-    internal static FollowerStatus From(FollowerRun r, long? nodeHeight)
-    {
-        var e = r.Engine;
-        var head = e.Head;
-        return new FollowerStatus
-        {
-            Endpoint = r.Endpoint.ToString(), Running = r.Running, Height = head?.Height,
-            HeadTipSet = head?.Cids.Select(c => c.ToString()).ToArray() ?? [],
-            NodeHeight = nodeHeight, Lag = nodeHeight is { } n && head is not null ? Math.Max(0, n - head.Height) : null,
-            HeadsApplied = r.HeadsApplied, LastApplied = r.LastApplied, Blocks = e.Store.Count, DataBytes = e.Store.DataBytes,
-            ProcessRss = Environment.WorkingSet, BlocksFetched = e.Dag.BlocksFetched,
-            FetchRate = e.Dag.BlocksFetched / Math.Max(0.001, r.Clock.Elapsed.TotalSeconds), BadBlocksRefused = e.Dag.BadBlocksRefused,
-            Reconnects = r.Follower.Reconnects, WindowTipSets = e.Window.Count, Started = r.Started, LastEvent = r.LastLog,
-            Fault = r.Fault?.Message,
-        };
     }
 }

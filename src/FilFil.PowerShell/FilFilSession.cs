@@ -1,0 +1,149 @@
+using FilFil.Core.Snapshot;
+using FilFil.Devnet;
+
+namespace FilFil.PowerShell;
+
+/// <summary>
+/// What every FilFil cmdlet of this process shares, in every runspace (a thread job's New-FilFilSnapshot reads the
+/// same chain as the console): the chain (the engine), the follower keeping it on a node's head, and the devnets.
+/// The rules between them live here and nowhere else:
+/// <list type="bullet">
+/// <item>one chain; at most one follower, and it follows that chain;</item>
+/// <item>replacing the chain while a follower runs is refused unless the caller asks to stop the follower first;</item>
+/// <item>a replaced or dropped chain is disposed, which waits for the snapshot walks still reading it (see
+/// <see cref="Engine.Dispose"/>): memory is never freed under a walk.</item>
+/// </list>
+/// Like Lotus's ChainStore, which owns the blockstore and hands out only safe views of it, the session hands the
+/// engine to cmdlets but keeps the right to swap it.
+/// </summary>
+internal sealed class FilFilSession
+{
+    /// <summary>The process's session.</summary>
+    public static FilFilSession Current { get; } = new();
+
+    private readonly object _gate = new();
+    private readonly List<DevnetInfo> _devnets = new();
+    private Engine? _engine;
+    private FollowerRun? _follower;
+    private int _nextDevnetId;
+
+    // ------------------------------------------------------------------ chain
+
+    /// <summary>The session's chain, or null when it holds none.</summary>
+    public Engine? Engine { get { lock (_gate) return _engine; } }
+
+    /// <summary>The session's chain, or an error naming the ways to load one.</summary>
+    public Engine RequireEngine() => Engine
+        ?? throw new InvalidOperationException("no chain is loaded in this session: run Import-FilFilSnapshot or Start-FilFilFollower first, " +
+            "or give New-FilFilSnapshot -Bootstrap <snapshot.car> and/or -Lotus <ws://node/rpc/v1>");
+
+    /// <summary>
+    /// Makes <paramref name="engine"/> the session's chain and disposes the one it replaces (waiting for walks that
+    /// read it). While a follower runs on the current chain: with <paramref name="stopFollower"/> it is stopped first,
+    /// otherwise <see cref="FollowerRunningException"/> is thrown and nothing changes (the caller still owns
+    /// <paramref name="engine"/>).
+    /// </summary>
+    public void InstallChain(Engine engine, bool stopFollower)
+    {
+        FollowerRun? running;
+        lock (_gate) running = _follower is { Running: true } r && !ReferenceEquals(r.Engine, engine) ? r : null;
+        if (running is not null)
+        {
+            if (!stopFollower) throw new FollowerRunningException(running);
+            running.StopQuietly();
+        }
+        Engine? old;
+        lock (_gate)
+        {
+            // a follower started meanwhile (another runspace) keeps its chain
+            if (_follower is { Running: true } again && !ReferenceEquals(again.Engine, engine)) throw new FollowerRunningException(again);
+            if (_follower is not null && !ReferenceEquals(_follower.Engine, engine)) _follower = null;
+            old = ReferenceEquals(_engine, engine) ? null : _engine;
+            _engine = engine;
+        }
+        old?.Dispose();
+    }
+
+    /// <summary>Stops the follower (if any) and drops the chain (disposing it once its walks are done).</summary>
+    /// <returns>False when the session held nothing.</returns>
+    public bool Clear()
+    {
+        FollowerRun? run;
+        Engine? engine;
+        lock (_gate)
+        {
+            run = _follower;
+            engine = _engine;
+        }
+        run?.StopQuietly(); // cancels the follower and waits for it to let go of the engine
+        lock (_gate)
+        {
+            if (ReferenceEquals(_follower, run)) _follower = null;
+            if (ReferenceEquals(_engine, engine)) _engine = null;
+        }
+        engine?.Dispose();
+        return run is not null || engine is not null;
+    }
+
+    // ------------------------------------------------------------------ follower
+
+    /// <summary>The session's follower (running, or stopped with its last status), or null.</summary>
+    public FollowerRun? Follower { get { lock (_gate) return _follower; } }
+
+    /// <summary>The session's follower, or an ObjectNotFound-category error when none was started.</summary>
+    public FollowerRun RequireFollower() => Follower
+        ?? throw new System.Management.Automation.ItemNotFoundException(
+            "no follower in this session (none was started, or its chain was replaced or cleared); use Start-FilFilFollower");
+
+    /// <summary>Throws <see cref="FollowerRunningException"/> when a follower is running (before work that would start another).</summary>
+    public void EnsureNoFollowerRunning()
+    {
+        if (Follower is { Running: true } running) throw new FollowerRunningException(running);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="run"/> the session's follower and its engine the session's chain (disposing a previous
+    /// chain). Refused while another follower runs: the caller stops <paramref name="run"/>.
+    /// </summary>
+    public void InstallFollower(FollowerRun run)
+    {
+        Engine? old;
+        lock (_gate)
+        {
+            if (_follower is { Running: true } other && !ReferenceEquals(other, run)) throw new FollowerRunningException(other);
+            old = ReferenceEquals(_engine, run.Engine) ? null : _engine;
+            _engine = run.Engine;
+            _follower = run;
+        }
+        old?.Dispose();
+    }
+
+    // ------------------------------------------------------------------ devnets
+
+    /// <summary>The devnets started in this process and not stopped.</summary>
+    public IReadOnlyList<DevnetInfo> Devnets { get { lock (_gate) return _devnets.ToList(); } }
+
+    /// <summary>Registers a started devnet server under the next id.</summary>
+    public DevnetInfo AddDevnet(DevnetServer server, DevnetOptions options)
+    {
+        lock (_gate)
+        {
+            var info = new DevnetInfo(++_nextDevnetId, server, options);
+            _devnets.Add(info);
+            return info;
+        }
+    }
+
+    public bool IsRunning(DevnetInfo devnet) { lock (_gate) return _devnets.Contains(devnet); }
+
+    /// <summary>Removes <paramref name="devnet"/>; true if it was running (the caller stops its server).</summary>
+    public bool RemoveDevnet(DevnetInfo devnet) { lock (_gate) return _devnets.Remove(devnet); }
+}
+
+/// <summary>A follower runs on the session's chain, so the chain cannot be replaced (InvalidOperation, FollowerRunning).</summary>
+internal sealed class FollowerRunningException(FollowerRun run) : InvalidOperationException(
+    $"a follower is running on {run.Endpoint} and keeps the session's chain at height {run.Engine.Head?.Height}: " +
+    "stop it first with Stop-FilFilFollower (Import-FilFilSnapshot -Force stops it for you)")
+{
+    public FollowerRun Run { get; } = run;
+}
