@@ -8,8 +8,8 @@ namespace FilFil.Cli;
 
 /// <summary>
 /// Entry point of the <c>fil-fil</c> executable: pwsh's own console host (<see cref="ConsoleShell"/>: prompt, tab
-/// completion, history, profiles, -Command, -File, -NonInteractive, exit codes) over a session that has the built-in
-/// modules (from <c>Modules/</c> beside the executable, like <c>$PSHOME/Modules</c>) and the FilFil module imported.
+/// completion, history, profiles, -Command, -File, -NonInteractive, exit codes) over a session that has pwsh's modules
+/// (from <c>Modules/</c> beside the executable, like <c>$PSHOME/Modules</c>) and the FilFil module imported.
 /// A first argument that names a verb (<see cref="VerbTable"/>) is translated to a command line first
 /// (<see cref="VerbTranslator"/>); a usage error there exits with 2.
 /// </summary>
@@ -57,24 +57,20 @@ public static class Program
         !first.StartsWith('-') && first != "/?" && !first.EndsWith(".ps1", StringComparison.OrdinalIgnoreCase) && !File.Exists(first)
         || VerbTable.Find(first) is not null;
 
-    /// <summary>The built-in modules fil-fil carries in <c>Modules/</c> beside the executable (see FilFil.Cli.csproj).</summary>
-    public static IReadOnlyList<string> BuiltInModules { get; } =
-        ["Microsoft.PowerShell.Utility", "Microsoft.PowerShell.Management", "Microsoft.PowerShell.Security", "Microsoft.PowerShell.Host"];
-
     /// <summary>
-    /// pwsh's session (<see cref="InitialSessionState.CreateDefault2"/>) with the built-in modules and the FilFil module
-    /// imported. The built-in manifests are found like pwsh's own in <c>$PSHOME/Modules</c>: their folder goes first on
-    /// PSModulePath (pwsh's <c>$PSHOME</c> is the folder of System.Management.Automation.dll, which a portable build
-    /// keeps under <c>runtimes/</c>), so <c>Import-Module Microsoft.PowerShell.Utility</c> and <c>#Requires</c> work too.
+    /// pwsh's session (<see cref="InitialSessionState.CreateDefault2"/>: Core, the rest auto-loaded from the module path)
+    /// with the FilFil module imported. pwsh's own <c>$PSHOME/Modules</c> (copied by the build into <c>Modules/unix</c>
+    /// and <c>Modules/win</c> beside the executable) goes first on PSModulePath: here <c>$PSHOME</c> is the folder of
+    /// System.Management.Automation.dll, which a portable build keeps under <c>runtimes/</c>.
     /// </summary>
     public static InitialSessionState CreateSessionState()
     {
-        string modules = Path.Combine(AppContext.BaseDirectory, "Modules");
+        string modules = Path.Combine(AppContext.BaseDirectory, "Modules", OperatingSystem.IsWindows() ? "win" : "unix");
         string? path = Environment.GetEnvironmentVariable("PSModulePath");
         if (path?.Split(Path.PathSeparator).Contains(modules) != true)
             Environment.SetEnvironmentVariable("PSModulePath", string.IsNullOrEmpty(path) ? modules : modules + Path.PathSeparator + path);
         var iss = InitialSessionState.CreateDefault2();
-        iss.ImportPSModule([.. BuiltInModules, ModuleManifest]);
+        iss.ImportPSModule(ModuleManifest);
         return iss;
     }
 

@@ -32,7 +32,7 @@ public sealed class HostTests
     }
 
     [Fact]
-    public void TheUtilityManagementSecurityAndHostModulesAreThere()
+    public void PwshModulesAreThere()
     {
         string dir = Directory.CreateTempSubdirectory("filfil-builtin-").FullName;
         try
@@ -40,8 +40,9 @@ public sealed class HostTests
             string csv = Path.Combine(dir, "rows.csv");
             var r = FilFilProcess.Run(null, "-Command", $$"""
                 $names = 'Format-List', 'Select-Object', 'ConvertTo-Json', 'Sort-Object', 'Export-Csv', 'Get-Content', 'Start-Sleep',
-                    'Get-ChildItem', 'Out-String', 'Measure-Object', 'ConvertTo-SecureString', 'Start-Transcript'
-                (Get-Command -Name $names -CommandType Cmdlet).Count
+                    'Get-ChildItem', 'Out-String', 'Measure-Object', 'ConvertTo-SecureString', 'Start-Transcript', 'Start-ThreadJob',
+                    'Compress-Archive', 'Install-PSResource'
+                (Get-Command -Name $names).Count
                 3, 1, 2 | ForEach-Object { [pscustomobject]@{ N = $_ } } | Sort-Object N | Export-Csv -LiteralPath '{{csv}}'
                 (Get-Content -LiteralPath '{{csv}}') -join '|'
                 Start-Sleep -Milliseconds 10
@@ -51,7 +52,7 @@ public sealed class HostTests
                 """);
             Assert.True(r.ExitCode == 0, r.ToString());
             var lines = Lines(r.Stdout);
-            Assert.Equal("12", lines[0]);
+            Assert.Equal("15", lines[0]);
             Assert.Equal("\"N\"|\"1\"|\"2\"|\"3\"", lines[1]);
             Assert.Matches(@"Name\s*:\s*x", r.Stdout);
             Assert.Equal("Microsoft.PowerShell.Management", lines[^1]);
@@ -270,12 +271,14 @@ public sealed class HostTests
     }
 
     [Fact]
-    public void TabCompletionKnowsTheModule()
+    public void TabCompletionKnowsTheModuleAndPSReadLineEditsThePrompt()
     {
+        // the interactive prompt loads PSReadLine (tab completion, history, editing) as pwsh does
         var r = FilFilProcess.Run(null, "-Command",
-            "(TabExpansion2 'Test-FilFilC' 12).CompletionMatches[0].CompletionText; (TabExpansion2 'Test-FilFilCar -SkipH' 20).CompletionMatches[0].CompletionText");
+            "(TabExpansion2 'Test-FilFilC' 12).CompletionMatches[0].CompletionText; (TabExpansion2 'Test-FilFilCar -SkipH' 20).CompletionMatches[0].CompletionText;"
+            + "Import-Module PSReadLine -ErrorAction Stop; (Get-Command PSConsoleHostReadLine).Source");
         Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.Equal(["Test-FilFilCar", "-SkipHashCheck"], Lines(r.Stdout));
+        Assert.Equal(["Test-FilFilCar", "-SkipHashCheck", "PSReadLine"], Lines(r.Stdout));
     }
 
     [Fact]
