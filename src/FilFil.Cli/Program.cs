@@ -99,6 +99,7 @@ public static class Program
         for the interactive prompt); --version prints the versions.
         Environment: FILFIL_LOG_FILE (engine log file), FILFIL_LOG_LEVEL (Verbose..Fatal, default Warning).
 
+        pwsh's command line (read pwsh as fil-fil):
 
         """ + PwshUsage();
 

@@ -21,7 +21,7 @@ public static class VerbTranslator
 
     private const string AllSets = "__AllParameterSets";
 
-    /// <summary>Parameters every cmdlet has (PowerShell's common parameters); the first four are switches.</summary>
+    /// <summary>The common parameters that are switches (the others, -ErrorAction and friends, take a value).</summary>
     private static readonly string[] CommonSwitches = ["Verbose", "Debug"];
     private static readonly string[] ShouldProcessSwitches = ["WhatIf", "Confirm"];
 
