@@ -155,6 +155,21 @@ public sealed class HostTests
     }
 
     [Fact]
+    public void VerbValuesAreNeverCode()
+    {
+        // the verb's values become single-quoted literals: quotes (also PowerShell's typographic ones) and subexpressions
+        // in a file name cannot end the literal and run code
+        var r = FilFilProcess.Run(null, "test-car", "x'; exit 42; '", "$(exit 43)", "x\u2019; exit 44; \u2019", "--skip-hash-check:true");
+        Assert.True(r.ExitCode == 1, r.ToString());
+        Assert.Contains("x'; exit 42; '", r.Stderr);
+        Assert.Contains("$(exit 43)", r.Stderr);
+        Assert.Contains("x\u2019; exit 44; \u2019", r.Stderr);
+        var named = FilFilProcess.Run(null, "test-car", "--path:a'; exit 45; 'b");
+        Assert.True(named.ExitCode == 1, named.ToString());
+        Assert.Contains("a'; exit 45; 'b", named.Stderr);
+    }
+
+    [Fact]
     public void MissingMandatoryArgumentIsAUsageErrorNotAPrompt()
     {
         var closed = FilFilProcess.Run(null, null, closeStdin: true, TimeSpan.FromSeconds(30), "take-snapshot");
