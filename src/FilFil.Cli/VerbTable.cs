@@ -1,9 +1,15 @@
 namespace FilFil.Cli;
 
-/// <summary>A fil-fil verb: the cmdlet it runs, and for long-running services the cmdlet that stops them on Ctrl-C.</summary>
+/// <summary>
+/// A fil-fil verb: the cmdlet it runs and, for a long-running service, the cmdlet that stops it on Ctrl-C (the start
+/// output is piped into it).
+/// </summary>
 public sealed record VerbAlias(string Verb, string Cmdlet, string? StopCmdlet, string Summary);
 
-/// <summary>The verb aliases of fil-fil (<c>fil-fil &lt;verb&gt; --some-arg v</c> runs <c>Cmdlet -SomeArg v</c>).</summary>
+/// <summary>
+/// The verbs of fil-fil: <c>fil-fil &lt;verb&gt; a b --some-arg v</c> runs <c>Cmdlet -SomeArg 'v' -FirstPositional 'a','b'</c>
+/// (see <see cref="VerbTranslator"/>). A verb whose cmdlet the module does not export yet is a usage error.
+/// </summary>
 public static class VerbTable
 {
     public static IReadOnlyList<VerbAlias> All { get; } =
@@ -13,8 +19,8 @@ public static class VerbTable
         new("next-window", "Get-FilFilWindow", null, "show the next snapshot window"),
         new("incentivize", "Publish-FilFilCommP", null, "publish a piece commitment to the deal contract"),
         new("devnet", "Start-FilFilDevnet", "Stop-FilFilDevnet", "run a local Lotus-compatible devnet until Ctrl-C"),
-        new("test-car", "Test-FilFilCar", null, "check a CAR file (hashes, headers, heights)"),
-        new("piece-cid", "Get-FilFilPieceCid", null, "compute the piece CID (commP) of a file"),
+        new("test-car", "Test-FilFilCar", null, "check CAR files (hashes, headers, heights)"),
+        new("piece-cid", "Get-FilFilPieceCid", null, "compute the piece CID (commP) of files"),
     ];
 
     /// <summary>The alias for <paramref name="verb"/> (case-insensitive), or null.</summary>
