@@ -15,9 +15,10 @@ namespace FilFil.Core.Serving;
 /// (entity is block for non-UnixFS data, as the spec says), depth-first, no duplicates. <c>format</c> takes
 /// precedence over <c>Accept</c>; neither is 400 (strict trustless mode); an unknown root 404 (412 with
 /// <c>Cache-Control: only-if-cached</c>); a bad CID 400; content paths after the CID are not resolved (501).
-/// Once a CAR stream has started the status is committed: a child block that is gone (the follower moved the
-/// window on) or a walk that would pass <see cref="ServerOptions.MaxCarBytes"/> cuts the stream, as the spec's
-/// "Streaming and Missing Child Blocks" section prescribes; clients must treat an incomplete CAR as a failure.
+/// A CAR is planned before it is sent (a first walk collects the blocks and the exact size), so a DAG the store does
+/// not hold completely gets 404 and one over <see cref="ServerOptions.MaxCarBytes"/> 400 before any byte, and the
+/// response carries an exact Content-Length; a block that leaves the store between plan and send cuts the stream
+/// short of that length (the spec's "Streaming and Missing Child Blocks": clients treat it as a failure).
 /// <para>
 /// Store access: every block is copied out with <see cref="BlockStore.GetCopy"/>, which holds the store's read lock
 /// and throws <see cref="ObjectDisposedException"/> once the store is disposed, so a walk never reads freed arena
@@ -114,7 +115,6 @@ internal static class IpfsGateway
             finally { sink.Release(); }
             return;
         }
-        if (ex.IsHead) return;
         if (!carWalks.Wait(0))
         {
             ex.Header("Retry-After", "5");
@@ -123,8 +123,19 @@ internal static class IpfsGateway
         }
         try
         {
-            ex.Response.SendChunked = true;
-            await WalkAsync(ex, engine, cid, root, header, options).ConfigureAwait(false);
+            var plan = Plan(engine, cid, root, header.Length, options.MaxCarBytes, out int status, out string problem);
+            if (plan is null)
+            {
+                if (status == 503) ex.Header("Retry-After", "5");
+                ex.Response.Headers.Remove("ETag");
+                ex.Response.Headers.Remove("Cache-Control");
+                ex.Response.Headers.Remove("Content-Disposition");
+                await ex.SendTextAsync(status, problem).ConfigureAwait(false);
+                return;
+            }
+            ex.Response.ContentLength64 = plan.Value.Bytes;
+            if (ex.IsHead) return;
+            await WriteAsync(ex, engine, cid, root, header, plan.Value.Order, options).ConfigureAwait(false);
         }
         finally
         {
@@ -132,48 +143,80 @@ internal static class IpfsGateway
         }
     }
 
-    /// <summary>Depth-first, document order, each block once, cut at MaxCarBytes or a missing block.</summary>
-    private static async Task WalkAsync(Exchange ex, Engine engine, Cid root, byte[] rootData, byte[] header, ServerOptions options)
+    /// <summary>
+    /// First pass: the blocks of the CAR in depth-first document order, each once, and the exact CAR size, so the
+    /// status and Content-Length are known before the first byte: a DAG the store does not hold completely is 404
+    /// and one larger than MaxCarBytes 400, instead of a stream cut half-way. Null with a status when not servable.
+    /// </summary>
+    private static (List<Cid> Order, long Bytes)? Plan(Engine engine, Cid root, byte[] rootData, int headerLength, long maxBytes, out int status, out string problem)
+    {
+        status = 200;
+        problem = "";
+        long total = Varint.Size((ulong)headerLength) + headerLength;
+        var order = new List<Cid>();
+        var visited = new HashSet<Cid>();
+        var stack = new Stack<Cid>();
+        stack.Push(root);
+        while (stack.Count > 0)
+        {
+            var c = stack.Pop();
+            if (!visited.Add(c)) continue;
+            byte[]? data;
+            if (c.Equals(root)) data = rootData;
+            else
+            {
+                try { data = engine.Store.GetCopy(c.Bytes); }
+                catch (ObjectDisposedException) { status = 503; problem = "the engine was closed"; return null; }
+            }
+            if (data is null)
+            {
+                status = 404;
+                problem = $"block {c} under {root} is not held by this node: its DAG is incomplete here (dag-scope=block serves the root block alone)";
+                return null;
+            }
+            total += CarWriter.SectionSize(c.Bytes.Length, data.Length);
+            if (total > maxBytes)
+            {
+                status = 400;
+                problem = $"the CAR of {root} is larger than this server's limit of {maxBytes} bytes: ask for dag-scope=block, or for smaller sub-DAGs";
+                return null;
+            }
+            order.Add(c);
+            var children = DagLinks.Children(c, data);
+            for (int i = children.Count - 1; i >= 0; i--)
+                if (!visited.Contains(children[i])) stack.Push(children[i]);
+        }
+        return (order, total);
+    }
+
+    /// <summary>
+    /// Second pass: the planned blocks through one buffer. A block that went away meanwhile (the follower moved the
+    /// window on) cuts the connection short of the announced Content-Length, which every client sees as a failure
+    /// (the spec's "Streaming and Missing Child Blocks").
+    /// </summary>
+    private static async Task WriteAsync(Exchange ex, Engine engine, Cid root, byte[] rootData, byte[] header, List<Cid> order, ServerOptions options)
     {
         var sink = new SectionBuffer(ex, options.BufferSize);
         try
         {
-            long budget = options.MaxCarBytes - (Varint.Size((ulong)header.Length) + header.Length);
-            if (budget < 0) { ex.Problem = $"the CAR header alone exceeds MaxCarBytes={options.MaxCarBytes}"; ex.Abort(); return; }
             await sink.WriteVarintAndAsync(header).ConfigureAwait(false);
-            var visited = new HashSet<Cid>();
-            var stack = new Stack<Cid>();
-            stack.Push(root);
-            byte[]? pending = rootData;
-            while (stack.Count > 0)
+            foreach (var c in order)
             {
-                var c = stack.Pop();
-                if (!visited.Add(c)) continue;
-                byte[]? data = pending;
-                pending = null;
-                if (data is null)
+                byte[]? data;
+                if (c.Equals(root)) data = rootData;
+                else
                 {
                     try { data = engine.Store.GetCopy(c.Bytes); }
                     catch (ObjectDisposedException) { data = null; }
-                    if (data is null)
-                    {
-                        ex.Problem = $"block {c} under {root} is not in the block store (gone or never held): CAR stream cut after {sink.Total} bytes";
-                        ex.Abort();
-                        return;
-                    }
                 }
-                long size = CarWriter.SectionSize(c.Bytes.Length, data.Length);
-                if (size > budget)
+                if (data is null)
                 {
-                    ex.Problem = $"the CAR of {root} exceeds MaxCarBytes={options.MaxCarBytes}: stream cut after {sink.Total} bytes";
+                    await sink.FlushAsync().ConfigureAwait(false);
+                    ex.Problem = $"block {c} under {root} left the block store while its CAR was sent: stream cut after {sink.Total} bytes";
                     ex.Abort();
                     return;
                 }
-                budget -= size;
                 await sink.WriteSectionAsync(c, data).ConfigureAwait(false);
-                var children = DagLinks.Children(c, data);
-                for (int i = children.Count - 1; i >= 0; i--)
-                    if (!visited.Contains(children[i])) stack.Push(children[i]);
             }
             await sink.FlushAsync().ConfigureAwait(false);
         }
