@@ -64,8 +64,8 @@ public sealed class SnapshotServer : IDisposable
         listener.Start();
         _listener = listener;
         StartedAt = DateTimeOffset.UtcNow;
-        if (Options.IsLoopback) Log.Information("serving on {Prefix}", Options.Prefix);
-        else Log.Warning("serving on {Prefix}, which is not a loopback address: reachable from other machines", Options.Prefix);
+        if (Options.IsLoopback) Log.Information("serving on {Prefix:l}", Options.Prefix);
+        else Log.Warning("serving on {Prefix:l}, which is not a loopback address: reachable from other machines", Options.Prefix);
         _acceptLoop = Task.Run(AcceptLoopAsync);
     }
 
@@ -127,7 +127,7 @@ public sealed class SnapshotServer : IDisposable
         catch (Exception e)
         {
             ex.Problem ??= $"{e.GetType().Name}: {e.Message}";
-            Log.Warning(e, "{Method} {Target} failed", ctx.Request.HttpMethod, Target(ctx));
+            Log.Warning(e, "{Method:l} {Target:l} failed", ctx.Request.HttpMethod, Target(ctx));
             if (!ex.Started)
             {
                 try { await ex.SendTextAsync(500, "internal error").ConfigureAwait(false); }
@@ -152,9 +152,9 @@ public sealed class SnapshotServer : IDisposable
         string method = ex.Request.HttpMethod;
         string target = Target(ex);
         if (ex.Problem is not null || ex.Aborted || ex.Status >= 500)
-            Log.Warning("{Method} {Target} {Status} {Bytes} bytes {Ms:0.0} ms: {Problem}", method, target, ex.Aborted ? "cut" : ex.Status.ToString(), ex.BytesSent, ms, ex.Problem ?? note ?? "server error");
+            Log.Warning("{Method:l} {Target:l} {Status:l} {Bytes} bytes {Ms:0.0} ms: {Problem:l}", method, target, ex.Aborted ? "cut" : ex.Status.ToString(), ex.BytesSent, ms, ex.Problem ?? note ?? "server error");
         else
-            Log.Debug("{Method} {Target} {Status} {Bytes} bytes {Ms:0.0} ms", method, target, ex.Status, ex.BytesSent, ms);
+            Log.Debug("{Method:l} {Target:l} {Status:l} {Bytes} bytes {Ms:0.0} ms", method, target, ex.Status.ToString(), ex.BytesSent, ms);
     }
 
     private static string Target(Exchange ex) => Target(ex.Request);
@@ -217,7 +217,7 @@ public sealed class SnapshotServer : IDisposable
         _stop.Cancel();
         try { listener.Close(); } catch (ObjectDisposedException) { }
         if (_acceptLoop is not null) await _acceptLoop.ConfigureAwait(false);
-        Log.Information("stopped serving on {Prefix} after {Requests} requests, {Bytes} bytes", Options.Prefix, Requests, BytesSent);
+        Log.Information("stopped serving on {Prefix:l} after {Requests} requests, {Bytes} bytes", Options.Prefix, Requests, BytesSent);
     }
 
     public void Dispose() => StopAsync().GetAwaiter().GetResult();

@@ -151,3 +151,29 @@ public sealed class GatewayTests(ServedChain chain) : IClassFixture<ServedChain>
         Assert.Equal(HttpStatusCode.ServiceUnavailable, resp.StatusCode);
     }
 }
+
+public sealed class RequestLogTests(ServedChain chain) : IClassFixture<ServedChain>
+{
+    [FixtureFact]
+    public async Task Every_request_is_logged_at_debug_with_method_target_status_bytes_and_time_and_failures_at_warning()
+    {
+        using var capture = FilFil.Core.Logging.FilFilLog.BeginCapture();
+        using (capture.Enter())
+        {
+            await using var s = new RunningServer(chain.Sources(), new ServerOptions { MaxCarBytes = 1000 });
+            var p = chain.Pieces.Pieces[0];
+            await s.Client.GetByteArrayAsync($"piece/{p.PieceCidV1}");
+            using (await s.Client.GetAsync("nothing-here")) { }
+            using (await s.Client.GetAsync($"ipfs/{chain.Engine.Genesis!.Headers[0].ParentStateRoot}?format=car")) { }
+            var gone = chain.Single with { Pieces = [chain.Single.Pieces[0] with { Path = "/nonexistent/filfil/gone.car" }] };
+            await using var s2 = new RunningServer(new ServerSources(() => chain.Engine, () => [gone]));
+            using (var resp = await s2.Client.GetAsync($"piece/{gone.Pieces[0].PieceCidV1}")) Assert.Equal(System.Net.HttpStatusCode.NotFound, resp.StatusCode);
+        }
+        var lines = capture.Drain();
+        var p0 = chain.Pieces.Pieces[0];
+        Assert.Contains(lines, l => l.StartsWith("[Debug]") && l.Contains($"GET /piece/{p0.PieceCidV1} 200 {p0.PayloadSize} bytes") && l.Contains(" ms"));
+        Assert.Contains(lines, l => l.StartsWith("[Debug]") && l.Contains("GET /nothing-here 404"));
+        Assert.Contains(lines, l => l.StartsWith("[Information]") && l.Contains("serving on http://127.0.0.1:"));
+        Assert.Contains(lines, l => l.StartsWith("[Warning]") && l.Contains("404") && l.Contains("/nonexistent/filfil/gone.car"));
+    }
+}

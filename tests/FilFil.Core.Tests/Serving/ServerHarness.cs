@@ -72,6 +72,13 @@ internal sealed class RunningServer : IAsyncDisposable
         return port;
     }
 
+    /// <summary>The Host header HttpListener matches against the prefix (another host gets its own 404).</summary>
+    public string Host => $"127.0.0.1:{Port}";
+
+    /// <summary>Sends <c>GET target</c> as is over a raw socket (no client-side normalisation) and returns the status and response text.</summary>
+    public Task<(int Status, string Text)> RawGetAsync(string target) =>
+        RawAsync($"GET {target} HTTP/1.1\r\nHost: {Host}\r\nConnection: close\r\n\r\n");
+
     /// <summary>Sends <paramref name="requestHead"/> as is over a raw socket and returns the status code and body.</summary>
     public async Task<(int Status, string Text)> RawAsync(string requestHead)
     {
