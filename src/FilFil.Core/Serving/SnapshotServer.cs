@@ -59,7 +59,7 @@ public sealed class SnapshotServer : IDisposable
     public void Start()
     {
         if (_listener is not null) throw new InvalidOperationException("the server was already started");
-        var listener = new HttpListener { IgnoreWriteExceptions = true };
+        var listener = new HttpListener { IgnoreWriteExceptions = false };
         listener.Prefixes.Add(Options.Prefix);
         listener.Start();
         _listener = listener;
