@@ -32,7 +32,7 @@ public sealed class ServeBenchmark : IBenchmark
             long carBytes = EngineChain.Write(car, epochs, stateBlocks);
             using var engine = SnapshotImporter.ImportAsync(car, new EngineOptions { RecentStateRoots = (int)epochs, ReorgDepth = 0 }).GetAwaiter().GetResult();
             var records = new List<SnapshotRecord>();
-            int port = FreePort();
+            int port = FilFil.Devnet.DevnetServer.FreePort();
             using var server = new SnapshotServer(new ServerOptions { Prefix = $"http://127.0.0.1:{port}/" }, new ServerSources(() => engine, () => { lock (records) return records.ToArray(); }));
             server.Start();
             Console.WriteLine($"input             {carBytes / 1e6:N1} MB synthetic CAR, {epochs} epochs; server on 127.0.0.1:{port}; best of {rounds}");
@@ -133,12 +133,4 @@ public sealed class ServeBenchmark : IBenchmark
         return double.Parse(output.Trim(), CultureInfo.InvariantCulture);
     }
 
-    private static int FreePort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        int port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
 }

@@ -60,8 +60,16 @@ public sealed class SnapshotServer : IDisposable
     {
         if (_listener is not null) throw new InvalidOperationException("the server was already started");
         var listener = new HttpListener { IgnoreWriteExceptions = false };
-        listener.Prefixes.Add(Options.Prefix);
-        listener.Start();
+        try
+        {
+            listener.Prefixes.Add(Options.Prefix);
+            listener.Start();
+        }
+        catch
+        {
+            listener.Close();
+            throw;
+        }
         _listener = listener;
         StartedAt = DateTimeOffset.UtcNow;
         if (Options.IsLoopback) Log.Information("serving on {Prefix:l}", Options.Prefix);
@@ -72,7 +80,7 @@ public sealed class SnapshotServer : IDisposable
     private async Task AcceptLoopAsync()
     {
         var listener = _listener!;
-        while (!_stop.IsCancellationRequested)
+        while (Volatile.Read(ref _stopped) == 0)
         {
             HttpListenerContext ctx;
             try
@@ -81,7 +89,7 @@ public sealed class SnapshotServer : IDisposable
             }
             catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
             {
-                if (_stop.IsCancellationRequested) return;
+                if (Volatile.Read(ref _stopped) != 0 || !listener.IsListening) return;
                 Log.Warning(e, "accepting a request failed");
                 continue;
             }

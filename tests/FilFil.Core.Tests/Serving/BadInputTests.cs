@@ -121,21 +121,10 @@ public sealed class BadInputTests(ServedChain chain) : IClassFixture<ServedChain
     [FixtureFact]
     public async Task A_client_that_never_reads_is_cut_after_the_write_timeout_while_others_are_served()
     {
-        // a big file so the loopback socket buffers fill: sparse, so it costs no disk
-        var big = Path.Combine(_root, "big.car");
-        using (var f = File.Create(big)) f.SetLength(256L << 20);
         await using var s = new RunningServer(Sources, new ServerOptions { Roots = [_root], WriteTimeout = TimeSpan.FromSeconds(2), MaxConcurrentRequests = 4 });
-        var stalled = new List<TcpClient>();
+        var stalled = await StallAsync(s, 3);
         try
         {
-            for (int i = 0; i < 3; i++)
-            {
-                var c = new TcpClient { ReceiveBufferSize = 4096 };
-                await c.ConnectAsync(IPAddress.Loopback, s.Port);
-                await c.GetStream().WriteAsync(System.Text.Encoding.ASCII.GetBytes($"GET /snapshots/big.car HTTP/1.1\r\nHost: {s.Host}\r\n\r\n"));
-                stalled.Add(c); // and never read
-            }
-            await WaitUntil(() => s.Server.ActiveRequests == 3, TimeSpan.FromSeconds(10));
             // the fourth slot still serves others, again and again
             var p = chain.Pieces.Pieces[0];
             for (int i = 0; i < 5; i++) Assert.Equal(File.ReadAllBytes(p.Path), await s.Client.GetByteArrayAsync($"piece/{p.PieceCidV1}"));
@@ -159,20 +148,10 @@ public sealed class BadInputTests(ServedChain chain) : IClassFixture<ServedChain
     [FixtureFact]
     public async Task Requests_over_the_limit_get_503_with_retry_after_and_the_server_recovers()
     {
-        var big = Path.Combine(_root, "big.car");
-        using (var f = File.Create(big)) f.SetLength(256L << 20);
         await using var s = new RunningServer(Sources, new ServerOptions { Roots = [_root], WriteTimeout = TimeSpan.FromSeconds(2), MaxConcurrentRequests = 2 });
-        var stalled = new List<TcpClient>();
+        var stalled = await StallAsync(s, 2);
         try
         {
-            for (int i = 0; i < 2; i++)
-            {
-                var c = new TcpClient { ReceiveBufferSize = 4096 };
-                await c.ConnectAsync(IPAddress.Loopback, s.Port);
-                await c.GetStream().WriteAsync(System.Text.Encoding.ASCII.GetBytes($"GET /snapshots/big.car HTTP/1.1\r\nHost: {s.Host}\r\n\r\n"));
-                stalled.Add(c);
-            }
-            await WaitUntil(() => s.Server.ActiveRequests == 2, TimeSpan.FromSeconds(10));
             using (var resp = await s.Client.GetAsync("healthz"))
             {
                 Assert.Equal(HttpStatusCode.ServiceUnavailable, resp.StatusCode);
@@ -221,6 +200,26 @@ public sealed class BadInputTests(ServedChain chain) : IClassFixture<ServedChain
         Assert.True(new ServerOptions { Prefix = "http://[::1]:1/" }.IsLoopback);
         Assert.False(new ServerOptions { Prefix = "http://+:8080/" }.IsLoopback);
         Assert.False(new ServerOptions { Prefix = "http://192.168.1.2:8080/" }.IsLoopback);
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> clients that ask for a 256 MiB root file (sparse: no disk) with a 4 KiB receive buffer
+    /// and never read, so the server's writes block; returns once the server handles all of them.
+    /// </summary>
+    private async Task<List<TcpClient>> StallAsync(RunningServer s, int count)
+    {
+        var big = Path.Combine(_root, "big.car");
+        if (!File.Exists(big)) using (var f = File.Create(big)) f.SetLength(256L << 20);
+        var stalled = new List<TcpClient>();
+        for (int i = 0; i < count; i++)
+        {
+            var c = new TcpClient { ReceiveBufferSize = 4096 };
+            await c.ConnectAsync(IPAddress.Loopback, s.Port);
+            await c.GetStream().WriteAsync(System.Text.Encoding.ASCII.GetBytes($"GET /snapshots/big.car HTTP/1.1\r\nHost: {s.Host}\r\n\r\n"));
+            stalled.Add(c);
+        }
+        await WaitUntil(() => s.Server.ActiveRequests == count, TimeSpan.FromSeconds(10));
+        return stalled;
     }
 
     private static async Task WaitUntil(Func<bool> condition, TimeSpan timeout)

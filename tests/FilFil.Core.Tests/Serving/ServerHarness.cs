@@ -42,7 +42,7 @@ internal sealed class RunningServer : IAsyncDisposable
     {
         for (int attempt = 0; ; attempt++)
         {
-            int port = FreePort();
+            int port = FilFil.Devnet.DevnetServer.FreePort();
             var o = (options ?? new ServerOptions()) with { Prefix = $"http://127.0.0.1:{port}/" };
             var s = new SnapshotServer(o, sources);
             try
@@ -63,14 +63,6 @@ internal sealed class RunningServer : IAsyncDisposable
     public Uri Base { get; }
     public HttpClient Client { get; }
 
-    private static int FreePort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        int port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
 
     /// <summary>The Host header HttpListener matches against the prefix (another host gets its own 404).</summary>
     public string Host => $"127.0.0.1:{Port}";
