@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using FilFil.Core.Serving;
 using FilFil.Core.Snapshot;
 

@@ -232,6 +232,8 @@ internal static class CatalogRoutes
                 w.WriteStartArray("tipSetKey");
                 foreach (var c in head.Cids) w.WriteStringValue(c.ToString());
                 w.WriteEndArray();
+                // the head's state root: held whole when the engine keeps state at its head (a follower does), for /ipfs/{cid}?format=car
+                w.WriteString("parentStateRoot", head.Headers[0].ParentStateRoot.ToString());
                 w.WriteNumber("blocks", blocks);
             }
             if (lag is { } l) w.WriteNumber("followerLag", l); else w.WriteNull("followerLag");

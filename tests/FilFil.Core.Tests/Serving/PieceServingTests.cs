@@ -217,6 +217,7 @@ public sealed class PieceServingTests(ServedChain chain) : IClassFixture<ServedC
             using var doc = JsonDocument.Parse(await resp.Content.ReadAsStringAsync());
             Assert.Equal(3, doc.RootElement.GetProperty("height").GetInt64());
             Assert.Equal(0, doc.RootElement.GetProperty("followerLag").GetInt64());
+            Assert.Equal(chain.Engine.Head!.Headers[0].ParentStateRoot.ToString(), doc.RootElement.GetProperty("parentStateRoot").GetString());
         }
         await using (var s = new RunningServer(new ServerSources(() => null, () => [])))
         {
