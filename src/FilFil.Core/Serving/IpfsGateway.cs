@@ -101,21 +101,8 @@ internal static class IpfsGateway
         var header = CarWriter.EncodeHeader([cid]);
         ex.Response.StatusCode = 200;
         ex.Response.ContentType = CarResponseType;
-        if (scope == "block")
-        {
-            ex.Response.ContentLength64 = Varint.Size((ulong)header.Length) + header.Length + CarWriter.SectionSize(cid.Bytes.Length, root.Length);
-            if (ex.IsHead) return;
-            var sink = new SectionBuffer(ex, options.BufferSize);
-            try
-            {
-                await sink.WriteVarintAndAsync(header).ConfigureAwait(false);
-                await sink.WriteSectionAsync(cid, root).ConfigureAwait(false);
-                await sink.FlushAsync().ConfigureAwait(false);
-            }
-            finally { sink.Release(); }
-            return;
-        }
-        if (!carWalks.Wait(0))
+        bool walk = scope == "all";
+        if (walk && !carWalks.Wait(0))
         {
             ex.Header("Retry-After", "5");
             await ex.SendTextAsync(503, $"{options.MaxConcurrentCarWalks} CAR walks are running; retry shortly").ConfigureAwait(false);
@@ -123,7 +110,11 @@ internal static class IpfsGateway
         }
         try
         {
-            var plan = Plan(engine, cid, root, header.Length, options.MaxCarBytes, out int status, out string problem);
+            int status = 200;
+            string problem = "";
+            var plan = walk
+                ? Plan(engine, cid, root, header.Length, options.MaxCarBytes, out status, out problem)
+                : ([cid], Varint.Size((ulong)header.Length) + header.Length + CarWriter.SectionSize(cid.Bytes.Length, root.Length));
             if (plan is null)
             {
                 if (status == 503) ex.Header("Retry-After", "5");
@@ -139,7 +130,7 @@ internal static class IpfsGateway
         }
         finally
         {
-            carWalks.Release();
+            if (walk) carWalks.Release();
         }
     }
 
