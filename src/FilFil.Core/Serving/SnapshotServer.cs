@@ -159,7 +159,8 @@ public sealed class SnapshotServer : IDisposable
         double ms = clock.Elapsed.TotalMilliseconds;
         string method = ex.Request.HttpMethod;
         string target = Target(ex);
-        if (ex.Problem is not null || ex.Aborted || ex.Status >= 500)
+        // 503 is an answer (no engine yet, a full walk queue) unless it turned a request away: not a server fault
+        if (ex.Problem is not null || note is not null || ex.Aborted || (ex.Status >= 500 && ex.Status != 503))
             Log.Warning("{Method:l} {Target:l} {Status:l} {Bytes} bytes {Ms:0.0} ms: {Problem:l}", method, target, ex.Aborted ? "cut" : ex.Status.ToString(), ex.BytesSent, ms, ex.Problem ?? note ?? "server error");
         else
             Log.Debug("{Method:l} {Target:l} {Status:l} {Bytes} bytes {Ms:0.0} ms", method, target, ex.Status.ToString(), ex.BytesSent, ms);
