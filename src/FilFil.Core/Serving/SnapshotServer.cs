@@ -147,8 +147,8 @@ public sealed class SnapshotServer : IDisposable
         {
             await ex.CloseAsync().ConfigureAwait(false);
             _live.TryRemove(ctx, out _);
+            Finish(ex, clock, null); // before the slot is given back, so a stopped server has logged every request
             Interlocked.Decrement(ref _active);
-            Finish(ex, clock, null);
         }
     }
 
