@@ -27,6 +27,9 @@
         'Wait-FilFilHeight'
         'Clear-FilFilEngine'
         'Set-FilFilLogging'
+        'Start-FilFilServer'
+        'Stop-FilFilServer'
+        'Get-FilFilServer'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -19,6 +19,7 @@ public static class VerbTable
         new("next-window", "Get-FilFilWindow", null, "show the next snapshot window"),
         new("incentivize", "Publish-FilFilCommP", null, "publish a piece commitment to the deal contract"),
         new("devnet", "Start-FilFilDevnet", "Stop-FilFilDevnet", "run a local Lotus-compatible devnet until Ctrl-C"),
+        new("serve", "Start-FilFilServer", "Stop-FilFilServer", "serve pieces, snapshot files and blocks over HTTP until Ctrl-C (loopback by default)"),
         new("test-car", "Test-FilFilCar", null, "check CAR files (hashes, headers, heights)"),
         new("piece-cid", "Get-FilFilPieceCid", null, "compute the piece CID (commP) of files"),
     ];

@@ -98,7 +98,8 @@ public sealed class DevnetServer : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    /// <summary>A loopback TCP port free at the time of the call (also used by the serving tests and benchmark).</summary>
+    internal static int FreePort()
     {
         var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();

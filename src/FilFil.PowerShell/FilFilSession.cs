@@ -1,3 +1,4 @@
+using FilFil.Core.Serving;
 using FilFil.Core.Snapshot;
 using FilFil.Devnet;
 
@@ -5,7 +6,8 @@ namespace FilFil.PowerShell;
 
 /// <summary>
 /// What every FilFil cmdlet of this process shares, in every runspace (a thread job's New-FilFilSnapshot reads the
-/// same chain as the console): the chain (the engine), the follower keeping it on a node's head, and the devnets.
+/// same chain as the console): the chain (the engine), the follower keeping it on a node's head, the devnets and the
+/// HTTP server (which serves whatever chain the session holds at each request).
 /// The rules between them live here and nowhere else:
 /// <list type="bullet">
 /// <item>one chain; at most one follower, and it follows that chain;</item>
@@ -25,6 +27,7 @@ internal sealed class FilFilSession
     private readonly List<DevnetInfo> _devnets = new();
     private Engine? _engine;
     private FollowerRun? _follower;
+    private SnapshotServer? _server;
     private int _nextDevnetId;
 
     // ------------------------------------------------------------------ chain
@@ -138,6 +141,47 @@ internal sealed class FilFilSession
 
     /// <summary>Removes <paramref name="devnet"/>; true if it was running (the caller stops its server).</summary>
     public bool RemoveDevnet(DevnetInfo devnet) { lock (_gate) return _devnets.Remove(devnet); }
+
+    // ------------------------------------------------------------------ server
+
+    /// <summary>The session's HTTP server, or null.</summary>
+    public SnapshotServer? Server { get { lock (_gate) return _server; } }
+
+    /// <summary>The session's server, or an ObjectNotFound-category error when none was started.</summary>
+    public SnapshotServer RequireServer() => Server
+        ?? throw new System.Management.Automation.ItemNotFoundException("no server was started in this session; use Start-FilFilServer");
+
+    /// <summary>
+    /// Starts the HTTP server on <paramref name="options"/>: it serves the session's chain as it is at each request
+    /// (a chain replaced by Import-FilFilSnapshot or a follower is picked up) and this machine's snapshot catalog.
+    /// Refused while one is running.
+    /// </summary>
+    public SnapshotServer StartServer(ServerOptions options)
+    {
+        lock (_gate)
+        {
+            if (_server is { IsListening: true } running)
+                throw new InvalidOperationException($"a server is already running on {running.Prefix}; stop it with Stop-FilFilServer");
+            var catalog = new CatalogCache(new SnapshotCatalog());
+            var server = new SnapshotServer(options, new ServerSources(() => Engine, catalog.List));
+            server.Start();
+            _server = server;
+            return server;
+        }
+    }
+
+    /// <summary>Stops and forgets the session's server; returns it (null when there was none).</summary>
+    public SnapshotServer? StopServer()
+    {
+        SnapshotServer? server;
+        lock (_gate)
+        {
+            server = _server;
+            _server = null;
+        }
+        server?.StopAsync().GetAwaiter().GetResult();
+        return server;
+    }
 }
 
 /// <summary>A follower runs on the session's chain, so the chain cannot be replaced (InvalidOperation, FollowerRunning).</summary>

@@ -1,0 +1,71 @@
+using FilFil.Core.Snapshot;
+
+namespace FilFil.Core.Serving;
+
+/// <summary>How a <see cref="SnapshotServer"/> listens and what it allows.</summary>
+public sealed record ServerOptions
+{
+    /// <summary>The default prefix: loopback only. Any other host is an explicit choice of the caller.</summary>
+    public const string DefaultPrefix = "http://127.0.0.1:8080/";
+
+    /// <summary>An <see cref="System.Net.HttpListener"/> prefix, <c>http://host:port/</c> (must end in '/').</summary>
+    public string Prefix { get; init; } = DefaultPrefix;
+
+    /// <summary>Directories whose <c>*.car</c> / <c>*.car.zst</c> files are served by name under <c>/snapshots/</c>.</summary>
+    public IReadOnlyList<string> Roots { get; init; } = [];
+
+    /// <summary>Most bytes of one <c>/ipfs/{cid}?format=car</c> response; the stream is cut when the walk would exceed it.</summary>
+    public long MaxCarBytes { get; init; } = 64L << 20;
+
+    /// <summary>Requests handled at once; more get 503 with Retry-After at once (idle connections cost no slot).</summary>
+    public int MaxConcurrentRequests { get; init; } = 64;
+
+    /// <summary>CAR walks of the block store at once (each holds a visited set); more get 503.</summary>
+    public int MaxConcurrentCarWalks { get; init; } = 4;
+
+    /// <summary>Bytes of the one buffer a response streams through.</summary>
+    public int BufferSize { get; init; } = 128 << 10;
+
+    /// <summary>A write the client does not take within this time aborts the connection (a client that never reads).</summary>
+    public TimeSpan WriteTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Most ranges in one Range header; more, or ranges adding up to more than the file, get the whole file (RFC 9110 14.2).</summary>
+    public int MaxRanges { get; init; } = 64;
+
+    internal void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Prefix) || !Prefix.EndsWith('/'))
+            throw new ArgumentException($"the prefix '{Prefix}' must be an http:// URL ending in '/', e.g. {DefaultPrefix}", nameof(Prefix));
+        if (!Uri.TryCreate(Prefix.Replace("://+", "://plus").Replace("://*", "://star"), UriKind.Absolute, out var u) || u.Scheme != Uri.UriSchemeHttp)
+            throw new ArgumentException($"the prefix '{Prefix}' must be an http:// URL ending in '/', e.g. {DefaultPrefix}", nameof(Prefix));
+        if (MaxCarBytes < 1) throw new ArgumentOutOfRangeException(nameof(MaxCarBytes), MaxCarBytes, "must be 1 or more");
+        if (MaxConcurrentRequests < 1) throw new ArgumentOutOfRangeException(nameof(MaxConcurrentRequests), MaxConcurrentRequests, "must be 1 or more");
+        if (MaxConcurrentCarWalks < 1) throw new ArgumentOutOfRangeException(nameof(MaxConcurrentCarWalks), MaxConcurrentCarWalks, "must be 1 or more");
+        if (BufferSize < 4096) throw new ArgumentOutOfRangeException(nameof(BufferSize), BufferSize, "must be 4096 or more");
+        if (WriteTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(WriteTimeout), WriteTimeout, "must be positive");
+        if (MaxRanges < 1) throw new ArgumentOutOfRangeException(nameof(MaxRanges), MaxRanges, "must be 1 or more");
+        foreach (var r in Roots)
+            if (!Directory.Exists(r)) throw new DirectoryNotFoundException($"root directory '{r}' does not exist");
+    }
+
+    /// <summary>True when the prefix's host is a loopback address or <c>localhost</c>.</summary>
+    public bool IsLoopback
+    {
+        get
+        {
+            int start = Prefix.IndexOf("://", StringComparison.Ordinal) + 3;
+            int end = Prefix.IndexOf('/', start);
+            string hostPort = Prefix[start..end];
+            string host = hostPort.StartsWith('[') ? hostPort[1..hostPort.IndexOf(']')] : hostPort.Split(':')[0];
+            if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase)) return true;
+            return System.Net.IPAddress.TryParse(host, out var ip) && System.Net.IPAddress.IsLoopback(ip);
+        }
+    }
+}
+
+/// <summary>
+/// What the server serves, asked on every request so a session can swap them: the engine whose block store
+/// <c>/ipfs/</c> reads (null: none loaded), the snapshots taken or imported (their files and pieces), and the
+/// follower's lag in epochs for <c>/healthz</c> (null: no follower).
+/// </summary>
+public sealed record ServerSources(Func<Engine?> Engine, Func<IReadOnlyList<SnapshotRecord>> Snapshots, Func<long?>? FollowerLag = null);

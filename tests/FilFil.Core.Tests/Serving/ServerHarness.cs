@@ -1,0 +1,110 @@
+using System.Net;
+using System.Net.Sockets;
+using FilFil.Core.Serving;
+using FilFil.Core.Snapshot;
+using Xunit;
+
+namespace FilFil.Core.Tests.Serving;
+
+/// <summary>
+/// A real chain (the 4-height mainnet fixture) imported into an engine, snapshotted once as one CAR and once as
+/// pieces of a 256 KiB "sector", shared by the serving tests. Each test starts its own server on 127.0.0.1.
+/// </summary>
+public sealed class ServedChain : IAsyncLifetime
+{
+    public string Dir { get; } = Directory.CreateTempSubdirectory("filfil-serve-").FullName;
+    public Engine Engine { get; private set; } = null!;
+    public SnapshotRecord Single { get; private set; } = null!;
+    public SnapshotRecord Pieces { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        if (!Fixtures.Available) return;
+        Engine = await SnapshotImporter.ImportAsync(Fixtures.Chain4);
+        Single = await SnapshotService.TakeAsync(Engine, new TakeSnapshotRequest { Path = Path.Combine(Dir, "single.car") }, null);
+        Pieces = await SnapshotService.TakeAsync(Engine, new TakeSnapshotRequest { Path = Path.Combine(Dir, "split.car"), PieceSize = 256 << 10 }, null);
+    }
+
+    public Task DisposeAsync()
+    {
+        Engine?.Dispose();
+        Directory.Delete(Dir, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    public ServerSources Sources() => new(() => Engine, () => [Single, Pieces], () => 0);
+}
+
+/// <summary>Starts a <see cref="SnapshotServer"/> on a free loopback port and stops it on dispose.</summary>
+internal sealed class RunningServer : IAsyncDisposable
+{
+    public RunningServer(ServerSources sources, ServerOptions? options = null)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            int port = FilFil.Devnet.DevnetServer.FreePort();
+            var o = (options ?? new ServerOptions()) with { Prefix = $"http://127.0.0.1:{port}/" };
+            var s = new SnapshotServer(o, sources);
+            try
+            {
+                s.Start();
+                Server = s;
+                Port = port;
+                Base = new Uri(o.Prefix);
+                Client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, MaxConnectionsPerServer = 64 }) { BaseAddress = Base, Timeout = TimeSpan.FromSeconds(60) };
+                return;
+            }
+            catch (HttpListenerException) when (attempt < 5) { s.Dispose(); }
+        }
+    }
+
+    public SnapshotServer Server { get; }
+    public int Port { get; }
+    public Uri Base { get; }
+    public HttpClient Client { get; }
+
+
+    /// <summary>The Host header HttpListener matches against the prefix (another host gets its own 404).</summary>
+    public string Host => $"127.0.0.1:{Port}";
+
+    /// <summary>Sends <c>GET target</c> as is over a raw socket (no client-side normalisation) and returns the status and response text.</summary>
+    public Task<(int Status, string Text)> RawGetAsync(string target) =>
+        RawAsync($"GET {target} HTTP/1.1\r\nHost: {Host}\r\nConnection: close\r\n\r\n");
+
+    /// <summary>Sends <paramref name="requestHead"/> as is over a raw socket and returns the status code and body.</summary>
+    public async Task<(int Status, string Text)> RawAsync(string requestHead)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, Port);
+        var s = tcp.GetStream();
+        await s.WriteAsync(System.Text.Encoding.ASCII.GetBytes(requestHead));
+        using var ms = new MemoryStream();
+        var buf = new byte[8192];
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        try
+        {
+            int n;
+            while ((n = await s.ReadAsync(buf, cts.Token)) > 0)
+            {
+                ms.Write(buf, 0, n);
+                var text = System.Text.Encoding.Latin1.GetString(ms.ToArray());
+                int end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+                if (end > 0)
+                {
+                    var cl = text[..end].Split("\r\n").FirstOrDefault(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
+                    if (cl is not null && text.Length - end - 4 >= long.Parse(cl[15..].Trim())) break;
+                }
+            }
+        }
+        catch (IOException) { }
+        var all = System.Text.Encoding.Latin1.GetString(ms.ToArray());
+        Assert.StartsWith("HTTP/1.", all);
+        return (int.Parse(all.Split(' ')[1]), all);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await Server.StopAsync();
+    }
+}
