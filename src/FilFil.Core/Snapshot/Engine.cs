@@ -18,8 +18,18 @@ public sealed record EngineOptions
     /// <summary>Most blocks fetched at once while linking a frontier.</summary>
     public int MaxConcurrentFetches { get; init; } = 64;
 
+    /// <summary>
+    /// Threads an import uses: hash verification runs on the others while sections are read, and the link scan of
+    /// each breadth-first level is split among all of them. 0 (default): every processor; 1: one thread. The engine's
+    /// contents and an import's errors are the same for every value.
+    /// </summary>
+    public int ImportParallelism { get; init; }
+
+    internal int EffectiveImportParallelism => ImportParallelism == 0 ? Environment.ProcessorCount : ImportParallelism;
+
     internal void Validate()
     {
+        if (ImportParallelism < 0) throw new ArgumentOutOfRangeException(nameof(ImportParallelism), ImportParallelism, "must be 0 (every processor) or more");
         if (RecentStateRoots < 0) throw new ArgumentOutOfRangeException(nameof(RecentStateRoots), RecentStateRoots, "must be 0 or more");
         if (ReorgDepth < 0) throw new ArgumentOutOfRangeException(nameof(ReorgDepth), ReorgDepth, "must be 0 or more");
     }
@@ -56,7 +66,7 @@ public sealed class Engine : IDisposable
         Options.Validate();
         _ownsStore = store is null;
         Store = store ?? new BlockStore();
-        Dag = new RefDag(Store) { MaxConcurrentFetches = Options.MaxConcurrentFetches };
+        Dag = new RefDag(Store) { MaxConcurrentFetches = Options.MaxConcurrentFetches, BulkLinkParallelism = Options.EffectiveImportParallelism };
     }
 
     public EngineOptions Options { get; }

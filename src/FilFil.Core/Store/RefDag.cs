@@ -31,6 +31,19 @@ public sealed class RefDag
     /// <summary>Most blocks fetched at once from a source (default 64).</summary>
     public int MaxConcurrentFetches { get; init; } = 64;
 
+    /// <summary>
+    /// Threads a bulk link (<c>trackRollback: false</c>, an import) splits each large breadth-first level among
+    /// (default 1). The counts, and the order of the next level and of missing blocks, are the same as with one.
+    /// </summary>
+    public int BulkLinkParallelism { get; init; } = 1;
+
+    /// <summary>Levels split among threads so far.</summary>
+    internal long ParallelLevels => Interlocked.Read(ref _parallelLevels);
+    private long _parallelLevels;
+
+    /// <summary>Smallest level split among threads (smaller ones cost more to hand out than to scan).</summary>
+    private const int ParallelLevelMin = 2048;
+
     /// <summary>Attempts per block before a fetch or hash failure is final (default 3).</summary>
     public int FetchAttempts { get; init; } = 3;
 
@@ -71,13 +84,17 @@ public sealed class RefDag
             current.Add(root.Bytes);
             var next = new CidList(256);
             var missingList = new CidList(64);
+            List<(CidList Next, CidList Missing)>? parts = null;
             while (!current.IsEmpty)
             {
                 ct.ThrowIfCancellationRequested();
                 Dictionary<Cid, int>? missing = null;
                 List<Cid>? missingOrder = null;
                 missingList.Clear();
-                Store.LinkLevel(current, next, missingList, increments);
+                if (!trackRollback && BulkLinkParallelism > 1 && current.Count >= ParallelLevelMin)
+                    LinkLevelParallel(current, next, missingList, ref parts);
+                else
+                    Store.LinkLevel(current, next, missingList, increments);
                 int pos = 0;
                 for (int k = 0; k < missingList.Count; k++)
                 {
@@ -118,6 +135,76 @@ public sealed class RefDag
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// One level cut into chunks of <see cref="LevelChunk"/> CIDs that this thread and up to
+    /// <c>BulkLinkParallelism - 1</c> helpers claim one at a time (a helper the scheduler starts late finds nothing
+    /// left and this thread never waits for it); the chunks' next levels and missing blocks are appended in chunk
+    /// order, so the counts and lists are those of a single pass (only which duplicate of a block descends can
+    /// differ). A failure is reported from the lowest chunk that failed, as a single pass would.
+    /// </summary>
+    private void LinkLevelParallel(CidList current, CidList next, CidList missing, ref List<(CidList Next, CidList Missing)>? lists)
+    {
+        var level = new Level(this, current, lists ??= new());
+        int helpers = Math.Min(BulkLinkParallelism - 1, level.Chunks - 1);
+        for (int h = 0; h < helpers; h++) ThreadPool.UnsafeQueueUserWorkItem(static l => l.Work(), level, preferLocal: false);
+        level.Work();
+        level.Done.Wait();
+        Interlocked.Increment(ref _parallelLevels);
+        foreach (var e in level.Errors) if (e is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
+        for (int c = 0; c < level.Chunks; c++)
+        {
+            next.AddAll(lists[c].Next);
+            missing.AddAll(lists[c].Missing);
+        }
+        level.Done.Dispose();
+    }
+
+    private const int LevelChunk = 1024;
+
+    /// <summary>One level being linked by several threads.</summary>
+    private sealed class Level
+    {
+        private readonly RefDag _dag;
+        private readonly CidList _current;
+        private readonly int[] _starts;
+        private readonly List<(CidList Next, CidList Missing)> _lists;
+        private int _claimed = -1, _finished;
+
+        public Level(RefDag dag, CidList current, List<(CidList Next, CidList Missing)> lists)
+        {
+            _dag = dag;
+            _current = current;
+            _lists = lists;
+            Chunks = (current.Count + LevelChunk - 1) / LevelChunk;
+            _starts = new int[Chunks];
+            int pos = 0;
+            for (int c = 0; c < Chunks; c++)
+            {
+                _starts[c] = pos;
+                current.Skip(ref pos, Math.Min(LevelChunk, current.Count - c * LevelChunk));
+                if (c == lists.Count) lists.Add((new CidList(1 << 15), new CidList(64)));
+                lists[c].Next.Clear();
+                lists[c].Missing.Clear();
+            }
+            Errors = new Exception?[Chunks];
+        }
+
+        public int Chunks { get; }
+        public Exception?[] Errors { get; }
+        public ManualResetEventSlim Done { get; } = new(false);
+
+        public void Work()
+        {
+            int c;
+            while ((c = Interlocked.Increment(ref _claimed)) < Chunks)
+            {
+                try { _dag.Store.LinkLevel(_current, _starts[c], Math.Min(LevelChunk, _current.Count - c * LevelChunk), _lists[c].Next, _lists[c].Missing, null); }
+                catch (Exception e) { Errors[c] = e; }
+                if (Interlocked.Increment(ref _finished) == Chunks) Done.Set();
+            }
         }
     }
 
