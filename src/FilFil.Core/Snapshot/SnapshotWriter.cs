@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using FilFil.Core.Car;
+using FilFil.Core.Logging;
+using Serilog;
 using FilFil.Core.Encoding;
 using FilFil.Core.Ipld;
 using FilFil.Core.Piece;
@@ -43,6 +46,8 @@ public sealed record PiecesResult(IReadOnlyList<string> Files, IReadOnlyList<Pie
 /// </summary>
 public static class SnapshotWriter
 {
+    private static readonly ILogger Log = FilFilLog.For(typeof(SnapshotWriter).FullName!);
+
     /// <summary>Writes the snapshot to <paramref name="output"/> (left open).</summary>
     /// <param name="hasher">
     /// When given, every byte of the snapshot also goes through it, on its own thread and at its own pace (the caller
@@ -58,15 +63,22 @@ public static class SnapshotWriter
     {
         var ts = options.TipSet ?? engine.Head ?? throw new InvalidOperationException("the engine has no head");
         if (options.RecentStateRoots < 0) throw new ArgumentOutOfRangeException(nameof(options), options.RecentStateRoots, "RecentStateRoots must be 0 or more");
+        var clock = Stopwatch.StartNew();
         using var pin = await engine.PinForSnapshotAsync(ts, options.RecentStateRoots, options.SkipOldMessages, ct).ConfigureAwait(false);
         await engine.WalkGate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            return await Task.Run(() =>
+            Log.Information("Snapshot of {Height} {TipSet} (N={RecentStateRoots}, {Format}): pinned in {Elapsed}; walking",
+                ts.Height, string.Join(",", ts.Cids), options.RecentStateRoots, options.Format, clock.Elapsed);
+            clock.Restart();
+            var r = await Task.Run(() =>
             {
                 using var sink = newSink();
                 return WriteLocked(engine, ts, sink, options, ct);
             }, ct).ConfigureAwait(false);
+            Log.Information("Snapshot of {Height} written: {Blocks} blocks, {Headers} headers, {Bytes} bytes in {Elapsed}",
+                ts.Height, r.Blocks, r.Headers, r.Bytes, clock.Elapsed);
+            return r;
         }
         finally
         {
@@ -172,6 +184,7 @@ public static class SnapshotWriter
             var result = await WriteAsync(engine, () => sink = new CarSectionSink(files, maxPieceBytes, CommPParallelism, progress), options, ct).ConfigureAwait(false);
             ct.ThrowIfCancellationRequested();
             files.Commit();
+            Log.Information("Snapshot of {Height} split into {Pieces} pieces of at most {PieceBytes} bytes, each with its piece CID", result.TipSet.Height, files.Files.Count, maxPieceBytes);
             return new PiecesResult(files.Files, sink!.Pieces, result);
         }
         catch

@@ -1,4 +1,6 @@
 using FilFil.Core.Ipld;
+using FilFil.Core.Logging;
+using Serilog;
 
 namespace FilFil.Core.Store;
 
@@ -21,6 +23,7 @@ namespace FilFil.Core.Store;
 /// </summary>
 public sealed class RefDag
 {
+    private static readonly ILogger Log = FilFilLog.For<RefDag>();
     private readonly Dictionary<Cid, long> _direct = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -261,12 +264,14 @@ public sealed class RefDag
             catch (Exception e) when (e is not OperationCanceledException && e is not BlockUnavailableException)
             {
                 last = e;
+                if (attempt < FetchAttempts) Log.Warning("Fetch of {Cid} failed (attempt {Attempt} of {Attempts}): {Error}; retrying", cid, attempt, FetchAttempts, e.Message);
                 continue;
             }
             Interlocked.Increment(ref _fetched);
             if (data.Length <= BlockStore.MaxDataLength && cid.Verify(data.Span)) return data;
             Interlocked.Increment(ref _refused);
             last = new BlockUnavailableException(cid, $"the source returned {data.Length} bytes that do not hash to it");
+            if (attempt < FetchAttempts) Log.Warning("Fetch of {Cid} returned {Bytes} bytes that do not hash to it (attempt {Attempt} of {Attempts}); retrying", cid, data.Length, attempt, FetchAttempts);
         }
         throw last as BlockUnavailableException ?? new BlockUnavailableException(cid, $"fetch failed {FetchAttempts} times", last);
     }
