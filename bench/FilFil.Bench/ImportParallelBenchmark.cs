@@ -77,7 +77,7 @@ public sealed class ImportParallelBenchmark : IBenchmark
             }
             double speedup = t1 / t2;
             Console.WriteLine($"import 1 thread   {t1:N3} s wall, {c1:N3} s CPU ({carBytes / t1 / 1e9:N2} GB/s); best of {rounds}, interleaved, after a warm-up");
-            Console.WriteLine($"import 2 threads  {t2:N3} s wall, {c2:N3} s CPU ({carBytes / t2 / 1e9:N2} GB/s); {Environment.ProcessorCount} processors visible, load average {LoadAverage()}");
+            Console.WriteLine($"import 2 threads  {t2:N3} s wall, {c2:N3} s CPU ({carBytes / t2 / 1e9:N2} GB/s); {Environment.ProcessorCount} processors visible, load average {Machine.LoadAverage()}");
             Console.WriteLine($"ratio speedup 2/1 {speedup:N2} (target >= 1.6) {(speedup >= 1.6 ? "PASS" : "FAIL")}");
             // Amdahl: t2 = t1 * ((1 - f) + f / 2)  =>  f = 2 (1 - t2 / t1)
             double f = Math.Clamp(2 * (1 - t2 / t1), 0, 1);
@@ -94,14 +94,6 @@ public sealed class ImportParallelBenchmark : IBenchmark
     }
 
     private static double Cpu() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
-
-    /// <summary>The 1-minute load average (Linux), so a reader sees whether other work had the cores.</summary>
-    private static string LoadAverage()
-    {
-        try { return File.ReadAllText("/proc/loadavg").Split(' ')[0]; }
-        catch (IOException) { return "?"; }
-        catch (UnauthorizedAccessException) { return "?"; }
-    }
 
     private static Dictionary<string, (uint, int)> Contents(Engine e)
     {
