@@ -60,18 +60,24 @@ public sealed class ImportParallelBenchmark : IBenchmark
             }
             if (args.Contains("phases"))
             {
-                foreach (int p in new[] { 1, 2, 1, 2 })
+                foreach (int p in new[] { 1, 2, 1, 2, 1, 2 })
                 {
                     var e = new Engine(Options(p));
-                    var sw = Stopwatch.StartNew();
+                    var phase = Stopwatch.StartNew();
+                    double cpu = Cpu();
+                    string Lap()
+                    {
+                        string r = $"{phase.Elapsed.TotalSeconds:N3} s ({Cpu() - cpu:N3} s CPU)";
+                        phase.Restart();
+                        cpu = Cpu();
+                        return r;
+                    }
                     var head = SnapshotImporter.Load(new MemoryStream(bytes, writable: false), e.Store, default, p);
-                    double load = sw.Elapsed.TotalSeconds;
-                    sw.Restart();
+                    string load = Lap();
                     e.BootstrapAsync(head, null).GetAwaiter().GetResult();
-                    double boot = sw.Elapsed.TotalSeconds;
-                    sw.Restart();
+                    string boot = Lap();
                     e.Store.SweepUnreferenced();
-                    Console.WriteLine($"  phases p={p}: load {load:N3} s, bootstrap {boot:N3} s, sweep {sw.Elapsed.TotalSeconds:N3} s");
+                    Console.WriteLine($"  phases p={p}: load {load}, bootstrap {boot} ({e.Dag.ParallelLevels} levels split), sweep {Lap()}");
                     e.Dispose();
                 }
             }

@@ -128,12 +128,23 @@ public sealed class Engine : IDisposable
             }
             entries.Reverse();
             bool importMode = source is null;
+            // An import links every root in one walk over the staged blocks (RefDag.LinkStagedAsync: the same counts
+            // as root by root, in levels wide enough to split among threads); a follower links root by root, fetching.
+            var staged = importMode ? new List<Cid>() : null;
             foreach (var e in entries)
             {
                 bool state = !importMode || e.Ts.Headers.All(h => Store.Contains(h.ParentStateRoot.Bytes));
                 bool msgs = !importMode || e.Ts.Headers.All(h => Store.Contains(h.Messages.Bytes));
-                if (state) await LinkRootsAsync(e.Ts.Headers.Select(h => h.ParentStateRoot), source, ct, !importMode).ConfigureAwait(false);
-                if (msgs) await LinkRootsAsync(e.Ts.Headers.Select(h => h.Messages), source, ct, !importMode).ConfigureAwait(false);
+                if (staged is not null)
+                {
+                    if (state) staged.AddRange(e.Ts.Headers.Select(h => h.ParentStateRoot));
+                    if (msgs) staged.AddRange(e.Ts.Headers.Select(h => h.Messages));
+                }
+                else
+                {
+                    if (state) await LinkRootsAsync(e.Ts.Headers.Select(h => h.ParentStateRoot), source, ct).ConfigureAwait(false);
+                    if (msgs) await LinkRootsAsync(e.Ts.Headers.Select(h => h.Messages), source, ct).ConfigureAwait(false);
+                }
                 e.StateLinked = state;
                 e.MessagesLinked = msgs;
             }
@@ -147,7 +158,8 @@ public sealed class Engine : IDisposable
                     {
                         if (importMode && !Store.Contains(h.Messages.Bytes))
                             throw new BlockUnavailableException(h.Messages, $"messages at height {h.Height} are not in the snapshot (import without KeepAllMessages)");
-                        await Dag.LinkAsync(h.Messages, source, ct, !importMode).ConfigureAwait(false);
+                        if (staged is not null) staged.Add(h.Messages);
+                        else await Dag.LinkAsync(h.Messages, source, ct).ConfigureAwait(false);
                         _oldMessageRoots.Add(h.Messages);
                     }
                     if (ts.Height == 0) break;
@@ -155,7 +167,15 @@ public sealed class Engine : IDisposable
                 }
             }
             var gstate = Genesis!.Headers[0].ParentStateRoot;
-            await Dag.LinkAsync(gstate, source, ct, !importMode).ConfigureAwait(false);
+            if (staged is not null)
+            {
+                staged.Add(gstate);
+                await Dag.LinkStagedAsync(staged, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                await Dag.LinkAsync(gstate, source, ct).ConfigureAwait(false);
+            }
             _genesisStateLinked = gstate;
             lock (_chain) _chain.AddRange(entries);
         }

@@ -85,48 +85,7 @@ public sealed class RefDag
         {
             var current = new CidList(256);
             current.Add(root.Bytes);
-            var next = new CidList(256);
-            var missingList = new CidList(64);
-            List<(CidList Next, CidList Missing)>? parts = null;
-            while (!current.IsEmpty)
-            {
-                ct.ThrowIfCancellationRequested();
-                Dictionary<Cid, int>? missing = null;
-                List<Cid>? missingOrder = null;
-                missingList.Clear();
-                if (!trackRollback && BulkLinkParallelism > 1 && current.Count >= ParallelLevelMin)
-                    LinkLevelParallel(current, next, missingList, ref parts);
-                else
-                    Store.LinkLevel(current, next, missingList, increments);
-                int pos = 0;
-                for (int k = 0; k < missingList.Count; k++)
-                {
-                    var cid = Cid.FromBytes(missingList.Read(ref pos));
-                    missing ??= new Dictionary<Cid, int>();
-                    missingOrder ??= new List<Cid>();
-                    if (missing.TryGetValue(cid, out int n)) missing[cid] = n + 1;
-                    else
-                    {
-                        missing[cid] = 1;
-                        missingOrder.Add(cid);
-                    }
-                }
-                if (missingOrder is not null)
-                {
-                    if (source is null) throw new BlockUnavailableException(missingOrder[0], "not in the store and no block source was given");
-                    var fetched = await FetchAllAsync(missingOrder, source, ct).ConfigureAwait(false);
-                    for (int k = 0; k < missingOrder.Count; k++)
-                    {
-                        var cid = missingOrder[k];
-                        var data = fetched[k].Span;
-                        long addr = Store.Insert(cid.Bytes, data, (uint)missing![cid]);
-                        inserted?.Add(addr);
-                        DagLinks.AddChildren(cid.Bytes, data, next);
-                    }
-                }
-                (current, next) = (next, current);
-                next.Clear();
-            }
+            await LinkLevelsAsync(current, source, increments, inserted, ct).ConfigureAwait(false);
             lock (_direct) _direct[root] = _direct.GetValueOrDefault(root) + 1;
         }
         catch when (trackRollback)
@@ -138,6 +97,81 @@ public sealed class RefDag
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// An import's links: every root of <paramref name="roots"/> (one listed twice is linked twice) over blocks
+    /// already staged, in one breadth-first walk, as <see cref="LinkAsync"/> with no source and no rollback gives
+    /// root by root (the same counts: a block is descended into when it is first counted, whichever root reaches
+    /// it). One walk makes the levels wide, so they are split among <see cref="BulkLinkParallelism"/> threads. On
+    /// failure the counts are partial: the caller discards the store.
+    /// </summary>
+    internal async Task LinkStagedAsync(IReadOnlyList<Cid> roots, CancellationToken ct = default)
+    {
+        foreach (var root in roots)
+            if (!DagLinks.IsStorable(root.Bytes)) throw new ArgumentException($"{root} is not a storable block (identity hash or codec {Multicodec.CodecName(root.Codec)})", nameof(roots));
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var current = new CidList(256);
+            foreach (var root in roots) current.Add(root.Bytes);
+            await LinkLevelsAsync(current, null, null, null, ct).ConfigureAwait(false);
+            lock (_direct) foreach (var root in roots) _direct[root] = _direct.GetValueOrDefault(root) + 1;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// The breadth-first walk of a link from <paramref name="current"/>; with <paramref name="increments"/> null
+    /// (bulk, no rollback) large levels are split among threads.
+    /// </summary>
+    private async Task LinkLevelsAsync(CidList current, IBlockSource? source, List<long>? increments, List<long>? inserted, CancellationToken ct)
+    {
+        var next = new CidList(256);
+        var missingList = new CidList(64);
+        List<(CidList Next, CidList Missing)>? parts = null;
+        while (!current.IsEmpty)
+        {
+            ct.ThrowIfCancellationRequested();
+            Dictionary<Cid, int>? missing = null;
+            List<Cid>? missingOrder = null;
+            missingList.Clear();
+            if (increments is null && BulkLinkParallelism > 1 && current.Count >= ParallelLevelMin)
+                LinkLevelParallel(current, next, missingList, ref parts);
+            else
+                Store.LinkLevel(current, next, missingList, increments);
+            int pos = 0;
+            for (int k = 0; k < missingList.Count; k++)
+            {
+                var cid = Cid.FromBytes(missingList.Read(ref pos));
+                missing ??= new Dictionary<Cid, int>();
+                missingOrder ??= new List<Cid>();
+                if (missing.TryGetValue(cid, out int n)) missing[cid] = n + 1;
+                else
+                {
+                    missing[cid] = 1;
+                    missingOrder.Add(cid);
+                }
+            }
+            if (missingOrder is not null)
+            {
+                if (source is null) throw new BlockUnavailableException(missingOrder[0], "not in the store and no block source was given");
+                var fetched = await FetchAllAsync(missingOrder, source, ct).ConfigureAwait(false);
+                for (int k = 0; k < missingOrder.Count; k++)
+                {
+                    var cid = missingOrder[k];
+                    var data = fetched[k].Span;
+                    long addr = Store.Insert(cid.Bytes, data, (uint)missing![cid]);
+                    inserted?.Add(addr);
+                    DagLinks.AddChildren(cid.Bytes, data, next);
+                }
+            }
+            (current, next) = (next, current);
+            next.Clear();
         }
     }
 
