@@ -89,7 +89,7 @@ public sealed class LotusFollower
             }
             catch (Exception e) when (!ct.IsCancellationRequested && e is LotusConnectionLostException or WebSocketException or IOException or BlockUnavailableException or LotusRpcException or FilFilFormatException)
             {
-                Log(LogEventLevel.Warning, e, "Connection problem at {Height} ({Error}); reconnecting in {Backoff}", _engine.Head?.Height, e.Message, backoff);
+                Log(LogEventLevel.Warning, e, "Connection problem at {Height} ({Error:l}); reconnecting in {Backoff}", _engine.Head?.Height, e.Message, backoff);
                 await Task.Delay(backoff, ct).ConfigureAwait(false);
                 backoff = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, backoff.Ticks * 2));
             }
@@ -122,7 +122,7 @@ public sealed class LotusFollower
                     await ResyncAsync(client, source, await client.ChainHeadAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false);
                     break;
                 default:
-                    Log(LogEventLevel.Information, null, "Ignoring a head change of type {Type} at {Height}", hc.Type, hc.Val.Height);
+                    Log(LogEventLevel.Information, null, "Ignoring a head change of type {Type:l} at {Height}", hc.Type, hc.Val.Height);
                     continue;
             }
             if (_engine.Head is { } h)
@@ -131,7 +131,7 @@ public sealed class LotusFollower
                 {
                     var stamp = FilFil.Core.Chain.BlockHeader.Decode(h.RawHeaders[0]).Timestamp;
                     var lag = DateTimeOffset.UtcNow - DateTimeOffset.FromUnixTimeSeconds((long)Math.Min(stamp, 253_402_300_799UL)); // at most year 9999
-                    Logger.Debug("Head {Height} {TipSet} applied ({Change}) in {Elapsed}: {Blocks} blocks, {Bytes} bytes held, {Lag} behind its timestamp",
+                    Logger.Debug("Head {Height} {TipSet:l} applied ({Change}) in {Elapsed}: {Blocks} blocks, {Bytes} bytes held, {Lag} behind its timestamp",
                         h.Height, Key(h), hc.Type, step.Elapsed, _engine.Store.Count, _engine.Store.DataBytes, lag);
                 }
                 HeadApplied?.Invoke(h);
@@ -144,7 +144,7 @@ public sealed class LotusFollower
     private static string Key(TipSet ts) => string.Join(",", ts.Cids);
 
     private void Reorg(TipSet head, int reverted, int applied, TimeSpan elapsed) =>
-        Log(LogEventLevel.Information, null, "Reorg: reverted {Reverted} and applied {Applied} tipsets; head {Height} {TipSet} in {Elapsed}",
+        Log(LogEventLevel.Information, null, "Reorg: reverted {Reverted} and applied {Applied} tipsets; head {Height} {TipSet:l} in {Elapsed}",
             reverted, applied, head.Height, Key(head), elapsed);
 
     /// <summary>Brings the engine to <paramref name="nodeHead"/> through the common ancestor.</summary>
@@ -153,9 +153,9 @@ public sealed class LotusFollower
         var clock = Stopwatch.StartNew();
         if (_engine.Head is null)
         {
-            Log(LogEventLevel.Information, null, "Bootstrapping at {Height} {TipSet}", nodeHead.Height, Key(nodeHead));
+            Log(LogEventLevel.Information, null, "Bootstrapping at {Height} {TipSet:l}", nodeHead.Height, Key(nodeHead));
             await _engine.BootstrapAsync(nodeHead, source, ct).ConfigureAwait(false);
-            Log(LogEventLevel.Information, null, "Bootstrapped at {Height} {TipSet} in {Elapsed}: {Blocks} blocks, {Bytes} bytes held",
+            Log(LogEventLevel.Information, null, "Bootstrapped at {Height} {TipSet:l} in {Elapsed}: {Blocks} blocks, {Bytes} bytes held",
                 nodeHead.Height, Key(nodeHead), clock.Elapsed, _engine.Store.Count, _engine.Store.DataBytes);
             return;
         }
@@ -178,7 +178,7 @@ public sealed class LotusFollower
         for (int i = path.Count - 1; i >= 0; i--)
             await _engine.ApplyAsync(path[i], source, ct).ConfigureAwait(false);
         if (path.Count > 0 || reverted > 0)
-            Log(LogEventLevel.Information, null, "Resynced to {Height} {TipSet} from the common ancestor {AncestorHeight}: reverted {Reverted}, applied {Applied} in {Elapsed}",
+            Log(LogEventLevel.Information, null, "Resynced to {Height} {TipSet:l} from the common ancestor {AncestorHeight}: reverted {Reverted}, applied {Applied} in {Elapsed}",
                 nodeHead.Height, Key(nodeHead), ts.Height, reverted, path.Count, clock.Elapsed);
         if (reverted > 0) Reorg(nodeHead, reverted, path.Count, clock.Elapsed);
     }

@@ -33,7 +33,7 @@ public static class SnapshotImporter
             var clock = Stopwatch.StartNew();
             int threads = engine.Options.EffectiveImportParallelism;
             var head = Load(input, engine.Store, ct, threads);
-            Log.Information("Import read and verified {Blocks} blocks, {Bytes} bytes in {Elapsed} ({Threads} threads); head {Height} {TipSet}",
+            Log.Information("Import read and verified {Blocks} blocks, {Bytes} bytes in {Elapsed} ({Threads} threads); head {Height} {TipSet:l}",
                 engine.Store.Count, engine.Store.DataBytes, clock.Elapsed, threads, head.Height, string.Join(",", head.Cids));
             clock.Restart();
             await engine.BootstrapAsync(head, null, ct).ConfigureAwait(false);
@@ -41,7 +41,7 @@ public static class SnapshotImporter
             clock.Restart();
             long staged = engine.Store.Count;
             engine.Store.SweepUnreferenced();
-            Log.Information("Import swept {Swept} blocks nothing reaches in {Elapsed}; imported {Height} {TipSet}: {Blocks} blocks, {Bytes} bytes held in {Total}",
+            Log.Information("Import swept {Swept} blocks nothing reaches in {Elapsed}; imported {Height} {TipSet:l}: {Blocks} blocks, {Bytes} bytes held in {Total}",
                 staged - engine.Store.Count, clock.Elapsed, head.Height, string.Join(",", head.Cids), engine.Store.Count, engine.Store.DataBytes, total.Elapsed);
             return engine;
         }

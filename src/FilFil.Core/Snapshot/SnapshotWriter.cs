@@ -68,7 +68,7 @@ public static class SnapshotWriter
         await engine.WalkGate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            Log.Information("Snapshot of {Height} {TipSet} (N={RecentStateRoots}, {Format}): pinned in {Elapsed}; walking",
+            Log.Information("Snapshot of {Height} {TipSet:l} (N={RecentStateRoots}, {Format}): pinned in {Elapsed}; walking",
                 ts.Height, string.Join(",", ts.Cids), options.RecentStateRoots, options.Format, clock.Elapsed);
             clock.Restart();
             var r = await Task.Run(() =>

@@ -298,7 +298,7 @@ public sealed class RefDag
             catch (Exception e) when (e is not OperationCanceledException && e is not BlockUnavailableException)
             {
                 last = e;
-                if (attempt < FetchAttempts) Log.Warning("Fetch of {Cid} failed (attempt {Attempt} of {Attempts}): {Error}; retrying", cid, attempt, FetchAttempts, e.Message);
+                if (attempt < FetchAttempts) Log.Warning("Fetch of {Cid} failed (attempt {Attempt} of {Attempts}): {Error:l}; retrying", cid, attempt, FetchAttempts, e.Message);
                 continue;
             }
             Interlocked.Increment(ref _fetched);
