@@ -11,7 +11,6 @@ internal sealed class FollowerRun
     private readonly object _gate = new();
     private long _headsApplied;
     private DateTimeOffset? _lastApplied;
-    private string? _lastLog;
 
     public FollowerRun(Engine engine, Uri endpoint, string? token)
     {
@@ -25,8 +24,6 @@ internal sealed class FollowerRun
             lock (_gate) _lastApplied = DateTimeOffset.Now;
             HeadChanged.Set();
         };
-        var log = FilFil.Core.Logging.FilFilLog.For("Follower");
-        Follower.Log += m => { lock (_gate) _lastLog = m; log.Information("{Message}", m); };
     }
 
     public Engine Engine { get; }
@@ -40,7 +37,7 @@ internal sealed class FollowerRun
     public HeadSignal HeadChanged { get; } = new();
     public long HeadsApplied => Interlocked.Read(ref _headsApplied);
     public DateTimeOffset? LastApplied { get { lock (_gate) return _lastApplied; } }
-    public string? LastLog { get { lock (_gate) return _lastLog; } }
+    public string? LastLog => Follower.LastEvent;
     public bool Running => Task is { IsCompleted: false };
     /// <summary>Why the follower stopped on its own, if it did.</summary>
     public Exception? Fault => Task is { IsFaulted: true } t ? t.Exception!.GetBaseException() : null;

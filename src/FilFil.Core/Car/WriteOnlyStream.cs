@@ -18,6 +18,12 @@ internal abstract class WriteOnlyStream : Stream
 
     public override abstract void Write(ReadOnlySpan<byte> buffer);
 
+    /// <summary>
+    /// Ends the stream after its last write: writes out whatever a layer still holds (e.g. ends a zstd stream with
+    /// its final frame) and flushes. <see cref="Stream.Flush"/> only flushes. The inner stream stays open.
+    /// </summary>
+    public virtual void Complete() => Flush();
+
     public override bool CanRead => false;
     public override bool CanSeek => false;
     public override bool CanWrite => true;

@@ -1,6 +1,10 @@
+using System.Diagnostics;
 using System.Net.WebSockets;
+using FilFil.Core.Logging;
 using FilFil.Core.Snapshot;
 using FilFil.Core.Store;
+using Serilog;
+using Serilog.Events;
 
 namespace FilFil.Core.Lotus;
 
@@ -10,6 +14,12 @@ namespace FilFil.Core.Lotus;
 /// or the node closes the subscription (slow reader), it reconnects with exponential backoff, resynchronises from
 /// the node's head and walks back to the common ancestor with the engine's window (reverting the engine's side,
 /// applying the node's side).
+/// <para>
+/// It logs through Serilog (<see cref="Logger"/>) with structured properties: connects, reconnects, resyncs and
+/// reorgs at Information (<c>Height</c>, <c>TipSet</c>, <c>Reverted</c>, <c>Applied</c>, <c>Elapsed</c>), each head
+/// applied at Debug (with <c>Blocks</c>, <c>Bytes</c> held and <c>Lag</c> behind the tipset's timestamp), connection
+/// problems at Warning.
+/// </para>
 /// </summary>
 public sealed class LotusFollower
 {
@@ -30,8 +40,20 @@ public sealed class LotusFollower
     public long Reconnects => Interlocked.Read(ref _reconnects);
     private long _reconnects;
 
-    /// <summary>Progress and fault messages (reconnects, resyncs), for the caller's log.</summary>
-    public event Action<string>? Log;
+    /// <summary>Where the follower logs (default: the engine log, source context <see cref="LotusFollower"/>).</summary>
+    public ILogger Logger { get; init; } = FilFilLog.For<LotusFollower>();
+
+    /// <summary>The last event logged at Information or above, rendered (reconnects, resyncs, reorgs, faults).</summary>
+    public string? LastEvent => Volatile.Read(ref _lastEvent);
+    private string? _lastEvent;
+
+    /// <summary>Logs an event and, from Information up, keeps its text as <see cref="LastEvent"/> whatever the log level.</summary>
+    private void Log(LogEventLevel level, Exception? error, string template, params object?[] values)
+    {
+        Logger.Write(level, error, template, values);
+        if (level >= LogEventLevel.Information && Logger.BindMessageTemplate(template, values, out var parsed, out var bound))
+            Volatile.Write(ref _lastEvent, parsed.Render(bound.ToDictionary(p => p.Name, p => p.Value)));
+    }
 
     /// <summary>Raised after each head change has been applied to the engine.</summary>
     public event Action<TipSet>? HeadApplied;
@@ -47,7 +69,15 @@ public sealed class LotusFollower
             try
             {
                 await using var client = await _connect(ct).ConfigureAwait(false);
-                if (!first) Interlocked.Increment(ref _reconnects);
+                if (!first)
+                {
+                    long n = Interlocked.Increment(ref _reconnects);
+                    Log(LogEventLevel.Information, null, "Reconnected to the node (reconnect {Reconnects}); the engine is at {Height}", n, _engine.Head?.Height);
+                }
+                else
+                {
+                    Log(LogEventLevel.Information, null, "Connected to the node; the engine is at {Height}", _engine.Head?.Height);
+                }
                 first = false;
                 var source = new LotusBlockSource(client);
                 await foreach (var batch in client.ChainNotifyAsync(ct).ConfigureAwait(false))
@@ -55,11 +85,11 @@ public sealed class LotusFollower
                     backoff = InitialBackoff;
                     await HandleAsync(client, source, batch, ct).ConfigureAwait(false);
                 }
-                Log?.Invoke("the node closed the head-change subscription; resubscribing");
+                Log(LogEventLevel.Information, null, "The node closed the head-change subscription at {Height}; resubscribing", _engine.Head?.Height);
             }
             catch (Exception e) when (!ct.IsCancellationRequested && e is LotusConnectionLostException or WebSocketException or IOException or BlockUnavailableException or LotusRpcException or FilFilFormatException)
             {
-                Log?.Invoke($"connection problem ({e.Message}); reconnecting in {backoff.TotalMilliseconds:N0} ms");
+                Log(LogEventLevel.Warning, e, "Connection problem at {Height} ({Error:l}); reconnecting in {Backoff}", _engine.Head?.Height, e.Message, backoff);
                 await Task.Delay(backoff, ct).ConfigureAwait(false);
                 backoff = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, backoff.Ticks * 2));
             }
@@ -68,9 +98,12 @@ public sealed class LotusFollower
 
     private async Task HandleAsync(LotusClient client, LotusBlockSource source, IReadOnlyList<HeadChange> batch, CancellationToken ct)
     {
+        var clock = Stopwatch.StartNew();
+        int reverted = 0, applied = 0;
         foreach (var hc in batch)
         {
             var head = _engine.Head;
+            var step = Stopwatch.StartNew();
             switch (hc.Type)
             {
                 case "current":
@@ -78,29 +111,52 @@ public sealed class LotusFollower
                     break;
                 case "revert" when head is not null && head.KeyEquals(hc.Val.Cids):
                     await _engine.RevertAsync(hc.Val, source, ct).ConfigureAwait(false);
+                    reverted++;
                     break;
                 case "apply" when head is not null && head.KeyEquals(hc.Val.Parents):
                     await _engine.ApplyAsync(hc.Val, source, ct).ConfigureAwait(false);
+                    applied++;
                     break;
                 case "revert" or "apply":
                     // out of step (e.g. changes lost across a reconnect): resync to what the node now says
                     await ResyncAsync(client, source, await client.ChainHeadAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false);
                     break;
                 default:
-                    Log?.Invoke($"ignoring head change of type '{hc.Type}'");
+                    Log(LogEventLevel.Information, null, "Ignoring a head change of type {Type:l} at {Height}", hc.Type, hc.Val.Height);
                     continue;
             }
-            if (_engine.Head is { } h) HeadApplied?.Invoke(h);
+            if (_engine.Head is { } h)
+            {
+                if (Logger.IsEnabled(LogEventLevel.Debug))
+                {
+                    var stamp = FilFil.Core.Chain.BlockHeader.Decode(h.RawHeaders[0]).Timestamp;
+                    var lag = DateTimeOffset.UtcNow - DateTimeOffset.FromUnixTimeSeconds((long)Math.Min(stamp, 253_402_300_799UL)); // at most year 9999
+                    Logger.Debug("Head {Height} {TipSet:l} applied ({Change}) in {Elapsed}: {Blocks} blocks, {Bytes} bytes held, {Lag} behind its timestamp",
+                        h.Height, Key(h), hc.Type, step.Elapsed, _engine.Store.Count, _engine.Store.DataBytes, lag);
+                }
+                HeadApplied?.Invoke(h);
+            }
         }
+        if (reverted > 0 && _engine.Head is { } top) Reorg(top, reverted, applied, clock.Elapsed);
     }
+
+    /// <summary>A tipset key as logged: the block CIDs, comma-separated.</summary>
+    private static string Key(TipSet ts) => string.Join(",", ts.Cids);
+
+    private void Reorg(TipSet head, int reverted, int applied, TimeSpan elapsed) =>
+        Log(LogEventLevel.Information, null, "Reorg: reverted {Reverted} and applied {Applied} tipsets; head {Height} {TipSet:l} in {Elapsed}",
+            reverted, applied, head.Height, Key(head), elapsed);
 
     /// <summary>Brings the engine to <paramref name="nodeHead"/> through the common ancestor.</summary>
     private async Task ResyncAsync(LotusClient client, LotusBlockSource source, TipSet nodeHead, CancellationToken ct)
     {
+        var clock = Stopwatch.StartNew();
         if (_engine.Head is null)
         {
-            Log?.Invoke($"bootstrapping at {nodeHead.Height}");
+            Log(LogEventLevel.Information, null, "Bootstrapping at {Height} {TipSet:l}", nodeHead.Height, Key(nodeHead));
             await _engine.BootstrapAsync(nodeHead, source, ct).ConfigureAwait(false);
+            Log(LogEventLevel.Information, null, "Bootstrapped at {Height} {TipSet:l} in {Elapsed}: {Blocks} blocks, {Bytes} bytes held",
+                nodeHead.Height, Key(nodeHead), clock.Elapsed, _engine.Store.Count, _engine.Store.DataBytes);
             return;
         }
         var window = _engine.Window;
@@ -113,10 +169,17 @@ public sealed class LotusFollower
             path.Add(ts);
             ts = await client.ChainGetTipSetAsync(ts.Parents, ct).ConfigureAwait(false);
         }
+        int reverted = 0;
         while (!_engine.Head!.KeyEquals(ts.Cids))
+        {
             await _engine.RevertAsync(_engine.Head!, source, ct).ConfigureAwait(false);
+            reverted++;
+        }
         for (int i = path.Count - 1; i >= 0; i--)
             await _engine.ApplyAsync(path[i], source, ct).ConfigureAwait(false);
-        if (path.Count > 0) Log?.Invoke($"resynced to {nodeHead.Height} from common ancestor {ts.Height}");
+        if (path.Count > 0 || reverted > 0)
+            Log(LogEventLevel.Information, null, "Resynced to {Height} {TipSet:l} from the common ancestor {AncestorHeight}: reverted {Reverted}, applied {Applied} in {Elapsed}",
+                nodeHead.Height, Key(nodeHead), ts.Height, reverted, path.Count, clock.Elapsed);
+        if (reverted > 0) Reorg(nodeHead, reverted, path.Count, clock.Elapsed);
     }
 }

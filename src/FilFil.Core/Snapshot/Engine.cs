@@ -18,8 +18,18 @@ public sealed record EngineOptions
     /// <summary>Most blocks fetched at once while linking a frontier.</summary>
     public int MaxConcurrentFetches { get; init; } = 64;
 
+    /// <summary>
+    /// Threads an import uses: hash verification runs on the others while sections are read, and the link scan of
+    /// each breadth-first level is split among all of them. 0 (default): every processor; 1: one thread. The engine's
+    /// contents and an import's errors are the same for every value.
+    /// </summary>
+    public int ImportParallelism { get; init; }
+
+    internal int EffectiveImportParallelism => ImportParallelism == 0 ? Environment.ProcessorCount : ImportParallelism;
+
     internal void Validate()
     {
+        if (ImportParallelism < 0) throw new ArgumentOutOfRangeException(nameof(ImportParallelism), ImportParallelism, "must be 0 (every processor) or more");
         if (RecentStateRoots < 0) throw new ArgumentOutOfRangeException(nameof(RecentStateRoots), RecentStateRoots, "must be 0 or more");
         if (ReorgDepth < 0) throw new ArgumentOutOfRangeException(nameof(ReorgDepth), ReorgDepth, "must be 0 or more");
     }
@@ -63,7 +73,7 @@ public sealed class Engine : IDisposable
         Options.Validate();
         _ownsStore = store is null;
         Store = store ?? new BlockStore();
-        Dag = new RefDag(Store) { MaxConcurrentFetches = Options.MaxConcurrentFetches };
+        Dag = new RefDag(Store) { MaxConcurrentFetches = Options.MaxConcurrentFetches, BulkLinkParallelism = Options.EffectiveImportParallelism };
     }
 
     public EngineOptions Options { get; }
@@ -139,12 +149,23 @@ public sealed class Engine : IDisposable
             }
             entries.Reverse();
             bool importMode = source is null;
+            // An import links every root in one walk over the staged blocks (RefDag.LinkStagedAsync: the same counts
+            // as root by root, in levels wide enough to split among threads); a follower links root by root, fetching.
+            var staged = importMode ? new List<Cid>() : null;
             foreach (var e in entries)
             {
                 bool state = !importMode || e.Ts.Headers.All(h => Store.Contains(h.ParentStateRoot.Bytes));
                 bool msgs = !importMode || e.Ts.Headers.All(h => Store.Contains(h.Messages.Bytes));
-                if (state) await LinkRootsAsync(e.Ts.Headers.Select(h => h.ParentStateRoot), source, ct, !importMode).ConfigureAwait(false);
-                if (msgs) await LinkRootsAsync(e.Ts.Headers.Select(h => h.Messages), source, ct, !importMode).ConfigureAwait(false);
+                if (staged is not null)
+                {
+                    if (state) staged.AddRange(e.Ts.Headers.Select(h => h.ParentStateRoot));
+                    if (msgs) staged.AddRange(e.Ts.Headers.Select(h => h.Messages));
+                }
+                else
+                {
+                    if (state) await LinkRootsAsync(e.Ts.Headers.Select(h => h.ParentStateRoot), source, ct).ConfigureAwait(false);
+                    if (msgs) await LinkRootsAsync(e.Ts.Headers.Select(h => h.Messages), source, ct).ConfigureAwait(false);
+                }
                 e.StateLinked = state;
                 e.MessagesLinked = msgs;
             }
@@ -158,7 +179,8 @@ public sealed class Engine : IDisposable
                     {
                         if (importMode && !Store.Contains(h.Messages.Bytes))
                             throw new BlockUnavailableException(h.Messages, $"messages at height {h.Height} are not in the snapshot (import without KeepAllMessages)");
-                        await Dag.LinkAsync(h.Messages, source, ct, !importMode).ConfigureAwait(false);
+                        if (staged is not null) staged.Add(h.Messages);
+                        else await Dag.LinkAsync(h.Messages, source, ct).ConfigureAwait(false);
                         _oldMessageRoots.Add(h.Messages);
                     }
                     if (ts.Height == 0) break;
@@ -166,7 +188,15 @@ public sealed class Engine : IDisposable
                 }
             }
             var gstate = Genesis!.Headers[0].ParentStateRoot;
-            await Dag.LinkAsync(gstate, source, ct, !importMode).ConfigureAwait(false);
+            if (staged is not null)
+            {
+                staged.Add(gstate);
+                await Dag.LinkStagedAsync(staged, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                await Dag.LinkAsync(gstate, source, ct).ConfigureAwait(false);
+            }
             _genesisStateLinked = gstate;
             lock (_chain) _chain.AddRange(entries);
         }

@@ -18,13 +18,21 @@ public sealed record TakeSnapshotRequest
     public SnapshotFormat Format { get; init; } = SnapshotFormat.V1;
     /// <summary>zstd level for a compressed (distribution) file; 0 = plain CAR.</summary>
     public int ZstdLevel { get; init; }
-    /// <summary>Sector size the pieces must fit (32 or 64 GiB); null: one file, commP in the same pass.</summary>
+    /// <summary>
+    /// Padded piece size each piece must fit: a power of two from 1 MiB to 64 GiB (a sector size, 32 or 64 GiB, is the
+    /// usual choice; smaller pieces are legal deals); null: one file, commP in the same pass.
+    /// </summary>
     public long? PieceSize { get; init; }
 }
 
 /// <summary>Takes snapshots from an engine: the walk, the file(s), the piece commitments, the catalog entry.</summary>
 public static class SnapshotService
 {
+    /// <summary>Smallest <see cref="TakeSnapshotRequest.PieceSize"/>: 1 MiB.</summary>
+    public const long MinPieceSize = 1L << 20;
+    /// <summary>Largest <see cref="TakeSnapshotRequest.PieceSize"/>: 64 GiB, the largest sector.</summary>
+    public const long MaxPieceSize = 64L << 30;
+
     public static async Task<SnapshotRecord> TakeAsync(Engine engine, TakeSnapshotRequest req, SnapshotCatalog? catalog, IProgress<long>? progress = null, CancellationToken ct = default)
     {
         var ts = ResolveTipSet(engine, req);
@@ -37,8 +45,8 @@ public static class SnapshotService
         var pieces = new List<SnapshotPiece>();
         if (req.PieceSize is { } sector)
         {
-            if (sector < 256 || (sector & (sector - 1)) != 0)
-                throw new ArgumentOutOfRangeException(nameof(req), sector, "a sector size must be a power of two (32 GiB or 64 GiB on mainnet)");
+            if (sector < MinPieceSize || sector > MaxPieceSize || (sector & (sector - 1)) != 0)
+                throw new ArgumentOutOfRangeException(nameof(req), sector, "a piece size must be a power of two from 1 MiB to 64 GiB (32 GiB or 64 GiB for a whole sector)");
             string prefix = req.Path.EndsWith(".car", StringComparison.OrdinalIgnoreCase) ? req.Path[..^4] : req.Path;
             var written = await SnapshotWriter.WritePiecesAsync(engine, prefix, SnapshotWriter.PiecePayloadLimit(sector), options, ct, progress).ConfigureAwait(false);
             paths = written.Files.ToArray();
@@ -96,8 +104,8 @@ public static class SnapshotService
 
     /// <summary>
     /// Forwards writes to <paramref name="inner"/> and reports the bytes written to the progress sink (the commP hasher
-    /// gets the same bytes from the section sink, on its own thread).
-    /// Flush completes a zstd frame sequence only at the end (the writer flushes once, after the last block).
+    /// gets the same bytes from the section sink, on its own thread). <see cref="Complete"/> ends the zstd stream
+    /// (its last block and the frame's end), which the file writer calls once after the last section.
     /// </summary>
     private sealed class ObservingStream(Stream inner, IProgress<long>? progress, ZstdSharp.CompressionStream? zstd) : WriteOnlyStream
     {
@@ -108,9 +116,11 @@ public static class SnapshotService
             _written += buffer.Length;
             progress?.Report(_written);
         }
-        public override void Flush()
+        public override void Flush() => inner.Flush();
+        public override void Complete()
         {
-            if (zstd is not null) zstd.Dispose(); // ends the zstd stream; the file itself stays open (leaveOpen)
+            // ZstdSharp ends the frame (ZSTD_e_end) and writes it out only on Dispose; the file stays open (leaveOpen)
+            if (zstd is not null) zstd.Dispose();
             else inner.Flush();
         }
         protected override long Written => _written;

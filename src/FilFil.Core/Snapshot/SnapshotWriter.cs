@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using FilFil.Core.Car;
+using FilFil.Core.Logging;
+using Serilog;
 using FilFil.Core.Encoding;
 using FilFil.Core.Ipld;
 using FilFil.Core.Piece;
@@ -43,6 +46,8 @@ public sealed record PiecesResult(IReadOnlyList<string> Files, IReadOnlyList<Pie
 /// </summary>
 public static class SnapshotWriter
 {
+    private static readonly ILogger Log = FilFilLog.For(typeof(SnapshotWriter).FullName!);
+
     /// <summary>Writes the snapshot to <paramref name="output"/> (left open).</summary>
     /// <param name="hasher">
     /// When given, every byte of the snapshot also goes through it, on its own thread and at its own pace (the caller
@@ -50,13 +55,30 @@ public static class SnapshotWriter
     /// </param>
     public static async Task<SnapshotResult> WriteAsync(Engine engine, Stream output, SnapshotOptions options, CancellationToken ct = default, CommPHasher? hasher = null)
     {
+        return await WriteAsync(engine, () => new CarSectionSink(output, hasher), options, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Pins what the walk reads, then runs it into the sink <paramref name="newSink"/> makes (on the pool).</summary>
+    private static async Task<SnapshotResult> WriteAsync(Engine engine, Func<CarSectionSink> newSink, SnapshotOptions options, CancellationToken ct)
+    {
         var ts = options.TipSet ?? engine.Head ?? throw new InvalidOperationException("the engine has no head");
         if (options.RecentStateRoots < 0) throw new ArgumentOutOfRangeException(nameof(options), options.RecentStateRoots, "RecentStateRoots must be 0 or more");
+        var clock = Stopwatch.StartNew();
         using var pin = await engine.PinForSnapshotAsync(ts, options.RecentStateRoots, options.SkipOldMessages, ct).ConfigureAwait(false);
         await engine.WalkGate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            return await Task.Run(() => WriteLocked(engine, ts, output, options, hasher, ct), ct).ConfigureAwait(false);
+            Log.Information("Snapshot of {Height} {TipSet:l} (N={RecentStateRoots}, {Format}): pinned in {Elapsed}; walking",
+                ts.Height, string.Join(",", ts.Cids), options.RecentStateRoots, options.Format, clock.Elapsed);
+            clock.Restart();
+            var r = await Task.Run(() =>
+            {
+                using var sink = newSink();
+                return WriteLocked(engine, ts, sink, options, ct);
+            }, ct).ConfigureAwait(false);
+            Log.Information("Snapshot of {Height} written: {Blocks} blocks, {Headers} headers, {Bytes} bytes in {Elapsed}",
+                ts.Height, r.Blocks, r.Headers, r.Bytes, clock.Elapsed);
+            return r;
         }
         finally
         {
@@ -64,7 +86,7 @@ public static class SnapshotWriter
         }
     }
 
-    private static SnapshotResult WriteLocked(Engine engine, TipSet ts, Stream output, SnapshotOptions o, CommPHasher? hasher, CancellationToken ct)
+    private static SnapshotResult WriteLocked(Engine engine, TipSet ts, CarSectionSink sink, SnapshotOptions o, CancellationToken ct)
     {
         var store = engine.Store;
         long h = ts.Height, n = o.RecentStateRoots;
@@ -83,7 +105,6 @@ public static class SnapshotWriter
             roots = ts.Cids;
         }
         // The walk fills one buffer while earlier ones are written and, with a hasher, hashed.
-        using var sink = new CarSectionSink(output, hasher);
         sink.WriteHeader(roots);
         if (meta is not null) sink.WriteSection(metaCid.Bytes, meta);
         using var walk = new LotusWalk(store,
@@ -116,7 +137,8 @@ public static class SnapshotWriter
                 var wb = new WritebackFileStream(fs);
                 var s = tee?.Invoke(wb) ?? wb;
                 r = await WriteAsync(engine, s, options, ct, hasher).ConfigureAwait(false);
-                s.Flush();
+                if (s is WriteOnlyStream w) w.Complete(); // e.g. ends a zstd stream
+                else s.Flush();
                 fs.Flush(flushToDisk: true);
             }
             ct.ThrowIfCancellationRequested();
@@ -146,41 +168,30 @@ public static class SnapshotWriter
     /// header (same roots) followed by whole block sections, so Boost can open each piece as a CAR; the snapshot
     /// is the first piece followed by the sections of the others (<see cref="JoinPieces"/>). Files are
     /// <c>prefix.000.car</c>, <c>prefix.001.car</c> ..., written atomically (temporary files, fsync, renamed only
-    /// once every piece is written; on failure or cancellation none is left). Each piece's bytes go through a
-    /// <see cref="CommPHasher"/> as they are written, so its piece commitment comes out of the same pass.
+    /// once every piece is written; on failure or cancellation none is left). The cuts are made where the sections
+    /// are framed, and each piece's bytes go through its own <see cref="CommPHasher"/> on the commP thread as they
+    /// are written (as a single file's do), so its piece commitment comes out of the same pass.
     /// </summary>
-    /// <param name="progress">Receives the payload bytes written so far (all pieces), once per buffer written.</param>
+    /// <param name="progress">Receives the bytes of the snapshot stream written so far (its header counted once), once per buffer written.</param>
     public static async Task<PiecesResult> WritePiecesAsync(Engine engine, string pathPrefix, long maxPieceBytes, SnapshotOptions options, CancellationToken ct = default, IProgress<long>? progress = null)
     {
         if (maxPieceBytes <= 0 || (ulong)maxPieceBytes > CommPHasher.MaxPayloadSize)
             throw new ArgumentOutOfRangeException(nameof(maxPieceBytes), maxPieceBytes, $"a piece holds 1 to {CommPHasher.MaxPayloadSize} bytes (a 64 GiB sector)");
-        var splitter = new PieceSplitter(Path.GetFullPath(pathPrefix), maxPieceBytes);
+        var files = new PieceFiles(Path.GetFullPath(pathPrefix));
         try
         {
-            var result = await WriteAsync(engine, progress is null ? splitter : new ProgressStream(splitter, progress), options, ct).ConfigureAwait(false);
-            splitter.Finish();
+            CarSectionSink? sink = null;
+            var result = await WriteAsync(engine, () => sink = new CarSectionSink(files, maxPieceBytes, CommPParallelism, progress), options, ct).ConfigureAwait(false);
             ct.ThrowIfCancellationRequested();
-            splitter.Commit();
-            return new PiecesResult(splitter.Files, splitter.Pieces, result);
+            files.Commit();
+            Log.Information("Snapshot of {Height} split into {Pieces} pieces of at most {PieceBytes} bytes, each with its piece CID", result.TipSet.Height, files.Files.Count, maxPieceBytes);
+            return new PiecesResult(files.Files, sink!.Pieces, result);
         }
         catch
         {
-            splitter.Abort();
+            files.Abort();
             throw;
         }
-    }
-
-    /// <summary>Forwards writes and reports the running byte count.</summary>
-    private sealed class ProgressStream(Stream inner, IProgress<long> progress) : WriteOnlyStream
-    {
-        private long _written;
-        protected override long Written => _written;
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            inner.Write(buffer);
-            progress.Report(_written += buffer.Length);
-        }
-        public override void Flush() => inner.Flush();
     }
 
     /// <summary>Joins pieces written by <see cref="WritePiecesAsync"/> back into the single Lotus snapshot stream.</summary>
@@ -202,127 +213,40 @@ public static class SnapshotWriter
     }
 
     /// <summary>
-    /// A write-only stream that cuts the CAR stream between sections into files with repeated headers, feeding each
-    /// file's bytes through its own <see cref="CommPHasher"/> as they are written.
+    /// The files of a split snapshot: <c>prefix.000.car</c>, <c>prefix.001.car</c> ..., each written to a temporary
+    /// file and flushed to disk when the next starts (on the sink's writer thread), all renamed into place by
+    /// <see cref="Commit"/>.
     /// </summary>
-    private sealed class PieceSplitter : WriteOnlyStream
+    private sealed class PieceFiles(string prefix) : IPieceFiles
     {
-        private readonly string _prefix;
-        private readonly long _max;
         private readonly List<string> _tmp = new();
         private readonly List<string> _final = new();
-        private readonly List<PieceInfo> _pieces = new();
         private FileStream? _cur;
-        private WritebackFileStream? _curOut;
-        private CommPHasher? _hasher;     // commP of the current piece file
-        private long _curBytes;
         private int _committed;           // pieces renamed into place by Commit
-        private byte[]? _header;          // varint + header bytes
-        private readonly MemoryStream _pending = new();
-
-        public PieceSplitter(string prefix, long max)
-        {
-            _prefix = prefix;
-            _max = max;
-        }
 
         public IReadOnlyList<string> Files => _final;
-        public IReadOnlyList<PieceInfo> Pieces => _pieces;
 
-        // The CarWriter writes: header varint, header, then for each section varint, cid, data. We re-parse the
-        // byte stream into sections so that a cut never splits one.
-        private long _accepted;
-
-        public override void Write(ReadOnlySpan<byte> buffer)
+        public Stream StartPiece()
         {
-            _pending.Write(buffer);
-            _accepted += buffer.Length;
-            Drain();
-        }
-
-
-        private void Drain()
-        {
-            var data = _pending.GetBuffer().AsSpan(0, (int)_pending.Length);
-            int consumed = 0;
-            while (true)
-            {
-                var rest = data[consumed..];
-                if (rest.Length == 0) break;
-                int pos = 0;
-                ulong len;
-                try { len = Varint.Read(rest, ref pos, 0, "section"); }
-                catch (FilFilFormatException) when (rest.Length < Varint.MaxLength) { break; }
-                long total = pos + (long)len;
-                if (rest.Length < total) break;
-                var section = rest[..(int)total];
-                if (_header is null)
-                {
-                    _header = section.ToArray();
-                    if (_header.Length >= _max) throw new ArgumentOutOfRangeException("maxPieceBytes", _max, "smaller than the CAR header");
-                }
-                else
-                {
-                    if (_cur is null || _curBytes + section.Length > _max) NewPiece(section.Length);
-                    Emit(section);
-                }
-                consumed += (int)total;
-            }
-            if (consumed > 0)
-            {
-                var left = data[consumed..].ToArray();
-                _pending.SetLength(0);
-                _pending.Write(left);
-            }
-        }
-
-        /// <summary>Writes bytes to the current piece file and its hasher.</summary>
-        private void Emit(ReadOnlySpan<byte> bytes)
-        {
-            _curOut!.Write(bytes);
-            _hasher!.Write(bytes);
-            _curBytes += bytes.Length;
-        }
-
-        private void NewPiece(int sectionLength)
-        {
-            if (_header!.Length + sectionLength > _max)
-                throw new ArgumentOutOfRangeException("maxPieceBytes", _max, $"a {sectionLength}-byte block does not fit in a piece with its header");
-            CloseCurrent();
-            string final = $"{_prefix}.{_final.Count:D3}.car";
+            EndPieces();
+            string final = $"{prefix}.{_final.Count:D3}.car";
             if (File.Exists(final)) throw new IOException($"{final} already exists");
             string tmp = final + $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
             _tmp.Add(tmp);
             _final.Add(final);
-            _cur = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
-            _curOut = new WritebackFileStream(_cur);
-            _hasher = new CommPHasher(CommPParallelism);
-            _curBytes = 0;
-            Emit(_header);
+            _cur = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None);
+            return new WritebackFileStream(_cur);
         }
 
-        /// <summary>Flushes the current piece to disk and completes its commitment.</summary>
-        private void CloseCurrent()
+        public void EndPieces()
         {
             if (_cur is null) return;
             _cur.Flush(flushToDisk: true);
             _cur.Dispose();
             _cur = null;
-            _curOut = null;
-            _pieces.Add(_hasher!.Finish());
-            _hasher.Dispose();
-            _hasher = null;
         }
 
-        /// <summary>Ends the stream: the last piece is written to disk and every piece has its commitment.</summary>
-        public void Finish()
-        {
-            if (_pending.Length != 0) throw new InvalidOperationException("the CAR stream ended inside a section");
-            if (_cur is null && _header is not null && _final.Count == 0) NewPiece(0);
-            CloseCurrent();
-        }
-
-        /// <summary>Renames every piece into place (after <see cref="Finish"/>).</summary>
+        /// <summary>Renames every piece into place (after the sink completed).</summary>
         public void Commit()
         {
             for (; _committed < _tmp.Count; _committed++) File.Move(_tmp[_committed], _final[_committed], overwrite: false);
@@ -333,17 +257,11 @@ public static class SnapshotWriter
         {
             try { _cur?.Dispose(); } catch (IOException) { }
             _cur = null;
-            _hasher?.Dispose();
-            _hasher = null;
             for (int i = 0; i < _tmp.Count; i++)
             {
                 try { File.Delete(i < _committed ? _final[i] : _tmp[i]); } catch (IOException) { }
             }
             _final.Clear();
-            _pieces.Clear();
         }
-
-        protected override long Written => _accepted;
-        public override void Flush() { }
     }
 }

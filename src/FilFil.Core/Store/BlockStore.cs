@@ -366,7 +366,15 @@ internal sealed unsafe class BlockStore : IDisposable
     /// <paramref name="next"/>; CIDs not held go to <paramref name="missing"/>. Reference counts change atomically,
     /// so readers running at the same time are safe; callers serialise link walks among themselves (RefDag's gate).
     /// </summary>
-    internal void LinkLevel(CidList current, CidList next, CidList missing, List<long>? increments)
+    internal void LinkLevel(CidList current, CidList next, CidList missing, List<long>? increments) =>
+        LinkLevel(current, 0, current.Count, next, missing, increments);
+
+    /// <summary>
+    /// <see cref="LinkLevel(CidList, CidList, CidList, List{long})"/> over the <paramref name="count"/> CIDs of
+    /// <paramref name="current"/> from byte position <paramref name="start"/>. Several threads may run it at once
+    /// on disjoint ranges (a block's first reference is taken by exactly one of them, atomically).
+    /// </summary>
+    internal void LinkLevel(CidList current, int start, int count, CidList next, CidList missing, List<long>? increments)
     {
         _lock.EnterReadLock();
         try
@@ -375,10 +383,9 @@ internal sealed unsafe class BlockStore : IDisposable
             // Software pipeline against cache misses: the index slot of the CID Ahead places on is prefetched,
             // and the record its first slot points to half as far on; then the CID is processed.
             const int Ahead = 16;
-            int count = current.Count;
             Interlocked.Add(ref _linkVisits, count);
             ulong* hashes = stackalloc ulong[Ahead];
-            int pos = 0, posAhead = 0;
+            int pos = start, posAhead = start;
             for (int k = 0; k < Math.Min(Ahead, count); k++) hashes[k] = PrefetchSlot(current.Read(ref posAhead));
             for (int k = 0; k < count; k++)
             {

@@ -41,6 +41,27 @@ internal sealed class CidList : ILinkVisitor
         return r;
     }
 
+    /// <summary>Advances <paramref name="pos"/> past <paramref name="items"/> CIDs.</summary>
+    public void Skip(ref int pos, int items)
+    {
+        for (int k = 0; k < items; k++) pos += 1 + _buf[pos];
+    }
+
+    /// <summary>Appends every CID of <paramref name="other"/>, in order.</summary>
+    public void AddAll(CidList other)
+    {
+        if (other.Count == 0) return;
+        if (_length + (long)other._length > _buf.Length)
+        {
+            long size = Math.Max(_buf.Length * 2L, _length + (long)other._length);
+            if (size > Array.MaxLength) throw new InsufficientMemoryException("CID list exceeds the largest array");
+            Array.Resize(ref _buf, (int)size);
+        }
+        other._buf.AsSpan(0, other._length).CopyTo(_buf.AsSpan(_length));
+        _length += other._length;
+        Count += other.Count;
+    }
+
     /// <summary>Removes and returns the last CID (valid until the next Add).</summary>
     public ReadOnlySpan<byte> Pop(List<int> starts)
     {

@@ -1,4 +1,6 @@
 using FilFil.Core.Ipld;
+using FilFil.Core.Logging;
+using Serilog;
 
 namespace FilFil.Core.Store;
 
@@ -21,6 +23,7 @@ namespace FilFil.Core.Store;
 /// </summary>
 internal sealed class RefDag
 {
+    private static readonly ILogger Log = FilFilLog.For<RefDag>();
     private readonly Dictionary<Cid, long> _direct = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -30,6 +33,19 @@ internal sealed class RefDag
 
     /// <summary>Most blocks fetched at once from a source (default 64).</summary>
     public int MaxConcurrentFetches { get; init; } = 64;
+
+    /// <summary>
+    /// Threads a bulk link (<c>trackRollback: false</c>, an import) splits each large breadth-first level among
+    /// (default 1). The counts, and the order of the next level and of missing blocks, are the same as with one.
+    /// </summary>
+    public int BulkLinkParallelism { get; init; } = 1;
+
+    /// <summary>Levels split among threads so far.</summary>
+    internal long ParallelLevels => Interlocked.Read(ref _parallelLevels);
+    private long _parallelLevels;
+
+    /// <summary>Smallest level split among threads (smaller ones cost more to hand out than to scan).</summary>
+    private const int ParallelLevelMin = 2048;
 
     /// <summary>Attempts per block before a fetch or hash failure is final (default 3).</summary>
     public int FetchAttempts { get; init; } = 3;
@@ -69,44 +85,7 @@ internal sealed class RefDag
         {
             var current = new CidList(256);
             current.Add(root.Bytes);
-            var next = new CidList(256);
-            var missingList = new CidList(64);
-            while (!current.IsEmpty)
-            {
-                ct.ThrowIfCancellationRequested();
-                Dictionary<Cid, int>? missing = null;
-                List<Cid>? missingOrder = null;
-                missingList.Clear();
-                Store.LinkLevel(current, next, missingList, increments);
-                int pos = 0;
-                for (int k = 0; k < missingList.Count; k++)
-                {
-                    var cid = Cid.FromBytes(missingList.Read(ref pos));
-                    missing ??= new Dictionary<Cid, int>();
-                    missingOrder ??= new List<Cid>();
-                    if (missing.TryGetValue(cid, out int n)) missing[cid] = n + 1;
-                    else
-                    {
-                        missing[cid] = 1;
-                        missingOrder.Add(cid);
-                    }
-                }
-                if (missingOrder is not null)
-                {
-                    if (source is null) throw new BlockUnavailableException(missingOrder[0], "not in the store and no block source was given");
-                    var fetched = await FetchAllAsync(missingOrder, source, ct).ConfigureAwait(false);
-                    for (int k = 0; k < missingOrder.Count; k++)
-                    {
-                        var cid = missingOrder[k];
-                        var data = fetched[k].Span;
-                        long addr = Store.Insert(cid.Bytes, data, (uint)missing![cid]);
-                        inserted?.Add(addr);
-                        DagLinks.AddChildren(cid.Bytes, data, next);
-                    }
-                }
-                (current, next) = (next, current);
-                next.Clear();
-            }
+            await LinkLevelsAsync(current, source, increments, inserted, ct).ConfigureAwait(false);
             lock (_direct) _direct[root] = _direct.GetValueOrDefault(root) + 1;
         }
         catch when (trackRollback)
@@ -118,6 +97,151 @@ internal sealed class RefDag
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// An import's links: every root of <paramref name="roots"/> (one listed twice is linked twice) over blocks
+    /// already staged, in one breadth-first walk, as <see cref="LinkAsync"/> with no source and no rollback gives
+    /// root by root (the same counts: a block is descended into when it is first counted, whichever root reaches
+    /// it). One walk makes the levels wide, so they are split among <see cref="BulkLinkParallelism"/> threads. On
+    /// failure the counts are partial: the caller discards the store.
+    /// </summary>
+    internal async Task LinkStagedAsync(IReadOnlyList<Cid> roots, CancellationToken ct = default)
+    {
+        foreach (var root in roots)
+            if (!DagLinks.IsStorable(root.Bytes)) throw new ArgumentException($"{root} is not a storable block (identity hash or codec {Multicodec.CodecName(root.Codec)})", nameof(roots));
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var current = new CidList(256);
+            foreach (var root in roots) current.Add(root.Bytes);
+            await LinkLevelsAsync(current, null, null, null, ct).ConfigureAwait(false);
+            lock (_direct) foreach (var root in roots) _direct[root] = _direct.GetValueOrDefault(root) + 1;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// The breadth-first walk of a link from <paramref name="current"/>; with <paramref name="increments"/> null
+    /// (bulk, no rollback) large levels are split among threads.
+    /// </summary>
+    private async Task LinkLevelsAsync(CidList current, IBlockSource? source, List<long>? increments, List<long>? inserted, CancellationToken ct)
+    {
+        var next = new CidList(256);
+        var missingList = new CidList(64);
+        List<(CidList Next, CidList Missing)>? parts = null;
+        while (!current.IsEmpty)
+        {
+            ct.ThrowIfCancellationRequested();
+            Dictionary<Cid, int>? missing = null;
+            List<Cid>? missingOrder = null;
+            missingList.Clear();
+            if (increments is null && BulkLinkParallelism > 1 && current.Count >= ParallelLevelMin)
+                LinkLevelParallel(current, next, missingList, ref parts);
+            else
+                Store.LinkLevel(current, next, missingList, increments);
+            int pos = 0;
+            for (int k = 0; k < missingList.Count; k++)
+            {
+                var cid = Cid.FromBytes(missingList.Read(ref pos));
+                missing ??= new Dictionary<Cid, int>();
+                missingOrder ??= new List<Cid>();
+                if (missing.TryGetValue(cid, out int n)) missing[cid] = n + 1;
+                else
+                {
+                    missing[cid] = 1;
+                    missingOrder.Add(cid);
+                }
+            }
+            if (missingOrder is not null)
+            {
+                if (source is null) throw new BlockUnavailableException(missingOrder[0], "not in the store and no block source was given");
+                var fetched = await FetchAllAsync(missingOrder, source, ct).ConfigureAwait(false);
+                for (int k = 0; k < missingOrder.Count; k++)
+                {
+                    var cid = missingOrder[k];
+                    var data = fetched[k].Span;
+                    long addr = Store.Insert(cid.Bytes, data, (uint)missing![cid]);
+                    inserted?.Add(addr);
+                    DagLinks.AddChildren(cid.Bytes, data, next);
+                }
+            }
+            (current, next) = (next, current);
+            next.Clear();
+        }
+    }
+
+    /// <summary>
+    /// One level cut into chunks of <see cref="LevelChunk"/> CIDs that this thread and up to
+    /// <c>BulkLinkParallelism - 1</c> helpers claim one at a time (a helper the scheduler starts late finds nothing
+    /// left and this thread never waits for it); the chunks' next levels and missing blocks are appended in chunk
+    /// order, so the counts and lists are those of a single pass (only which duplicate of a block descends can
+    /// differ). A failure is reported from the lowest chunk that failed, as a single pass would.
+    /// </summary>
+    private void LinkLevelParallel(CidList current, CidList next, CidList missing, ref List<(CidList Next, CidList Missing)>? lists)
+    {
+        var level = new Level(this, current, lists ??= new());
+        int helpers = Math.Min(BulkLinkParallelism - 1, level.Chunks - 1);
+        for (int h = 0; h < helpers; h++) ThreadPool.UnsafeQueueUserWorkItem(static l => l.Work(), level, preferLocal: false);
+        level.Work();
+        level.Done.Wait();
+        Interlocked.Increment(ref _parallelLevels);
+        foreach (var e in level.Errors) if (e is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
+        for (int c = 0; c < level.Chunks; c++)
+        {
+            next.AddAll(lists[c].Next);
+            missing.AddAll(lists[c].Missing);
+        }
+        level.Done.Dispose();
+    }
+
+    private const int LevelChunk = 1024;
+
+    /// <summary>One level being linked by several threads.</summary>
+    private sealed class Level
+    {
+        private readonly RefDag _dag;
+        private readonly CidList _current;
+        private readonly int[] _starts;
+        private readonly List<(CidList Next, CidList Missing)> _lists;
+        private int _claimed = -1, _finished;
+
+        public Level(RefDag dag, CidList current, List<(CidList Next, CidList Missing)> lists)
+        {
+            _dag = dag;
+            _current = current;
+            _lists = lists;
+            Chunks = (current.Count + LevelChunk - 1) / LevelChunk;
+            _starts = new int[Chunks];
+            int pos = 0;
+            for (int c = 0; c < Chunks; c++)
+            {
+                _starts[c] = pos;
+                current.Skip(ref pos, Math.Min(LevelChunk, current.Count - c * LevelChunk));
+                if (c == lists.Count) lists.Add((new CidList(1 << 15), new CidList(64)));
+                lists[c].Next.Clear();
+                lists[c].Missing.Clear();
+            }
+            Errors = new Exception?[Chunks];
+        }
+
+        public int Chunks { get; }
+        public Exception?[] Errors { get; }
+        public ManualResetEventSlim Done { get; } = new(false);
+
+        public void Work()
+        {
+            int c;
+            while ((c = Interlocked.Increment(ref _claimed)) < Chunks)
+            {
+                try { _dag.Store.LinkLevel(_current, _starts[c], Math.Min(LevelChunk, _current.Count - c * LevelChunk), _lists[c].Next, _lists[c].Missing, null); }
+                catch (Exception e) { Errors[c] = e; }
+                if (Interlocked.Increment(ref _finished) == Chunks) Done.Set();
+            }
         }
     }
 
@@ -174,12 +298,14 @@ internal sealed class RefDag
             catch (Exception e) when (e is not OperationCanceledException && e is not BlockUnavailableException)
             {
                 last = e;
+                if (attempt < FetchAttempts) Log.Warning("Fetch of {Cid} failed (attempt {Attempt} of {Attempts}): {Error:l}; retrying", cid, attempt, FetchAttempts, e.Message);
                 continue;
             }
             Interlocked.Increment(ref _fetched);
             if (data.Length <= BlockStore.MaxDataLength && cid.Verify(data.Span)) return data;
             Interlocked.Increment(ref _refused);
             last = new BlockUnavailableException(cid, $"the source returned {data.Length} bytes that do not hash to it");
+            if (attempt < FetchAttempts) Log.Warning("Fetch of {Cid} returned {Bytes} bytes that do not hash to it (attempt {Attempt} of {Attempts}); retrying", cid, data.Length, attempt, FetchAttempts);
         }
         throw last as BlockUnavailableException ?? new BlockUnavailableException(cid, $"fetch failed {FetchAttempts} times", last);
     }

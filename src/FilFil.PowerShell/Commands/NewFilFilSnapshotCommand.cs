@@ -33,8 +33,8 @@ public sealed class NewFilFilSnapshotCommand : FilFilCmdlet
     [Parameter] public SnapshotFormat Format { get; set; } = SnapshotFormat.V1;
     /// <summary>zstd-compress the file (for distribution; deals need the plain CAR, so no piece CID is computed).</summary>
     [Parameter] public SwitchParameter Compress { get; set; }
-    /// <summary>Split into pieces that each fit a sector of this size (32GiB or 64GiB); each piece gets its piece CID.</summary>
-    [Parameter, ValidateSet("32GiB", "64GiB")] public string? PieceSize { get; set; }
+    /// <summary>Split into pieces that each fit this padded size, a power of two from 1MiB to 64GiB (a sector: 32GiB or 64GiB); each piece gets its piece CID.</summary>
+    [Parameter, ValidatePattern("^(?:(?:1|2|4|8|16|32|64|128|256|512)MiB|(?:1|2|4|8|16|32|64)GiB)$")] public string? PieceSize { get; set; }
     /// <summary>When the session holds no chain: import this snapshot first (as Import-FilFilSnapshot does).</summary>
     [Parameter, ValidateNotNullOrEmpty] public string? Bootstrap { get; set; }
     /// <summary>When the session holds no chain: follow this node (ws:// JSON-RPC endpoint) until caught up, snapshot, stop following.</summary>
@@ -87,7 +87,7 @@ public sealed class NewFilFilSnapshotCommand : FilFilCmdlet
                 TipSetKey = ParameterSetName == "TipSet" ? TipSet.Select(Cid.Parse).ToArray() : null,
                 RecentStateRoots = RecentStateRoots, SkipOldMessages = SkipOldMessages, Format = Format,
                 ZstdLevel = Compress ? 3 : 0,
-                PieceSize = PieceSize switch { "32GiB" => 32L << 30, "64GiB" => 64L << 30, _ => null },
+                PieceSize = PieceSize is null ? null : long.Parse(PieceSize[..^3], System.Globalization.CultureInfo.InvariantCulture) << (PieceSize.EndsWith("GiB", StringComparison.OrdinalIgnoreCase) ? 30 : 20),
             };
             try
             {

@@ -1,6 +1,10 @@
+using System.Collections.Concurrent;
 using FilFil.Core.Lotus;
 using FilFil.Core.Snapshot;
 using FilFil.Devnet;
+using Serilog;
+using Serilog.Core;
+using Serilog.Events;
 using Xunit;
 
 namespace FilFil.Core.Tests.Lotus;
@@ -103,5 +107,55 @@ public class LotusFollowerTests
         Assert.True(engine.Dag.BadBlocksRefused == 0);
         Assert.True(reorgs >= 5, $"only {reorgs} reorgs in 500 epochs");
         Assert.True(server.Chain.Head.Height - start - 500 < 31);
+    }
+
+    private sealed class CollectingSink : ILogEventSink
+    {
+        public ConcurrentQueue<LogEvent> Events { get; } = new();
+        public void Emit(LogEvent e) => Events.Enqueue(e);
+    }
+
+    private static object? Scalar(LogEvent e, string name) =>
+        e.Properties.TryGetValue(name, out var v) ? Assert.IsType<ScalarValue>(v).Value : throw new Xunit.Sdk.XunitException($"no {name} on '{e.MessageTemplate.Text}'");
+
+    [Fact]
+    public async Task A_reorg_is_logged_with_its_height_tipset_counts_and_time_as_structured_properties()
+    {
+        await using var server = await DevnetServer.StartAsync(new DevnetOptions { StateBlocks = 200, ChurnPerEpoch = 6, MessagesPerBlock = 2, Seed = 21 });
+        server.Chain.Advance(4);
+        var sink = new CollectingSink();
+        using var logger = new LoggerConfiguration().MinimumLevel.Debug().WriteTo.Sink(sink).CreateLogger();
+        using var engine = new Engine(new EngineOptions { RecentStateRoots = 5, ReorgDepth = 3 });
+        var follower = new LotusFollower(engine, ct => LotusClient.ConnectAsync(server.Endpoint, null, ct)) { Logger = logger };
+        using var cts = new CancellationTokenSource();
+        var run = follower.RunAsync(cts.Token);
+        bool AtHead() => engine.Head is { } h && h.KeyEquals(server.Chain.Head.Cids);
+        await WaitFor(AtHead, "bootstrap");
+        server.Chain.Advance(3);
+        await WaitFor(AtHead, "advance");
+        server.Faults.ForceReorg(2);
+        await WaitFor(AtHead, "reorg");
+        await WaitFor(() => sink.Events.Any(e => e.MessageTemplate.Text.StartsWith("Reorg", StringComparison.Ordinal)), "the reorg event");
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+
+        var head = engine.Head!;
+        var reorg = Assert.Single(sink.Events, e => e.MessageTemplate.Text.StartsWith("Reorg", StringComparison.Ordinal));
+        Assert.Equal(LogEventLevel.Information, reorg.Level);
+        Assert.Equal(head.Height, Convert.ToInt64(Scalar(reorg, "Height")));
+        Assert.Equal(string.Join(",", head.Cids), Scalar(reorg, "TipSet"));
+        Assert.Equal(2, Convert.ToInt32(Scalar(reorg, "Reverted")));
+        Assert.True(Convert.ToInt32(Scalar(reorg, "Applied")) >= 2);
+        Assert.IsType<TimeSpan>(Scalar(reorg, "Elapsed"));
+        Assert.StartsWith("Reorg: reverted 2 and applied", follower.LastEvent);
+        // the other events an operator reads: the connection (Information) and each head applied (Debug)
+        Assert.Contains(sink.Events, e => e.Level == LogEventLevel.Information && e.MessageTemplate.Text.StartsWith("Connected", StringComparison.Ordinal));
+        var applied = sink.Events.Where(e => e.Level == LogEventLevel.Debug && e.MessageTemplate.Text.StartsWith("Head ", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(applied);
+        var last = applied[^1];
+        Assert.Equal(head.Height, Convert.ToInt64(Scalar(last, "Height")));
+        Assert.Equal(engine.Store.Count, Convert.ToInt64(Scalar(last, "Blocks")));
+        Assert.IsType<TimeSpan>(Scalar(last, "Lag"));
+        Assert.True(Convert.ToInt64(Scalar(last, "Bytes")) > 0);
     }
 }
