@@ -8,7 +8,7 @@ namespace FilFil.Core.Tests.Serving;
 
 /// <summary>
 /// A real chain (the 4-height mainnet fixture) imported into an engine, snapshotted once as one CAR and once as
-/// pieces of a 256 KiB "sector", shared by the serving tests. Each test starts its own server on 127.0.0.1.
+/// pieces of 1 MiB (the smallest legal piece; chain4 makes two), shared by the serving tests. Each test starts its own server on 127.0.0.1.
 /// </summary>
 public sealed class ServedChain : IAsyncLifetime
 {
@@ -22,7 +22,7 @@ public sealed class ServedChain : IAsyncLifetime
         if (!Fixtures.Available) return;
         Engine = await SnapshotImporter.ImportAsync(Fixtures.Chain4);
         Single = await SnapshotService.TakeAsync(Engine, new TakeSnapshotRequest { Path = Path.Combine(Dir, "single.car") }, null);
-        Pieces = await SnapshotService.TakeAsync(Engine, new TakeSnapshotRequest { Path = Path.Combine(Dir, "split.car"), PieceSize = 256 << 10 }, null);
+        Pieces = await SnapshotService.TakeAsync(Engine, new TakeSnapshotRequest { Path = Path.Combine(Dir, "split.car"), PieceSize = 1 << 20 }, null);
     }
 
     public Task DisposeAsync()
