@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using FilFil.Core.Chain;
 using FilFil.Core.Lotus;
 using FilFil.Core.Snapshot;
 using FilFil.Devnet;
@@ -32,7 +33,7 @@ public sealed class HeadApplyBenchmark : IBenchmark
         };
         var server = DevnetServer.StartAsync(o).GetAwaiter().GetResult();
         using var cts = new CancellationTokenSource();
-        var engine = new Engine(new EngineOptions { RecentStateRoots = 900, ReorgDepth = 10 });
+        var engine = new ChainStore(new ChainStoreOptions { RecentStateRoots = 900, ReorgDepth = 10 });
         try
         {
             server.Chain.Advance(3);
@@ -75,7 +76,7 @@ public sealed class HeadApplyBenchmark : IBenchmark
         }
     }
 
-    private static void WaitHead(Engine engine, long height, SemaphoreSlim signal, Task run)
+    private static void WaitHead(ChainStore engine, long height, SemaphoreSlim signal, Task run)
     {
         var deadline = Stopwatch.StartNew();
         while ((engine.Head?.Height ?? -1) < height)

@@ -1,13 +1,14 @@
 using System.Diagnostics;
+using FilFil.Core.Chain;
 using FilFil.Core.Snapshot;
 
 namespace FilFil.Bench;
 
 /// <summary>
 /// Import wall-clock with verification and the link scan on 2 threads against the same import on 1
-/// (<see cref="EngineOptions.ImportParallelism"/>), same CAR, same process, interleaved (args: [epochs=150]
+/// (<see cref="ChainStoreOptions.ImportParallelism"/>), same CAR, same process, interleaved (args: [epochs=150]
 /// [stateBlocks=120000] [rounds=5] [phases]: phases prints load, bootstrap and sweep times of each). Both engines must hold the same blocks with the same counts, and pass
-/// <see cref="Engine.VerifyInvariant"/>. Target: speedup &gt;= 1.6. Beside it, Amdahl's law with the parallel share
+/// <see cref="ChainStore.VerifyInvariant"/>. Target: speedup &gt;= 1.6. Beside it, Amdahl's law with the parallel share
 /// the two timings imply gives the speedup on 16 cores and the import time of an 80 GiB mainnet snapshot.
 /// </summary>
 public sealed class ImportParallelBenchmark : IBenchmark
@@ -26,8 +27,8 @@ public sealed class ImportParallelBenchmark : IBenchmark
             string car = Path.Combine(dir, "chain.car");
             long carBytes = EngineChain.Write(car, epochs, stateBlocks);
             var bytes = File.ReadAllBytes(car); // from memory: the disk is not what is measured
-            EngineOptions Options(int p) => new() { RecentStateRoots = (int)epochs, ReorgDepth = 0, ImportParallelism = p };
-            Engine Import(int p) => SnapshotImporter.ImportAsync(new MemoryStream(bytes, writable: false), Options(p)).GetAwaiter().GetResult();
+            ChainStoreOptions Options(int p) => new() { RecentStateRoots = (int)epochs, ReorgDepth = 0, ImportParallelism = p };
+            ChainStore Import(int p) => SnapshotImporter.ImportAsync(new MemoryStream(bytes, writable: false), Options(p)).GetAwaiter().GetResult();
 
             // contents first: the same blocks with the same counts, and the invariant holds on both
             using (var one = Import(1))
@@ -62,7 +63,7 @@ public sealed class ImportParallelBenchmark : IBenchmark
             {
                 foreach (int p in new[] { 1, 2, 1, 2, 1, 2 })
                 {
-                    var e = new Engine(Options(p));
+                    var e = new ChainStore(Options(p));
                     var phase = Stopwatch.StartNew();
                     double cpu = Cpu();
                     string Lap()
@@ -101,7 +102,7 @@ public sealed class ImportParallelBenchmark : IBenchmark
 
     private static double Cpu() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
 
-    private static Dictionary<string, (uint, int)> Contents(Engine e)
+    private static Dictionary<string, (uint, int)> Contents(ChainStore e)
     {
         var d = new Dictionary<string, (uint, int)>();
         foreach (long a in e.Store.Addresses()) d.Add(Convert.ToHexString(e.Store.GetCid(a)), (e.Store.GetRefs(a), e.Store.GetPins(a)));

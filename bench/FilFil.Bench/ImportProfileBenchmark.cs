@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FilFil.Core.Car;
+using FilFil.Core.Chain;
 using FilFil.Core.Ipld;
 using FilFil.Core.Snapshot;
 using FilFil.Core.Store;
@@ -43,7 +44,7 @@ public sealed class ImportProfileBenchmark : IBenchmark
                 }
                 Phase("parse", () => { using var r = CarReader.Open(car); while (r.TryRead(out _)) { } });
                 Phase("parse+verify", () => { using var r = CarReader.Open(car, verifyHashes: true); while (r.TryRead(out _)) { } });
-                var engine = new Engine(new EngineOptions { RecentStateRoots = (int)epochs, ReorgDepth = 0 });
+                var engine = new ChainStore(new ChainStoreOptions { RecentStateRoots = (int)epochs, ReorgDepth = 0 });
                 TipSet? head = null;
                 Phase("parse+verify+stage", () => { using var fs = File.OpenRead(car); head = SnapshotImporter.Load(fs, engine.Store, default); });
                 long v0 = engine.Store.LinkVisits;
@@ -54,7 +55,7 @@ public sealed class ImportProfileBenchmark : IBenchmark
                 for (int w = 0; w < walks; w++)
                     Phase($"walk to null #{w + 1}", () => SnapshotWriter.WriteAsync(engine, Stream.Null, so).GetAwaiter().GetResult());
                 Phase("dispose", () => engine.Dispose());
-                Phase("import (all)", () => SnapshotImporter.ImportAsync(car, new EngineOptions { RecentStateRoots = (int)epochs, ReorgDepth = 0 }).GetAwaiter().GetResult().Dispose());
+                Phase("import (all)", () => SnapshotImporter.ImportAsync(car, new ChainStoreOptions { RecentStateRoots = (int)epochs, ReorgDepth = 0 }).GetAwaiter().GetResult().Dispose());
             }
         }
         finally

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FilFil.Core.Chain;
 using FilFil.Core.Piece;
 using FilFil.Core.Snapshot;
 
@@ -32,7 +33,7 @@ public sealed class PiecesBenchmark : IBenchmark
         {
             string car = Path.Combine(dir, "chain.car");
             long carBytes = EngineChain.Write(car, epochs, stateBlocks);
-            using var engine = SnapshotImporter.ImportAsync(car, new EngineOptions { RecentStateRoots = (int)epochs, ReorgDepth = 0 }).GetAwaiter().GetResult();
+            using var engine = SnapshotImporter.ImportAsync(car, new ChainStoreOptions { RecentStateRoots = (int)epochs, ReorgDepth = 0 }).GetAwaiter().GetResult();
             long n = Math.Min(engine.AvailableRecentStateRoots(), epochs);
             var so = new SnapshotOptions { RecentStateRoots = n, SkipOldMessages = true };
             int k = 0;

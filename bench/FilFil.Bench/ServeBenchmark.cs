@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using FilFil.Core.Chain;
 using FilFil.Core.Serving;
 using FilFil.Core.Snapshot;
 
@@ -29,7 +30,7 @@ public sealed class ServeBenchmark : IBenchmark
         {
             string car = Path.Combine(dir, "chain.car");
             long carBytes = EngineChain.Write(car, epochs, stateBlocks);
-            using var engine = SnapshotImporter.ImportAsync(car, new EngineOptions { RecentStateRoots = (int)epochs, ReorgDepth = 0 }).GetAwaiter().GetResult();
+            using var engine = SnapshotImporter.ImportAsync(car, new ChainStoreOptions { RecentStateRoots = (int)epochs, ReorgDepth = 0 }).GetAwaiter().GetResult();
             var records = new List<SnapshotRecord>();
             int port = FilFil.Devnet.DevnetServer.FreePort();
             using var server = new SnapshotServer(new ServerOptions { Prefix = $"http://127.0.0.1:{port}/" }, new ServerSources(() => engine, () => { lock (records) return records.ToArray(); }));

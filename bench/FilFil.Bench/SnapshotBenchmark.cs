@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FilFil.Core.Car;
+using FilFil.Core.Chain;
 using FilFil.Core.Ipld;
 using FilFil.Core.Piece;
 using FilFil.Core.Snapshot;
@@ -64,7 +65,7 @@ public sealed class SnapshotBenchmark : IBenchmark
             long carBytes = EngineChain.Write(car, epochs, stateBlocks);
             Console.WriteLine($"input             {carBytes / 1e6:N1} MB synthetic CAR, {epochs} epochs; best of {rounds} after a warm-up");
 
-            var eo = new EngineOptions { RecentStateRoots = (int)epochs, ReorgDepth = 0 };
+            var eo = new ChainStoreOptions { RecentStateRoots = (int)epochs, ReorgDepth = 0 };
             double c0 = Cpu();
             var sw = Stopwatch.StartNew();
             SnapshotImporter.ImportAsync(car, eo).GetAwaiter().GetResult().Dispose();

@@ -1,3 +1,4 @@
+using FilFil.Core.Chain;
 using FilFil.Core.Snapshot;
 
 namespace FilFil.PowerShell;
@@ -10,11 +11,11 @@ internal static class ChainLoader
     /// messages, and with <paramref name="keepAllMessages"/> every height's messages back to genesis (the snapshot
     /// must hold them): what Import-FilFilSnapshot and the -Bootstrap parameters install; the caller installs it.
     /// </summary>
-    public static Engine Import(string path, int recentStateRoots, bool keepAllMessages, CancellationToken ct) =>
+    public static ChainStore Import(string path, int recentStateRoots, bool keepAllMessages, CancellationToken ct) =>
         SnapshotImporter.ImportAsync(path, Options(recentStateRoots, keepAllMessages), ct).GetAwaiter().GetResult();
 
     /// <summary>The window policy the cmdlets give a new engine.</summary>
-    public static EngineOptions Options(int recentStateRoots, bool keepAllMessages) =>
+    public static ChainStoreOptions Options(int recentStateRoots, bool keepAllMessages) =>
         new() { RecentStateRoots = recentStateRoots, KeepAllMessages = keepAllMessages };
 
     /// <summary>
@@ -22,7 +23,7 @@ internal static class ChainLoader
     /// --skip-old-msgs), otherwise why not: every tipset of the window must have its messages (an imported snapshot
     /// may lack some), and below the window the engine must keep all messages unless the window reaches genesis.
     /// </summary>
-    public static string? OldMessagesMissing(Engine engine)
+    public static string? OldMessagesMissing(ChainStore engine)
     {
         var window = engine.Window;
         if (window.Count == 0) return null;
@@ -34,6 +35,6 @@ internal static class ChainLoader
     }
 
     /// <summary>The lowest tipset of <paramref name="window"/> whose messages root is not in the engine's store, or null.</summary>
-    public static TipSet? FirstTipSetWithoutMessages(IReadOnlyList<TipSet> window, Engine engine) =>
+    public static TipSet? FirstTipSetWithoutMessages(IReadOnlyList<TipSet> window, ChainStore engine) =>
         window.FirstOrDefault(ts => !engine.HoldsMessages(ts));
 }

@@ -1,3 +1,4 @@
+using FilFil.Core.Chain;
 using FilFil.Core.Snapshot;
 
 namespace FilFil.PowerShell;
@@ -20,7 +21,7 @@ public sealed class EngineStatus
     public string? Source { get; init; }
     public double Seconds { get; init; }
 
-    internal static EngineStatus From(Engine e, string? source, double seconds)
+    internal static EngineStatus From(ChainStore e, string? source, double seconds)
     {
         var head = e.Head!;
         long avail = e.AvailableRecentStateRoots(head);

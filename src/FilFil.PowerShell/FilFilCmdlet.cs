@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using FilFil.Core.Chain;
 using FilFil.Core.Logging;
 using Serilog;
 using Serilog.Events;

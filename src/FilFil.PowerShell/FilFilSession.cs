@@ -1,3 +1,4 @@
+using FilFil.Core.Chain;
 using FilFil.Core.Serving;
 using FilFil.Core.Snapshot;
 using FilFil.Devnet;
@@ -13,7 +14,7 @@ namespace FilFil.PowerShell;
 /// <item>one chain; at most one follower, and it follows that chain;</item>
 /// <item>replacing the chain while a follower runs is refused unless the caller asks to stop the follower first;</item>
 /// <item>a replaced or dropped chain is disposed, which waits for the snapshot walks still reading it (see
-/// <see cref="Engine.Dispose"/>): memory is never freed under a walk.</item>
+/// <see cref="ChainStore.Dispose"/>): memory is never freed under a walk.</item>
 /// </list>
 /// Like Lotus's ChainStore, which owns the blockstore and hands out only safe views of it, the session hands the
 /// engine to cmdlets but keeps the right to swap it.
@@ -25,7 +26,7 @@ internal sealed class FilFilSession
 
     private readonly object _gate = new();
     private readonly List<DevnetInfo> _devnets = new();
-    private Engine? _engine;
+    private ChainStore? _engine;
     private FollowerRun? _follower;
     private SnapshotServer? _server;
     private int _nextDevnetId;
@@ -33,10 +34,10 @@ internal sealed class FilFilSession
     // ------------------------------------------------------------------ chain
 
     /// <summary>The session's chain, or null when it holds none.</summary>
-    public Engine? Engine { get { lock (_gate) return _engine; } }
+    public ChainStore? ChainStore { get { lock (_gate) return _engine; } }
 
     /// <summary>The session's chain, or an error naming the ways to load one.</summary>
-    public Engine RequireEngine() => Engine
+    public ChainStore RequireEngine() => ChainStore
         ?? throw new InvalidOperationException("no chain is loaded in this session: run Import-FilFilSnapshot or Start-FilFilFollower first, " +
             "or give New-FilFilSnapshot -Bootstrap <snapshot.car> and/or -Lotus <ws://node/rpc/v1>");
 
@@ -46,21 +47,21 @@ internal sealed class FilFilSession
     /// otherwise <see cref="FollowerRunningException"/> is thrown and nothing changes (the caller still owns
     /// <paramref name="engine"/>).
     /// </summary>
-    public void InstallChain(Engine engine, bool stopFollower)
+    public void InstallChain(ChainStore engine, bool stopFollower)
     {
         FollowerRun? running;
-        lock (_gate) running = _follower is { Running: true } r && !ReferenceEquals(r.Engine, engine) ? r : null;
+        lock (_gate) running = _follower is { Running: true } r && !ReferenceEquals(r.ChainStore, engine) ? r : null;
         if (running is not null)
         {
             if (!stopFollower) throw new FollowerRunningException(running);
             running.StopQuietly();
         }
-        Engine? old;
+        ChainStore? old;
         lock (_gate)
         {
             // a follower started meanwhile (another runspace) keeps its chain
-            if (_follower is { Running: true } again && !ReferenceEquals(again.Engine, engine)) throw new FollowerRunningException(again);
-            if (_follower is not null && !ReferenceEquals(_follower.Engine, engine)) _follower = null;
+            if (_follower is { Running: true } again && !ReferenceEquals(again.ChainStore, engine)) throw new FollowerRunningException(again);
+            if (_follower is not null && !ReferenceEquals(_follower.ChainStore, engine)) _follower = null;
             old = ReferenceEquals(_engine, engine) ? null : _engine;
             _engine = engine;
         }
@@ -72,7 +73,7 @@ internal sealed class FilFilSession
     public bool Clear()
     {
         FollowerRun? run;
-        Engine? engine;
+        ChainStore? engine;
         lock (_gate)
         {
             run = _follower;
@@ -110,12 +111,12 @@ internal sealed class FilFilSession
     /// </summary>
     public void InstallFollower(FollowerRun run)
     {
-        Engine? old;
+        ChainStore? old;
         lock (_gate)
         {
             if (_follower is { Running: true } other && !ReferenceEquals(other, run)) throw new FollowerRunningException(other);
-            old = ReferenceEquals(_engine, run.Engine) ? null : _engine;
-            _engine = run.Engine;
+            old = ReferenceEquals(_engine, run.ChainStore) ? null : _engine;
+            _engine = run.ChainStore;
             _follower = run;
         }
         old?.Dispose();
@@ -163,7 +164,7 @@ internal sealed class FilFilSession
             if (_server is { IsListening: true } running)
                 throw new InvalidOperationException($"a server is already running on {running.Prefix}; stop it with Stop-FilFilServer");
             var catalog = new CatalogCache(new SnapshotCatalog());
-            var server = new SnapshotServer(options, new ServerSources(() => Engine, catalog.List));
+            var server = new SnapshotServer(options, new ServerSources(() => ChainStore, catalog.List));
             server.Start();
             _server = server;
             return server;
@@ -186,7 +187,7 @@ internal sealed class FilFilSession
 
 /// <summary>A follower runs on the session's chain, so the chain cannot be replaced (InvalidOperation, FollowerRunning).</summary>
 internal sealed class FollowerRunningException(FollowerRun run) : InvalidOperationException(
-    $"a follower is running on {run.Endpoint} and keeps the session's chain at height {run.Engine.Head?.Height}: " +
+    $"a follower is running on {run.Endpoint} and keeps the session's chain at height {run.ChainStore.Head?.Height}: " +
     "stop it first with Stop-FilFilFollower (Import-FilFilSnapshot -Force stops it for you)")
 {
     public FollowerRun Run { get; } = run;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FilFil.Core.Chain;
 using FilFil.Core.Lotus;
 using FilFil.Core.Snapshot;
 
@@ -12,9 +13,9 @@ internal sealed class FollowerRun
     private long _headsApplied;
     private DateTimeOffset? _lastApplied;
 
-    public FollowerRun(Engine engine, Uri endpoint, string? token)
+    public FollowerRun(ChainStore engine, Uri endpoint, string? token)
     {
-        Engine = engine;
+        ChainStore = engine;
         Endpoint = endpoint;
         Token = token;
         Follower = new LotusFollower(engine, ct => LotusClient.ConnectAsync(endpoint, token, ct));
@@ -26,7 +27,7 @@ internal sealed class FollowerRun
         };
     }
 
-    public Engine Engine { get; }
+    public ChainStore ChainStore { get; }
     public Uri Endpoint { get; }
     public string? Token { get; }
     public LotusFollower Follower { get; }
@@ -86,7 +87,7 @@ internal sealed class FollowerRun
     /// failure, timeout or cancellation the follower is stopped again before the exception propagates; the engine
     /// is left to the caller.
     /// </summary>
-    public static FollowerRun StartAndWaitForFirstHead(Engine engine, Uri endpoint, string? token, TimeSpan timeout, CancellationToken ct)
+    public static FollowerRun StartAndWaitForFirstHead(ChainStore engine, Uri endpoint, string? token, TimeSpan timeout, CancellationToken ct)
     {
         Probe(endpoint, token, ct);
         var run = new FollowerRun(engine, endpoint, token);
@@ -121,12 +122,12 @@ internal sealed class FollowerRun
     public void WaitForHeight(long height, TimeSpan? timeout, CancellationToken ct)
     {
         var until = timeout is { } t ? DateTime.UtcNow + t : DateTime.MaxValue;
-        while ((Engine.Head?.Height ?? -1) < height)
+        while ((ChainStore.Head?.Height ?? -1) < height)
         {
             if (!Running)
-                throw new InvalidOperationException($"the follower stopped at height {Engine.Head?.Height}{(Fault is { } f ? $": {f.Message}" : "")}");
+                throw new InvalidOperationException($"the follower stopped at height {ChainStore.Head?.Height}{(Fault is { } f ? $": {f.Message}" : "")}");
             if (DateTime.UtcNow > until)
-                throw new TimeoutException($"height {height} not reached within {timeout}; the head is at {Engine.Head?.Height}");
+                throw new TimeoutException($"height {height} not reached within {timeout}; the head is at {ChainStore.Head?.Height}");
             HeadChanged.Wait(TimeSpan.FromMilliseconds(250), ct);
         }
     }

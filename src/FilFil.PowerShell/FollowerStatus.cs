@@ -1,3 +1,4 @@
+using FilFil.Core.Chain;
 using FilFil.Core.Snapshot;
 
 namespace FilFil.PowerShell;
@@ -36,7 +37,7 @@ public sealed class FollowerStatus
 
     internal static FollowerStatus From(FollowerRun r, long? nodeHeight)
     {
-        var e = r.Engine;
+        var e = r.ChainStore;
         var head = e.Head;
         var stats = e.Stats;
         return new FollowerStatus

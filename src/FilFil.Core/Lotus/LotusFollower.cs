@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
+using FilFil.Core.Chain;
 using FilFil.Core.Logging;
 using FilFil.Core.Snapshot;
 using FilFil.Core.Store;
@@ -9,7 +10,7 @@ using Serilog.Events;
 namespace FilFil.Core.Lotus;
 
 /// <summary>
-/// Keeps an <see cref="Engine"/> on a Lotus node's head: ChainNotify batches drive Revert/Apply in order, missing
+/// Keeps a <see cref="ChainStore"/> on a Lotus node's head: ChainNotify batches drive Revert/Apply in order, missing
 /// blocks come from ChainReadObj (bounded concurrency, verified by the <see cref="RefDag"/>). When the socket drops
 /// or the node closes the subscription (slow reader), it reconnects with exponential backoff, resynchronises from
 /// the node's head and walks back to the common ancestor with the engine's window (reverting the engine's side,
@@ -23,11 +24,11 @@ namespace FilFil.Core.Lotus;
 /// </summary>
 public sealed class LotusFollower
 {
-    private readonly Engine _engine;
+    private readonly ChainStore _engine;
     private readonly Func<CancellationToken, Task<LotusClient>> _connect;
 
     /// <param name="connect">Opens a new client (called again after every connection loss).</param>
-    public LotusFollower(Engine engine, Func<CancellationToken, Task<LotusClient>> connect)
+    public LotusFollower(ChainStore engine, Func<CancellationToken, Task<LotusClient>> connect)
     {
         _engine = engine;
         _connect = connect;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using FilFil.Core.Chain;
 using FilFil.Core.Ipld;
 using FilFil.Core.Snapshot;
 
@@ -204,7 +205,7 @@ internal static class CatalogRoutes
 
     public static async Task ServeHealthAsync(Exchange ex, ServerSources sources)
     {
-        var engine = sources.Engine();
+        var engine = sources.ChainStore();
         TipSet? head = null;
         long blocks = 0;
         string? reason = engine is null ? "no engine is loaded" : null;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using FilFil.Core.Car;
+using FilFil.Core.Chain;
 using FilFil.Core.Encoding;
 using FilFil.Core.Ipld;
 using FilFil.Core.Snapshot;
@@ -62,7 +63,7 @@ internal static class IpfsGateway
         if (scope == "entity") scope = "block"; // no UnixFS here: entity is the block (spec, dag-scope)
         if (t.QueryValue("car-version") is { } cv && cv != "1") { await ex.SendTextAsync(400, $"car-version={cv}: only CARv1 is served").ConfigureAwait(false); return; }
 
-        var engine = sources.Engine();
+        var engine = sources.ChainStore();
         if (engine is null)
         {
             ex.Header("Retry-After", "5");
@@ -139,7 +140,7 @@ internal static class IpfsGateway
     /// status and Content-Length are known before the first byte: a DAG the store does not hold completely is 404
     /// and one larger than MaxCarBytes 400, instead of a stream cut half-way. Null with a status when not servable.
     /// </summary>
-    private static (List<Cid> Order, long Bytes)? Plan(Engine engine, Cid root, byte[] rootData, int headerLength, long maxBytes, out int status, out string problem)
+    private static (List<Cid> Order, long Bytes)? Plan(ChainStore engine, Cid root, byte[] rootData, int headerLength, long maxBytes, out int status, out string problem)
     {
         status = 200;
         problem = "";
@@ -185,7 +186,7 @@ internal static class IpfsGateway
     /// window on) cuts the connection short of the announced Content-Length, which every client sees as a failure
     /// (the spec's "Streaming and Missing Child Blocks").
     /// </summary>
-    private static async Task WriteAsync(Exchange ex, Engine engine, Cid root, byte[] rootData, byte[] header, List<Cid> order, ServerOptions options)
+    private static async Task WriteAsync(Exchange ex, ChainStore engine, Cid root, byte[] rootData, byte[] header, List<Cid> order, ServerOptions options)
     {
         var sink = new SectionBuffer(ex, options.BufferSize);
         try

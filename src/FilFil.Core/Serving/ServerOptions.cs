@@ -1,3 +1,4 @@
+using FilFil.Core.Chain;
 using FilFil.Core.Snapshot;
 
 namespace FilFil.Core.Serving;
@@ -68,4 +69,4 @@ public sealed record ServerOptions
 /// <c>/ipfs/</c> reads (null: none loaded), the snapshots taken or imported (their files and pieces), and the
 /// follower's lag in epochs for <c>/healthz</c> (null: no follower).
 /// </summary>
-public sealed record ServerSources(Func<Engine?> Engine, Func<IReadOnlyList<SnapshotRecord>> Snapshots, Func<long?>? FollowerLag = null);
+public sealed record ServerSources(Func<ChainStore?> ChainStore, Func<IReadOnlyList<SnapshotRecord>> Snapshots, Func<long?>? FollowerLag = null);

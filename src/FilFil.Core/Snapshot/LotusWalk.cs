@@ -1,3 +1,4 @@
+using FilFil.Core.Chain;
 using FilFil.Core.Ipld;
 using FilFil.Core.Store;
 

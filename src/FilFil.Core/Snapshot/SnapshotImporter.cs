@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using FilFil.Core.Chain;
 using FilFil.Core.Logging;
 using Serilog;
 using FilFil.Core.Car;
@@ -10,7 +11,7 @@ namespace FilFil.Core.Snapshot;
 
 /// <summary>
 /// Loads a snapshot CAR (Lotus v1, FRC-0108 v2, CARv2 container, zstd or forest .car.zst) into a new
-/// <see cref="Engine"/>: every block is hash-verified and staged in the store, the header chain is built from the
+/// <see cref="ChainStore"/>: every block is hash-verified and staged in the store, the header chain is built from the
 /// roots (or the v2 metadata's HeadTipsetKey), the window is linked from the staged blocks, and whatever no root
 /// reaches (receipts, the metadata block, identity blocks) is dropped.
 /// </summary>
@@ -18,15 +19,15 @@ public static class SnapshotImporter
 {
     private static readonly ILogger Log = FilFilLog.For(typeof(SnapshotImporter).FullName!);
 
-    public static async Task<Engine> ImportAsync(string path, EngineOptions? options = null, CancellationToken ct = default)
+    public static async Task<ChainStore> ImportAsync(string path, ChainStoreOptions? options = null, CancellationToken ct = default)
     {
         using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         return await ImportAsync(fs, options, ct).ConfigureAwait(false);
     }
 
-    public static async Task<Engine> ImportAsync(Stream input, EngineOptions? options = null, CancellationToken ct = default)
+    public static async Task<ChainStore> ImportAsync(Stream input, ChainStoreOptions? options = null, CancellationToken ct = default)
     {
-        var engine = new Engine(options);
+        var engine = new ChainStore(options);
         try
         {
             var total = Stopwatch.StartNew();

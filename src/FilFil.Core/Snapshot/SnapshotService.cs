@@ -1,5 +1,6 @@
 using FilFil.Core.Car;
 using System.Diagnostics;
+using FilFil.Core.Chain;
 using FilFil.Core.Piece;
 
 namespace FilFil.Core.Snapshot;
@@ -33,7 +34,7 @@ public static class SnapshotService
     /// <summary>Largest <see cref="TakeSnapshotRequest.PieceSize"/>: 64 GiB, the largest sector.</summary>
     public const long MaxPieceSize = 64L << 30;
 
-    public static async Task<SnapshotRecord> TakeAsync(Engine engine, TakeSnapshotRequest req, SnapshotCatalog? catalog, IProgress<long>? progress = null, CancellationToken ct = default)
+    public static async Task<SnapshotRecord> TakeAsync(ChainStore engine, TakeSnapshotRequest req, SnapshotCatalog? catalog, IProgress<long>? progress = null, CancellationToken ct = default)
     {
         var ts = ResolveTipSet(engine, req);
         if (req.ZstdLevel > 0 && req.PieceSize is not null)
@@ -85,7 +86,7 @@ public static class SnapshotService
         new(path, p.PieceCidV1.ToString(), p.PieceCidV2.ToString(), p.PayloadSize, p.PaddedSize);
 
     /// <summary>The tipset a request names: by key, by height (the tipset at or below it), or the head.</summary>
-    public static TipSet ResolveTipSet(Engine engine, TakeSnapshotRequest req)
+    public static TipSet ResolveTipSet(ChainStore engine, TakeSnapshotRequest req)
     {
         var head = engine.Head ?? throw new InvalidOperationException("the engine holds no chain yet: import a snapshot or start a follower");
         var window = engine.Window;

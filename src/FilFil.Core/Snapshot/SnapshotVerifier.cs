@@ -1,4 +1,5 @@
 using FilFil.Core.Car;
+using FilFil.Core.Chain;
 using FilFil.Core.Ipld;
 using FilFil.Core.Store;
 

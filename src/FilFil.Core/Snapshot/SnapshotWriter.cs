@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FilFil.Core.Car;
+using FilFil.Core.Chain;
 using FilFil.Core.Logging;
 using Serilog;
 using FilFil.Core.Encoding;
@@ -40,7 +41,7 @@ public sealed record SnapshotResult(TipSet TipSet, IReadOnlyList<Cid> Roots, lon
 public sealed record PiecesResult(IReadOnlyList<string> Files, IReadOnlyList<PieceInfo> Pieces, SnapshotResult Snapshot);
 
 /// <summary>
-/// Writes Lotus-compatible snapshots from an <see cref="Engine"/>: the blocks of Lotus's <c>WalkSnapshot</c> in
+/// Writes Lotus-compatible snapshots from a <see cref="ChainStore"/>: the blocks of Lotus's <c>WalkSnapshot</c> in
 /// its exact order (see <see cref="LotusWalk"/>), as CARv1 or FRC-0108 v2. What the walk reads is pinned in the
 /// engine for the duration, so the follower keeps applying tipsets meanwhile.
 /// </summary>
@@ -53,13 +54,13 @@ public static class SnapshotWriter
     /// When given, every byte of the snapshot also goes through it, on its own thread and at its own pace (the caller
     /// finishes it): the piece commitment in the same pass, without the file write and the hashing waiting on each other.
     /// </param>
-    public static async Task<SnapshotResult> WriteAsync(Engine engine, Stream output, SnapshotOptions options, CancellationToken ct = default, CommPHasher? hasher = null)
+    public static async Task<SnapshotResult> WriteAsync(ChainStore engine, Stream output, SnapshotOptions options, CancellationToken ct = default, CommPHasher? hasher = null)
     {
         return await WriteAsync(engine, () => new CarSectionSink(output, hasher), options, ct).ConfigureAwait(false);
     }
 
     /// <summary>Pins what the walk reads, then runs it into the sink <paramref name="newSink"/> makes (on the pool).</summary>
-    private static async Task<SnapshotResult> WriteAsync(Engine engine, Func<CarSectionSink> newSink, SnapshotOptions options, CancellationToken ct)
+    private static async Task<SnapshotResult> WriteAsync(ChainStore engine, Func<CarSectionSink> newSink, SnapshotOptions options, CancellationToken ct)
     {
         var ts = options.TipSet ?? engine.Head ?? throw new InvalidOperationException("the engine has no head");
         if (options.RecentStateRoots < 0) throw new ArgumentOutOfRangeException(nameof(options), options.RecentStateRoots, "RecentStateRoots must be 0 or more");
@@ -86,7 +87,7 @@ public static class SnapshotWriter
         }
     }
 
-    private static SnapshotResult WriteLocked(Engine engine, TipSet ts, CarSectionSink sink, SnapshotOptions o, CancellationToken ct)
+    private static SnapshotResult WriteLocked(ChainStore engine, TipSet ts, CarSectionSink sink, SnapshotOptions o, CancellationToken ct)
     {
         var store = engine.Store;
         long h = ts.Height, n = o.RecentStateRoots;
@@ -124,7 +125,7 @@ public static class SnapshotWriter
     /// renamed. On failure or cancellation no file is left. <paramref name="tee"/> wraps the file stream (e.g. a
     /// compressor or a progress observer); <paramref name="hasher"/> as in <see cref="WriteAsync"/>.
     /// </summary>
-    public static async Task<SnapshotResult> WriteFileAsync(Engine engine, string path, SnapshotOptions options, Func<Stream, Stream>? tee = null, CancellationToken ct = default, CommPHasher? hasher = null)
+    public static async Task<SnapshotResult> WriteFileAsync(ChainStore engine, string path, SnapshotOptions options, Func<Stream, Stream>? tee = null, CancellationToken ct = default, CommPHasher? hasher = null)
     {
         string full = Path.GetFullPath(path);
         if (File.Exists(full)) throw new IOException($"{full} already exists");
@@ -173,7 +174,7 @@ public static class SnapshotWriter
     /// are written (as a single file's do), so its piece commitment comes out of the same pass.
     /// </summary>
     /// <param name="progress">Receives the bytes of the snapshot stream written so far (its header counted once), once per buffer written.</param>
-    public static async Task<PiecesResult> WritePiecesAsync(Engine engine, string pathPrefix, long maxPieceBytes, SnapshotOptions options, CancellationToken ct = default, IProgress<long>? progress = null)
+    public static async Task<PiecesResult> WritePiecesAsync(ChainStore engine, string pathPrefix, long maxPieceBytes, SnapshotOptions options, CancellationToken ct = default, IProgress<long>? progress = null)
     {
         if (maxPieceBytes <= 0 || (ulong)maxPieceBytes > CommPHasher.MaxPayloadSize)
             throw new ArgumentOutOfRangeException(nameof(maxPieceBytes), maxPieceBytes, $"a piece holds 1 to {CommPHasher.MaxPayloadSize} bytes (a 64 GiB sector)");

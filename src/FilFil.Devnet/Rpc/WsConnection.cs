@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Text.Json;
 using System.Threading.Channels;
+using FilFil.Core.Chain;
 
 namespace FilFil.Devnet.Rpc;
 

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using FilFil.Core.Chain;
 
 namespace FilFil.PowerShell.Commands;
 
@@ -17,7 +18,7 @@ public sealed class ClearFilFilEngineCommand : FilFilCmdlet
     protected override void EndProcessing()
     {
         base.EndProcessing();
-        var engine = FilFilSession.Current.Engine;
+        var engine = FilFilSession.Current.ChainStore;
         var run = FilFilSession.Current.Follower;
         if (engine is null && run is null) return;
         string what = engine?.Head is { } head ? $"the chain at height {head.Height}" : "the session's engine";

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using System.Security;
+using FilFil.Core.Chain;
 using FilFil.Core.Ipld;
 using FilFil.Core.Snapshot;
 
@@ -117,7 +118,7 @@ public sealed class NewFilFilSnapshotCommand : FilFilCmdlet
     private static string? LoadedChain()
     {
         if (FilFilSession.Current.Follower is { Running: true } run) return $"the chain of the follower running on {run.Endpoint}";
-        if (FilFilSession.Current.Engine is { } engine) return engine.Head is { } head ? $"a chain with its head at height {head.Height}" : "an engine";
+        if (FilFilSession.Current.ChainStore is { } engine) return engine.Head is { } head ? $"a chain with its head at height {head.Height}" : "an engine";
         return null;
     }
 
@@ -126,12 +127,12 @@ public sealed class NewFilFilSnapshotCommand : FilFilCmdlet
     /// -Lotus then starts a follower on it (or on a new engine), installs it as Start-FilFilFollower does and waits
     /// until its head reaches the node's head as of the first check (or -Height).
     /// </summary>
-    private Engine LoadChain()
+    private ChainStore LoadChain()
     {
         if (Lotus is not null) FollowerRun.CheckEndpoint(Lotus);
         // the engine keeps the default window (as Import-FilFilSnapshot and Start-FilFilFollower), or the snapshot's N if larger
-        int window = (int)Math.Clamp(RecentStateRoots, new EngineOptions().RecentStateRoots, int.MaxValue);
-        Engine? engine = null;
+        int window = (int)Math.Clamp(RecentStateRoots, new ChainStoreOptions().RecentStateRoots, int.MaxValue);
+        ChainStore? engine = null;
         if (Bootstrap is not null)
         {
             string path = GetUnresolvedProviderPathFromPSPath(Bootstrap);
@@ -143,7 +144,7 @@ public sealed class NewFilFilSnapshotCommand : FilFilCmdlet
 
         var endpoint = Lotus;
         string? token = SecureStringTransformationAttribute.Reveal(Token);
-        var target = engine ?? new Engine(ChainLoader.Options(window, KeepAllMessages));
+        var target = engine ?? new ChainStore(ChainLoader.Options(window, KeepAllMessages));
         FollowerRun run;
         try
         {
@@ -152,7 +153,7 @@ public sealed class NewFilFilSnapshotCommand : FilFilCmdlet
         }
         catch
         {
-            if (!ReferenceEquals(target, FilFilSession.Current.Engine)) target.Dispose(); // the new engine nobody else holds
+            if (!ReferenceEquals(target, FilFilSession.Current.ChainStore)) target.Dispose(); // the new engine nobody else holds
             throw;
         }
         try { FilFilSession.Current.InstallFollower(run); }
@@ -160,7 +161,7 @@ public sealed class NewFilFilSnapshotCommand : FilFilCmdlet
         {
             // another runspace started a follower meanwhile: it keeps the session's chain
             run.StopQuietly();
-            if (!ReferenceEquals(target, FilFilSession.Current.Engine)) target.Dispose();
+            if (!ReferenceEquals(target, FilFilSession.Current.ChainStore)) target.Dispose();
             throw;
         }
         _started = run;
@@ -178,6 +179,6 @@ public sealed class NewFilFilSnapshotCommand : FilFilCmdlet
         if (_started is not { } run) return;
         _started = null;
         run.StopQuietly();
-        if (!Stopping) WriteVerbose($"stopped following {run.Endpoint} at height {run.Engine.Head?.Height}");
+        if (!Stopping) WriteVerbose($"stopped following {run.Endpoint} at height {run.ChainStore.Head?.Height}");
     }
 }

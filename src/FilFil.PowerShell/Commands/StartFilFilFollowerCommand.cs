@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using System.Security;
+using FilFil.Core.Chain;
 using FilFil.Core.Snapshot;
 
 namespace FilFil.PowerShell.Commands;
@@ -43,12 +44,12 @@ public sealed class StartFilFilFollowerCommand : FilFilCmdlet
             var status = RunEngine("Start-FilFilFollower", endpoint.ToString(), 0, (_, ct) =>
             {
                 var engine = bootstrap is not null ? ChainLoader.Import(bootstrap, RecentStateRoots, KeepAllMessages, ct)
-                    : existing ?? new Engine(ChainLoader.Options(RecentStateRoots, KeepAllMessages));
+                    : existing ?? new ChainStore(ChainLoader.Options(RecentStateRoots, KeepAllMessages));
                 FollowerRun run;
                 try { run = FollowerRun.StartAndWaitForFirstHead(engine, endpoint, token, Timeout, ct); }
                 catch
                 {
-                    if (!ReferenceEquals(engine, FilFilSession.Current.Engine)) engine.Dispose(); // a new engine nobody else holds
+                    if (!ReferenceEquals(engine, FilFilSession.Current.ChainStore)) engine.Dispose(); // a new engine nobody else holds
                     throw;
                 }
                 try { FilFilSession.Current.InstallFollower(run); }
@@ -56,7 +57,7 @@ public sealed class StartFilFilFollowerCommand : FilFilCmdlet
                 {
                     // another runspace started a follower meanwhile: it keeps the session's chain
                     run.StopQuietly();
-                    if (!ReferenceEquals(engine, FilFilSession.Current.Engine)) engine.Dispose();
+                    if (!ReferenceEquals(engine, FilFilSession.Current.ChainStore)) engine.Dispose();
                     throw;
                 }
                 return FollowerStatus.From(run, engine.Head?.Height);
@@ -69,9 +70,9 @@ public sealed class StartFilFilFollowerCommand : FilFilCmdlet
     /// The session's engine if the follower can continue it (its window is a follower's, and it keeps all messages
     /// when -KeepAllMessages asks for that); otherwise null, and the follower starts a new engine from the node.
     /// </summary>
-    private Engine? ReusableEngine()
+    private ChainStore? ReusableEngine()
     {
-        if (FilFilSession.Current.Engine is not { } engine) return null;
+        if (FilFilSession.Current.ChainStore is not { } engine) return null;
         if (engine.Options.RecentStateRoots < FollowerRun.MinRecentStateRoots)
             WriteVerbose($"the session's engine keeps {engine.Options.RecentStateRoots} heights, fewer than a follower's {FollowerRun.MinRecentStateRoots}: starting a new one");
         else if (KeepAllMessages && !engine.Options.KeepAllMessages)

@@ -1,3 +1,4 @@
+using FilFil.Core.Chain;
 using FilFil.Core.Ipld;
 using FilFil.Core.Lotus;
 using FilFil.Core.Snapshot;
@@ -47,7 +48,7 @@ public class LotusClientTests
         server.Chain.Advance(2);
         await using var c = await LotusClient.ConnectAsync(server.Endpoint);
         var source = new LotusBlockSource(c);
-        using var engine = new Engine(new EngineOptions { RecentStateRoots = 4, ReorgDepth = 2 });
+        using var engine = new ChainStore(new ChainStoreOptions { RecentStateRoots = 4, ReorgDepth = 2 });
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         int batches = 0;
         bool reorged = false;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using FilFil.Core.Chain;
 using FilFil.Core.Lotus;
 using FilFil.Core.Snapshot;
 using FilFil.Devnet;
@@ -26,7 +27,7 @@ public class LotusFollowerTests
     {
         await using var server = await DevnetServer.StartAsync(new DevnetOptions { StateBlocks = 300, ChurnPerEpoch = 8, MessagesPerBlock = 2, Seed = 11 });
         server.Chain.Advance(3);
-        using var engine = new Engine(new EngineOptions { RecentStateRoots = 5, ReorgDepth = 3 });
+        using var engine = new ChainStore(new ChainStoreOptions { RecentStateRoots = 5, ReorgDepth = 3 });
         var follower = new LotusFollower(engine, ct => LotusClient.ConnectAsync(server.Endpoint, null, ct))
         {
             InitialBackoff = TimeSpan.FromMilliseconds(20),
@@ -73,7 +74,7 @@ public class LotusFollowerTests
         int reorgs = 0;
         server.Chain.HeadChanged += hc => { if (hc.Reverts.Count > 0) Interlocked.Increment(ref reorgs); };
         // A small window (N = 20) so tipsets leave it, and are unlinked, all through the run.
-        using var engine = new Engine(new EngineOptions { RecentStateRoots = 20, ReorgDepth = 5 });
+        using var engine = new ChainStore(new ChainStoreOptions { RecentStateRoots = 20, ReorgDepth = 5 });
         var follower = new LotusFollower(engine, ct => LotusClient.ConnectAsync(server.Endpoint, null, ct));
         using var cts = new CancellationTokenSource();
         var run = follower.RunAsync(cts.Token);
@@ -125,7 +126,7 @@ public class LotusFollowerTests
         server.Chain.Advance(4);
         var sink = new CollectingSink();
         using var logger = new LoggerConfiguration().MinimumLevel.Debug().WriteTo.Sink(sink).CreateLogger();
-        using var engine = new Engine(new EngineOptions { RecentStateRoots = 5, ReorgDepth = 3 });
+        using var engine = new ChainStore(new ChainStoreOptions { RecentStateRoots = 5, ReorgDepth = 3 });
         var follower = new LotusFollower(engine, ct => LotusClient.ConnectAsync(server.Endpoint, null, ct)) { Logger = logger };
         using var cts = new CancellationTokenSource();
         var run = follower.RunAsync(cts.Token);

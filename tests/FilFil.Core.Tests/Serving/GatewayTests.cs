@@ -1,5 +1,6 @@
 using System.Net;
 using FilFil.Core.Car;
+using FilFil.Core.Chain;
 using FilFil.Core.Ipld;
 using FilFil.Core.Serving;
 using FilFil.Core.Snapshot;
@@ -11,7 +12,7 @@ namespace FilFil.Core.Tests.Serving;
 public sealed class GatewayTests(ServedChain chain) : IClassFixture<ServedChain>
 {
     // the fixture holds the genesis state (linked for good by the engine), not the later ones
-    private Cid StateRoot => chain.Engine.Genesis!.Headers[0].ParentStateRoot;
+    private Cid StateRoot => chain.ChainStore.Genesis!.Headers[0].ParentStateRoot;
 
     /// <summary>Every block under <paramref name="root"/> in the store, found independently of the server.</summary>
     private HashSet<Cid> Reachable(Cid root)
@@ -22,7 +23,7 @@ public sealed class GatewayTests(ServedChain chain) : IClassFixture<ServedChain>
         {
             var c = stack.Pop();
             if (!seen.Add(c)) continue;
-            foreach (var ch in DagLinks.Children(c, chain.Engine.Store.GetCopy(c.Bytes)!)) stack.Push(ch);
+            foreach (var ch in DagLinks.Children(c, chain.ChainStore.Store.GetCopy(c.Bytes)!)) stack.Push(ch);
         }
         return seen;
     }
@@ -123,7 +124,7 @@ public sealed class GatewayTests(ServedChain chain) : IClassFixture<ServedChain>
     public async Task A_dag_the_store_holds_incompletely_is_404_and_a_disposed_store_is_never_read()
     {
         var store = new BlockStore();
-        var engine = new Engine(null, store);
+        var engine = new ChainStore(null, store);
         var missing = Cid.Hash("absent"u8.ToArray());
         var w = new CborWriter();
         w.WriteArray(2).WriteCid(missing.Bytes).WriteText("x");
@@ -164,9 +165,9 @@ public sealed class RequestLogTests(ServedChain chain) : IClassFixture<ServedCha
             var p = chain.Pieces.Pieces[0];
             await s.Client.GetByteArrayAsync($"piece/{p.PieceCidV1}");
             using (await s.Client.GetAsync("nothing-here")) { }
-            using (await s.Client.GetAsync($"ipfs/{chain.Engine.Genesis!.Headers[0].ParentStateRoot}?format=car")) { }
+            using (await s.Client.GetAsync($"ipfs/{chain.ChainStore.Genesis!.Headers[0].ParentStateRoot}?format=car")) { }
             var gone = chain.Single with { Pieces = [chain.Single.Pieces[0] with { Path = "/nonexistent/filfil/gone.car" }] };
-            await using var s2 = new RunningServer(new ServerSources(() => chain.Engine, () => [gone]));
+            await using var s2 = new RunningServer(new ServerSources(() => chain.ChainStore, () => [gone]));
             using (var resp = await s2.Client.GetAsync($"piece/{gone.Pieces[0].PieceCidV1}")) Assert.Equal(System.Net.HttpStatusCode.NotFound, resp.StatusCode);
         }
         var lines = capture.Drain();

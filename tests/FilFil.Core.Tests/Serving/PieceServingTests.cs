@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using FilFil.Core.Chain;
 using FilFil.Core.Piece;
 using FilFil.Core.Serving;
 using Xunit;
@@ -217,7 +218,7 @@ public sealed class PieceServingTests(ServedChain chain) : IClassFixture<ServedC
             using var doc = JsonDocument.Parse(await resp.Content.ReadAsStringAsync());
             Assert.Equal(3, doc.RootElement.GetProperty("height").GetInt64());
             Assert.Equal(0, doc.RootElement.GetProperty("followerLag").GetInt64());
-            Assert.Equal(chain.Engine.Head!.Headers[0].ParentStateRoot.ToString(), doc.RootElement.GetProperty("parentStateRoot").GetString());
+            Assert.Equal(chain.ChainStore.Head!.Headers[0].ParentStateRoot.ToString(), doc.RootElement.GetProperty("parentStateRoot").GetString());
         }
         await using (var s = new RunningServer(new ServerSources(() => null, () => [])))
         {

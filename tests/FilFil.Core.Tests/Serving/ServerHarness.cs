@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using FilFil.Core.Chain;
 using FilFil.Core.Serving;
 using FilFil.Core.Snapshot;
 using Xunit;
@@ -13,26 +14,26 @@ namespace FilFil.Core.Tests.Serving;
 public sealed class ServedChain : IAsyncLifetime
 {
     public string Dir { get; } = Directory.CreateTempSubdirectory("filfil-serve-").FullName;
-    public Engine Engine { get; private set; } = null!;
+    public ChainStore ChainStore { get; private set; } = null!;
     public SnapshotRecord Single { get; private set; } = null!;
     public SnapshotRecord Pieces { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         if (!Fixtures.Available) return;
-        Engine = await SnapshotImporter.ImportAsync(Fixtures.Chain4);
-        Single = await SnapshotService.TakeAsync(Engine, new TakeSnapshotRequest { Path = Path.Combine(Dir, "single.car") }, null);
-        Pieces = await SnapshotService.TakeAsync(Engine, new TakeSnapshotRequest { Path = Path.Combine(Dir, "split.car"), PieceSize = 1 << 20 }, null);
+        ChainStore = await SnapshotImporter.ImportAsync(Fixtures.Chain4);
+        Single = await SnapshotService.TakeAsync(ChainStore, new TakeSnapshotRequest { Path = Path.Combine(Dir, "single.car") }, null);
+        Pieces = await SnapshotService.TakeAsync(ChainStore, new TakeSnapshotRequest { Path = Path.Combine(Dir, "split.car"), PieceSize = 1 << 20 }, null);
     }
 
     public Task DisposeAsync()
     {
-        Engine?.Dispose();
+        ChainStore?.Dispose();
         Directory.Delete(Dir, recursive: true);
         return Task.CompletedTask;
     }
 
-    public ServerSources Sources() => new(() => Engine, () => [Single, Pieces], () => 0);
+    public ServerSources Sources() => new(() => ChainStore, () => [Single, Pieces], () => 0);
 }
 
 /// <summary>Starts a <see cref="SnapshotServer"/> on a free loopback port and stops it on dispose.</summary>

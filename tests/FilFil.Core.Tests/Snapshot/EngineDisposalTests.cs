@@ -1,3 +1,4 @@
+using FilFil.Core.Chain;
 using FilFil.Core.Snapshot;
 using Xunit;
 
@@ -20,12 +21,12 @@ public class EngineDisposalTests
         }
     }
 
-    private static async Task<Engine> ImportAsync()
+    private static async Task<ChainStore> ImportAsync()
     {
         var car = new MemoryStream();
         FilFil.Devnet.DevnetChain.WriteSyntheticCar(new FilFil.Devnet.DevnetOptions { StateBlocks = 40_000, AverageBlockSize = 320, ChurnPerEpoch = 16, MessagesPerBlock = 2, Seed = 7 }, car, 10);
         car.Position = 0;
-        return await SnapshotImporter.ImportAsync(car, new EngineOptions { RecentStateRoots = 10, ReorgDepth = 0 });
+        return await SnapshotImporter.ImportAsync(car, new ChainStoreOptions { RecentStateRoots = 10, ReorgDepth = 0 });
     }
 
     [Fact]

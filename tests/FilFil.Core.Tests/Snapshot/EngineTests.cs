@@ -1,4 +1,5 @@
 using FilFil.Core.Car;
+using FilFil.Core.Chain;
 using FilFil.Core.Ipld;
 using FilFil.Core.Snapshot;
 using FilFil.Core.Store;
@@ -8,10 +9,10 @@ namespace FilFil.Core.Tests.Snapshot;
 
 public class EngineTests
 {
-    private static async Task<(Engine, TestChain, List<TipSet>)> Build(int n, int k, int length, bool keepAll = false)
+    private static async Task<(ChainStore, TestChain, List<TipSet>)> Build(int n, int k, int length, bool keepAll = false)
     {
         var chain = new TestChain();
-        var e = new Engine(new EngineOptions { RecentStateRoots = n, ReorgDepth = k, KeepAllMessages = keepAll });
+        var e = new ChainStore(new ChainStoreOptions { RecentStateRoots = n, ReorgDepth = k, KeepAllMessages = keepAll });
         await e.BootstrapAsync(chain.Genesis, chain.Source);
         var list = new List<TipSet> { chain.Genesis };
         for (int i = 1; i <= length; i++)
@@ -24,7 +25,7 @@ public class EngineTests
         return (e, chain, list);
     }
 
-    private static async Task<SnapshotVerification> Snapshot(Engine e, SnapshotOptions o)
+    private static async Task<SnapshotVerification> Snapshot(ChainStore e, SnapshotOptions o)
     {
         using var ms = new MemoryStream();
         await SnapshotWriter.WriteAsync(e, ms, o);
@@ -123,7 +124,7 @@ public class EngineTests
         await SnapshotWriter.WriteAsync(e, ms, new SnapshotOptions { RecentStateRoots = 2 });
         var first = ms.ToArray();
         Assert.True(SnapshotVerifier.Verify(new MemoryStream(first)).Ok);
-        using var re = await SnapshotImporter.ImportAsync(new MemoryStream(first), new EngineOptions { RecentStateRoots = 2, ReorgDepth = 1, KeepAllMessages = true });
+        using var re = await SnapshotImporter.ImportAsync(new MemoryStream(first), new ChainStoreOptions { RecentStateRoots = 2, ReorgDepth = 1, KeepAllMessages = true });
         re.VerifyInvariant();
         using var ms2 = new MemoryStream();
         await SnapshotWriter.WriteAsync(re, ms2, new SnapshotOptions { RecentStateRoots = 2 });

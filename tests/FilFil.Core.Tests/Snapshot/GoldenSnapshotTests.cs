@@ -1,4 +1,5 @@
 using FilFil.Core.Car;
+using FilFil.Core.Chain;
 using FilFil.Core.Ipld;
 using FilFil.Core.Snapshot;
 using Xunit;
@@ -27,7 +28,7 @@ public class GoldenSnapshotTests
         return ms.ToArray();
     }
 
-    private static async Task<byte[]> Write(Engine e, SnapshotOptions o)
+    private static async Task<byte[]> Write(ChainStore e, SnapshotOptions o)
     {
         using var ms = new MemoryStream();
         await SnapshotWriter.WriteAsync(e, ms, o);

@@ -1,4 +1,5 @@
 using FilFil.Core.Car;
+using FilFil.Core.Chain;
 using FilFil.Core.Ipld;
 using FilFil.Core.Snapshot;
 using FilFil.Devnet;
@@ -24,10 +25,10 @@ public sealed class ParallelImportTests
         return (car, sections, r.Roots);
     });
 
-    private static EngineOptions Options(int parallelism) => new() { RecentStateRoots = 12, ReorgDepth = 0, ImportParallelism = parallelism };
+    private static ChainStoreOptions Options(int parallelism) => new() { RecentStateRoots = 12, ReorgDepth = 0, ImportParallelism = parallelism };
 
     /// <summary>Every block with its reference and pin counts.</summary>
-    private static Dictionary<string, (uint Refs, int Pins, int Length)> Contents(Engine e)
+    private static Dictionary<string, (uint Refs, int Pins, int Length)> Contents(ChainStore e)
     {
         var d = new Dictionary<string, (uint, int, int)>();
         foreach (long a in e.Store.Addresses())
@@ -118,6 +119,6 @@ public sealed class ParallelImportTests
     [Fact]
     public void A_negative_parallelism_is_refused()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => new Engine(new EngineOptions { ImportParallelism = -1 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ChainStore(new ChainStoreOptions { ImportParallelism = -1 }));
     }
 }

@@ -1,4 +1,5 @@
 using FilFil.Core.Car;
+using FilFil.Core.Chain;
 using FilFil.Core.Encoding;
 using FilFil.Core.Ipld;
 using FilFil.Core.Piece;
@@ -168,7 +169,7 @@ public class StalledOutputTests
         var car = new MemoryStream();
         FilFil.Devnet.DevnetChain.WriteSyntheticCar(new FilFil.Devnet.DevnetOptions { StateBlocks = 40_000, AverageBlockSize = 320, ChurnPerEpoch = 16, MessagesPerBlock = 2, Seed = 7 }, car, 10);
         car.Position = 0;
-        using var e = await SnapshotImporter.ImportAsync(car, new EngineOptions { RecentStateRoots = 10, ReorgDepth = 0 });
+        using var e = await SnapshotImporter.ImportAsync(car, new ChainStoreOptions { RecentStateRoots = 10, ReorgDepth = 0 });
         var o = new SnapshotOptions { RecentStateRoots = 10, SkipOldMessages = true };
         var expected = new MemoryStream();
         await SnapshotWriter.WriteAsync(e, expected, o);

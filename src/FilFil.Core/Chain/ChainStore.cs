@@ -1,39 +1,7 @@
 using FilFil.Core.Ipld;
 using FilFil.Core.Store;
 
-namespace FilFil.Core.Snapshot;
-
-/// <summary>Window policy of an <see cref="Engine"/>.</summary>
-public sealed record EngineOptions
-{
-    /// <summary>N: state (and messages) are held for heights in (H-N, H]; Lotus/Forest services use 2000, at least 900.</summary>
-    public int RecentStateRoots { get; init; } = 2000;
-
-    /// <summary>K: extra heights held below the window, and reverted tipsets whose roots stay linked, so reorgs within K refetch nothing.</summary>
-    public int ReorgDepth { get; init; } = 10;
-
-    /// <summary>Keep every tipset's messages back to genesis (snapshots without skip-old-messages). Off by default.</summary>
-    public bool KeepAllMessages { get; init; }
-
-    /// <summary>Most blocks fetched at once while linking a frontier.</summary>
-    public int MaxConcurrentFetches { get; init; } = 64;
-
-    /// <summary>
-    /// Threads an import uses: hash verification runs on the others while sections are read, and the link scan of
-    /// each breadth-first level is split among all of them. 0 (default): every processor; 1: one thread. The engine's
-    /// contents and an import's errors are the same for every value.
-    /// </summary>
-    public int ImportParallelism { get; init; }
-
-    internal int EffectiveImportParallelism => ImportParallelism == 0 ? Environment.ProcessorCount : ImportParallelism;
-
-    internal void Validate()
-    {
-        if (ImportParallelism < 0) throw new ArgumentOutOfRangeException(nameof(ImportParallelism), ImportParallelism, "must be 0 (every processor) or more");
-        if (RecentStateRoots < 0) throw new ArgumentOutOfRangeException(nameof(RecentStateRoots), RecentStateRoots, "must be 0 or more");
-        if (ReorgDepth < 0) throw new ArgumentOutOfRangeException(nameof(ReorgDepth), ReorgDepth, "must be 0 or more");
-    }
-}
+namespace FilFil.Core.Chain;
 
 /// <summary>
 /// The in-memory chain state a snapshot is written from. Block headers form the chain back to genesis and are
@@ -42,7 +10,7 @@ public sealed record EngineOptions
 /// reverted. The genesis state is linked for good. Apply/Revert/Bootstrap are serialised; snapshot writers pin
 /// what they read (<see cref="PinForSnapshotAsync"/>) and run concurrently with them.
 /// </summary>
-public sealed class Engine : IDisposable
+public sealed class ChainStore : IDisposable
 {
     internal sealed class Entry
     {
@@ -64,26 +32,26 @@ public sealed class Engine : IDisposable
     private bool _disposing, _disposed;
 
     /// <summary>An empty engine with its own block store.</summary>
-    public Engine(EngineOptions? options = null) : this(options, null) { }
+    public ChainStore(ChainStoreOptions? options = null) : this(options, null) { }
 
     /// <summary>An engine over <paramref name="store"/> (tests and benchmarks share a store; the caller disposes it).</summary>
-    internal Engine(EngineOptions? options, BlockStore? store)
+    internal ChainStore(ChainStoreOptions? options, BlockStore? store)
     {
-        Options = options ?? new EngineOptions();
+        Options = options ?? new ChainStoreOptions();
         Options.Validate();
         _ownsStore = store is null;
         Store = store ?? new BlockStore();
         Dag = new RefDag(Store) { MaxConcurrentFetches = Options.MaxConcurrentFetches, BulkLinkParallelism = Options.EffectiveImportParallelism };
     }
 
-    public EngineOptions Options { get; }
+    public ChainStoreOptions Options { get; }
     /// <summary>The block store. Internal: its address-level members are safe only under the engine's rules; outside Core read <see cref="Stats"/>.</summary>
     internal BlockStore Store { get; }
     /// <summary>The reference-counted DAG over <see cref="Store"/> (internal for the same reason).</summary>
     internal RefDag Dag { get; }
 
     /// <summary>Counters of what the engine holds (cheap; safe to call at any time, also after disposal).</summary>
-    public EngineStats Stats => new()
+    public ChainStoreStats Stats => new()
     {
         Blocks = Store.Count, DataBytes = Store.DataBytes, CidBytes = Store.CidBytes, ArenaBytes = Store.ArenaBytes,
         IndexBytes = Store.IndexBytes, BlocksFetched = Dag.BlocksFetched, BadBlocksRefused = Dag.BadBlocksRefused,
@@ -471,7 +439,7 @@ public sealed class Engine : IDisposable
         }
     }
 
-    private sealed class Pin(Engine engine, List<Cid> roots, List<Cid> headers, IDisposable lease) : IDisposable
+    private sealed class Pin(ChainStore engine, List<Cid> roots, List<Cid> headers, IDisposable lease) : IDisposable
     {
         private int _done;
 
@@ -512,7 +480,7 @@ public sealed class Engine : IDisposable
     /// <summary>True once <see cref="Dispose"/> has begun: no new operation is accepted.</summary>
     public bool IsDisposed { get { lock (_leaseGate) return _disposing; } }
 
-    private sealed class LeaseHandle(Engine engine) : IDisposable
+    private sealed class LeaseHandle(ChainStore engine) : IDisposable
     {
         private int _done;
 

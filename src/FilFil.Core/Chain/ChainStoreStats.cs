@@ -1,10 +1,10 @@
-namespace FilFil.Core.Snapshot;
+namespace FilFil.Core.Chain;
 
 /// <summary>
-/// A read-only snapshot of what an <see cref="Engine"/> holds, for status output outside Core (the store and the
+/// A read-only snapshot of what a <see cref="ChainStore"/> holds, for status output outside Core (the store and the
 /// reference-counted DAG themselves stay inside Core: their address-level members are not safe to call from outside).
 /// </summary>
-public sealed record EngineStats
+public sealed record ChainStoreStats
 {
     /// <summary>Blocks held in memory (state and messages of the window, headers back to genesis).</summary>
     public long Blocks { get; init; }

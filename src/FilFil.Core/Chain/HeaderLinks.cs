@@ -1,0 +1,26 @@
+using FilFil.Core.Ipld;
+using FilFil.Core.Store;
+
+namespace FilFil.Core.Chain;
+
+/// <summary>The block-header fields a snapshot walk needs, read from the raw header without a full decode.</summary>
+public sealed record HeaderLinks(IReadOnlyList<Cid> Parents, long Height, Cid ParentStateRoot, Cid ParentMessageReceipts, Cid Messages)
+{
+    /// <summary>Reads fields 5 (Parents), 7 (Height), 8, 9 and 10 of a 16-field block header.</summary>
+    public static HeaderLinks Read(ReadOnlySpan<byte> header, long offset = 0)
+    {
+        var r = new CborReader(header, offset, "BlockHeader");
+        r.ReadArrayHeader(16, "a block header");
+        for (int i = 0; i < 5; i++) r.SkipItem();
+        int np = r.ReadArrayHeader();
+        var parents = new Cid[np];
+        for (int i = 0; i < np; i++) parents[i] = r.ReadCid();
+        r.SkipItem();
+        long height = r.ReadInt64();
+        if (height < 0) throw new FilFilFormatException("BlockHeader", offset, "a height of 0 or more", height.ToString());
+        var state = r.ReadCid();
+        var receipts = r.ReadCid();
+        var msgs = r.ReadCid();
+        return new HeaderLinks(parents, height, state, receipts, msgs);
+    }
+}
