@@ -3,6 +3,6 @@
 # test/Gas.t.sol, then forge's per-function gas report for FilFilDealClient over the same scenario.
 set -euo pipefail
 cd "$(dirname "$0")"
-[ -x node_modules/.bin/forge ] || npm ci --no-audit --no-fund || npm install --no-audit --no-fund
+[ -x node_modules/.bin/forge ] || npm ci --no-audit --no-fund
 ./node_modules/.bin/forge test --match-contract GasTest -vv | grep -E "^\s+gas |PASS|FAIL"
 ./node_modules/.bin/forge test --match-contract GasTest --gas-report | sed -n '/FilFilDealClient/,/^$/p'
