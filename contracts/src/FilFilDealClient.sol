@@ -5,7 +5,6 @@ import {Fil, FilAddress} from "./lib/FilecoinTypes.sol";
 import {FilecoinActors} from "./lib/FilecoinActors.sol";
 import {DealCodec, ProposalView} from "./lib/DealCodec.sol";
 import {FilFilStorage} from "./FilFilStorage.sol";
-import {FilFilDealClientExt} from "./FilFilDealClientExt.sol";
 
 /// @title FilFil deal client: an incentivized overlay on the Filecoin storage market for chain snapshots.
 /// @notice Storage providers register a miner with collateral and are elected round-robin into short windows.
@@ -87,11 +86,12 @@ contract FilFilDealClient is FilFilStorage {
         _delegate();
     }
 
-    constructor(address initialOwner, Params memory params) {
-        if (initialOwner == address(0)) revert ZeroAddress();
+    /// @param ext a deployed FilFilDealClientExt (it holds no state; this contract runs its code on its own storage)
+    constructor(address initialOwner, Params memory params, address ext) {
+        if (initialOwner == address(0) || ext.code.length == 0) revert ZeroAddress();
         _validate(params);
         owner = initialOwner;
-        extension = address(new FilFilDealClientExt());
+        extension = ext;
         _params = params;
         emit OwnershipTransferred(address(0), initialOwner);
         emit ParamsUpdated(params);

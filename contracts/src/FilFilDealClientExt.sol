@@ -8,18 +8,15 @@ import {FilFilStorage} from "./FilFilStorage.sol";
 
 /// @title Registry, slot publication and round-robin part of FilFilDealClient.
 /// @notice Only ever runs through FilFilDealClient's DELEGATECALL, on the client's storage; calling this contract
-///         directly reverts.
+///         directly reverts. Deployed on its own and handed to the client's constructor (the client's init code
+///         would otherwise carry this contract's too, over the EIP-3860 init code limit).
 contract FilFilDealClientExt is FilFilStorage {
-    address private immutable client;
+    address private immutable self = address(this);
 
     error OnlyThroughClient();
 
-    constructor() {
-        client = msg.sender;
-    }
-
     modifier onlyDelegated() {
-        if (address(this) != client) revert OnlyThroughClient();
+        if (address(this) == self) revert OnlyThroughClient();
         _;
     }
 
@@ -92,10 +89,8 @@ contract FilFilDealClientExt is FilFilStorage {
         p.misses = 0;
         p.collateral = msg.value;
         p.retrievalUrl = retrievalUrl;
-        if (!p.inRoster) {
-            p.inRoster = true;
-            _roster.push(minerId);
-        }
+        _roster.push(minerId);
+        p.rosterIndex = uint32(_roster.length);
         activeProviders += 1;
         collateralHeld += msg.value;
         totalCollateralIn += msg.value;
@@ -114,7 +109,7 @@ contract FilFilDealClientExt is FilFilStorage {
         Provider storage p = _providers[provider];
         if (p.status != P_ACTIVE) revert NotRegistered(provider);
         p.status = P_LEAVING;
-        activeProviders -= 1;
+        _leaveRoster(p);
         emit ProviderUnregistered(provider, p.windowLast);
     }
 
@@ -209,23 +204,10 @@ contract FilFilDealClientExt is FilFilStorage {
         return type(uint256).max;
     }
 
-    /// @dev Starts the next round: the roster (compacted to active providers, registration order), with the
-    ///      providers already picked for, or holding, the slot being offered moved to the end.
+    /// @dev Starts the next round: the roster (the active providers), with the providers already picked for, or
+    ///      holding, the slot being offered moved to the end. The roster never holds more than maxProviders.
     function _roll(uint64[] memory picked, uint256 n, uint64[] memory exclude, uint256 nExclude) internal {
-        uint256 len = _roster.length;
-        uint256 w;
-        for (uint256 i = 0; i < len; i++) {
-            uint64 id = _roster[i];
-            if (_providers[id].status == P_ACTIVE) {
-                if (w != i) _roster[w] = id;
-                w++;
-            } else {
-                _providers[id].inRoster = false;
-            }
-        }
-        for (uint256 i = len; i > w; i--) {
-            _roster.pop();
-        }
+        uint256 w = _roster.length;
         uint256 k;
         for (uint256 pass = 0; pass < 2; pass++) {
             for (uint256 i = 0; i < w; i++) {

@@ -53,7 +53,7 @@ abstract contract FilFilStorage {
     struct Provider {
         address controller; // EVM address that registered; receives collateral and rewards
         uint8 status;
-        bool inRoster;
+        uint32 rosterIndex; // position in _roster + 1 while active (0: not in the roster)
         uint32 misses; // consecutive missed windows
         uint64 windowFirst; // latest assigned window (the furthest in the future), inclusive
         uint64 windowLast;
@@ -173,7 +173,7 @@ abstract contract FilFilStorage {
 
     mapping(uint64 => Provider) internal _providers;
 
-    uint64[] internal _roster; // registration order; compacted at each round roll
+    uint64[] internal _roster; // the active providers (registration order, a leaver's place taken by the last)
     uint64[] internal _roundOrder; // the current round
     uint256 public roundCursor; // next position in _roundOrder
     uint256 public round;
@@ -467,9 +467,22 @@ abstract contract FilFilStorage {
         if (p.slashBps > 10_000) revert InvalidParams("slashBps");
     }
 
+    /// @dev Swap-and-pop: the roster holds exactly the active providers, so its length never exceeds
+    ///      maxProviders (at most MAX_PROVIDERS_LIMIT), whatever the history of joins and leaves.
+    function _leaveRoster(Provider storage p) internal {
+        uint256 i = p.rosterIndex;
+        if (i == 0) return;
+        uint64 last = _roster[_roster.length - 1];
+        _roster[i - 1] = last;
+        _providers[last].rosterIndex = uint32(i);
+        _roster.pop();
+        p.rosterIndex = 0;
+        activeProviders -= 1;
+    }
+
     function _deregister(uint64 provider, uint8 reason, uint256 slashBps) internal {
         Provider storage p = _providers[provider];
-        if (p.status == P_ACTIVE) activeProviders -= 1;
+        if (p.status == P_ACTIVE) _leaveRoster(p);
         p.status = P_REMOVED;
         uint256 slash = p.collateral * slashBps / 10_000;
         if (slash != 0) {

@@ -3,6 +3,7 @@ pragma solidity ^0.8.20;
 
 import {Test, Vm} from "./utils/Test.sol";
 import {FilFilDealClient} from "../src/FilFilDealClient.sol";
+import {FilFilDealClientExt} from "../src/FilFilDealClientExt.sol";
 import {FilFilStorage} from "../src/FilFilStorage.sol";
 import {Fil, FilAddress, FilecoinCodec, DecodedProposal} from "../src/lib/FilecoinTypes.sol";
 import {CborReader, CborWriter} from "../src/lib/Cbor.sol";
@@ -28,11 +29,15 @@ abstract contract Base is Test {
         vm.etch(Fil.MARKET_ACTOR, address(new MockMarket()).code);
         vm.etch(Fil.DATACAP_ACTOR, address(new MockDataCap()).code);
         vm.roll(1000);
-        client = new FilFilDealClient(operator, defaultParams());
+        client = deploy(operator, defaultParams());
         market.setActorId(address(client), CLIENT_ACTOR_ID);
         market.setDealIdBase(5000);
         vm.deal(address(this), 1e30);
         client.fundRewards{value: 1000 ether}();
+    }
+
+    function deploy(address owner_, FilFilStorage.Params memory p) internal returns (FilFilDealClient) {
+        return new FilFilDealClient(owner_, p, address(new FilFilDealClientExt()));
     }
 
     function defaultParams() internal pure returns (FilFilStorage.Params memory p) {

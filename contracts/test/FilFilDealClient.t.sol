@@ -19,12 +19,15 @@ contract Reverter {
 
 contract OwnershipAndParamsTest is Base {
     function test_constructor_rejectsZeroOwnerAndBadParams() public {
+        address ext = address(new FilFilDealClientExt());
         vm.expectRevert(FilFilStorage.ZeroAddress.selector);
-        new FilFilDealClient(address(0), defaultParams());
+        new FilFilDealClient(address(0), defaultParams(), ext);
+        vm.expectRevert(FilFilStorage.ZeroAddress.selector);
+        new FilFilDealClient(operator, defaultParams(), address(0xBEEF)); // no code there
         FilFilStorage.Params memory p = defaultParams();
         p.replicas = 0;
         vm.expectRevert(abi.encodeWithSelector(FilFilStorage.InvalidParams.selector, "replicas"));
-        new FilFilDealClient(operator, p);
+        new FilFilDealClient(operator, p, ext);
     }
 
     function test_twoStepOwnership() public {
@@ -1236,7 +1239,7 @@ contract ExtensionTest is Base {
         ext.settle(1);
         vm.expectRevert(FilFilDealClientExt.OnlyThroughClient.selector);
         ext.register{value: 1 ether}(1001, URL);
-        vm.assertTrue(address(ext).code.length > 0, "deployed by the client");
+        vm.assertTrue(address(ext).code.length > 0, "deployed");
     }
 
     function test_codeSizesUnderEip170() public view {
