@@ -4,6 +4,7 @@ pragma solidity ^0.8.20;
 import {Vm, console} from "../test/utils/Test.sol";
 import {FilFilDealClient} from "../src/FilFilDealClient.sol";
 import {FilFilDealClientExt} from "../src/FilFilDealClientExt.sol";
+import {FilFilRewardsExt} from "../src/FilFilRewardsExt.sol";
 import {FilFilStorage} from "../src/FilFilStorage.sol";
 import {Fil} from "../src/lib/FilecoinTypes.sol";
 import {FilecoinActors} from "../src/lib/FilecoinActors.sol";
@@ -59,7 +60,9 @@ contract Deploy {
         }
 
         vm.startBroadcast(key);
-        FilFilDealClient c = new FilFilDealClient(owner, params(), address(new FilFilDealClientExt()));
+        FilFilDealClient c = new FilFilDealClient(
+            owner, params(), address(new FilFilDealClientExt()), address(new FilFilRewardsExt())
+        );
         if (fund != 0) c.fundRewards{value: fund}();
         if (mocks) {
             MockMarket(Fil.MARKET_ACTOR).setActorId(address(c), MOCK_CLIENT_ACTOR_ID);

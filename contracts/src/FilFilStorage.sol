@@ -48,6 +48,8 @@ abstract contract FilFilStorage {
         uint64 publishedAt;
         uint64 lifetimeEnd;
         uint64 totalSize;
+        uint32 deals; // deals recorded for the slot's pieces (a slot with deals cannot be retracted)
+        bool listed; // in _slotList (stays set when the slot is retracted, so republishing does not list it twice)
     }
 
     struct Provider {
@@ -70,6 +72,9 @@ abstract contract FilFilStorage {
         uint64 coverEnd; // earliest end epoch over the replica's deals (set as deals arrive)
         uint32 piecesDone;
         uint8 status;
+        uint64 maxDuration; // the longest deal this replica can take, fixed when the window is assigned
+        uint128 budget; // the replica's reward, reserved from the pool when the window is assigned
+        uint128 reserve; // what is left of the budget (released to the pool when the window closes)
     }
 
     struct Deal {
@@ -124,6 +129,8 @@ abstract contract FilFilStorage {
 
     uint8 public constant A_FAILED = 4;
 
+    uint8 public constant A_VOID = 5; // closed without a miss: the contract refused deals (pause) or the slot was retracted
+
     // deal state
     uint8 public constant D_PUBLISHED = 1;
 
@@ -142,6 +149,7 @@ abstract contract FilFilStorage {
     uint8 public constant T_NOT_ACTIVATED = 2; // start epoch passed without activation
     uint8 public constant T_EXPIRED_EARLY = 3; // market says expired (exit 32) before the deal's end
     uint8 public constant T_UNOBSERVED = 4; // ended and cleaned up without ever being seen active
+    uint8 public constant T_ENDED_UNCONFIRMED = 5; // ended and cleaned up: vests only to the last epoch seen active
     uint8 public constant IGNORE_UNKNOWN_PIECE = 1;
 
     uint8 public constant IGNORE_NOT_ASSIGNED = 2;
@@ -158,6 +166,8 @@ abstract contract FilFilStorage {
     uint256 internal constant MAX_REPLICAS_LIMIT = 16;
 
     uint256 internal constant MAX_PIECES = 64;
+
+    uint256 internal constant KEEPER_BOUNTY_BPS = 1000; // share of a forfeit paid to whoever reports the termination
 
     // ------------------------------------------------------------------------------------------------ state
 
@@ -226,6 +236,17 @@ abstract contract FilFilStorage {
 
     uint256 public dataCapReceived;
 
+    uint256 public windowReserved; // part of reservedRewards held by open windows (Assignment.reserve)
+
+    uint256 public totalBounties; // keeper bounties paid for reported terminations
+
+    uint64[] internal _pauseStarts; // pause history: [start, end] epochs; a window overlapping one is void
+    uint64[] internal _pauseEnds;
+
+    mapping(uint64 => uint256[]) internal _openOf; // provider => its assignments that may still be open
+
+    mapping(bytes32 => int64) internal _offeredEnd; // keccak(pieceCid, start) => end of a proposal this contract made
+
     // ------------------------------------------------------------------------------------------------ events
 
     /// @notice Boost's contract-deal monitor subscribes to this exact signature (storagemarket/contract_deal_monitor.go).
@@ -278,6 +299,12 @@ abstract contract FilFilStorage {
     event ReplicaFulfilled(uint64 indexed slot, uint64 indexed provider, uint256 indexed assignment, uint64 coverEnd);
 
     event ReplicaFailed(uint64 indexed slot, uint64 indexed provider, uint256 indexed assignment);
+
+    event WindowVoided(uint64 indexed slot, uint64 indexed provider, uint256 indexed assignment);
+
+    event SlotRetracted(uint64 indexed slot);
+
+    event KeeperBounty(uint64 indexed dealId, address indexed keeper, uint256 amount);
 
     event ProposalCreated(
         bytes32 indexed id, uint64 indexed slot, uint32 pieceIndex, int64 startEpoch, int64 endEpoch, string locationRef
@@ -375,6 +402,12 @@ abstract contract FilFilStorage {
 
     error NothingToSettle(uint256 assignment);
 
+    error SlotHasDeals(uint64 slot);
+
+    error NotOfferedTerms(int64 start, int64 end);
+
+    error ProviderCollateralMismatch(uint256 proposed, uint256 required);
+
     // AuthenticateMessage rejections: each names the rule that failed (visible to Boost's StateCall simulation)
     error NotMarketActor(address caller);
 
@@ -467,6 +500,37 @@ abstract contract FilFilStorage {
         if (p.slashBps > 10_000) revert InvalidParams("slashBps");
     }
 
+    /// @notice Reward vested so far, as of the last time the market reported the deal active.
+    function _vested(uint64 dealId) internal view returns (uint256) {
+        Deal storage d = _deals[dealId];
+        if (d.state == D_TERMINATED) return d.reward - d.forfeited;
+        if (d.state == D_ACTIVE || d.state == D_COMPLETED) return _vestedAt(d, d.lastSeenActive);
+        return 0;
+    }
+
+    function _vestedAt(Deal storage d, int64 t) internal view returns (uint256) {
+        if (t <= d.start) return 0;
+        if (t >= d.end) return d.reward;
+        return d.reward * uint256(uint64(t - d.start)) / uint256(uint64(d.end - d.start));
+    }
+
+    function _dealDuration(uint64 lifetimeEnd, int64 start) internal view returns (int64 d) {
+        d = int64(lifetimeEnd) - start;
+        if (d < Fil.MIN_DEAL_DURATION) d = Fil.MIN_DEAL_DURATION;
+        if (d > int64(_params.term)) d = int64(_params.term);
+    }
+
+    /// @dev Returns what is left of a closing window's reserved budget to the free pool.
+    function _release(Assignment storage a) internal {
+        uint256 r = a.reserve;
+        if (r != 0) {
+            a.reserve = 0;
+            windowReserved -= r;
+            reservedRewards -= r;
+            rewardPool += r;
+        }
+    }
+
     /// @dev Swap-and-pop: the roster holds exactly the active providers, so its length never exceeds
     ///      maxProviders (at most MAX_PROVIDERS_LIMIT), whatever the history of joins and leaves.
     function _leaveRoster(Provider storage p) internal {
@@ -484,6 +548,7 @@ abstract contract FilFilStorage {
         Provider storage p = _providers[provider];
         if (p.status == P_ACTIVE) _leaveRoster(p);
         p.status = P_REMOVED;
+        if (reason == R_MISSED_WINDOWS) p.misses = 0; // paid for by the slash; a voluntary leaver keeps its count
         uint256 slash = p.collateral * slashBps / 10_000;
         if (slash != 0) {
             p.collateral -= slash;
@@ -506,5 +571,17 @@ abstract contract FilFilStorage {
     function _send(address payable to, uint256 amount) internal {
         (bool ok,) = to.call{value: amount}("");
         if (!ok) revert TransferFailed();
+    }
+}
+
+/// @notice Base of the contracts the client DELEGATECALLs: they run only on the client's storage.
+abstract contract FilFilExtension is FilFilStorage {
+    address private immutable self = address(this);
+
+    error OnlyThroughClient();
+
+    modifier onlyDelegated() {
+        if (address(this) == self) revert OnlyThroughClient();
+        _;
     }
 }

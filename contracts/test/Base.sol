@@ -4,8 +4,9 @@ pragma solidity ^0.8.20;
 import {Test, Vm} from "./utils/Test.sol";
 import {FilFilDealClient} from "../src/FilFilDealClient.sol";
 import {FilFilDealClientExt} from "../src/FilFilDealClientExt.sol";
+import {FilFilRewardsExt} from "../src/FilFilRewardsExt.sol";
 import {FilFilStorage} from "../src/FilFilStorage.sol";
-import {Fil, FilAddress, FilecoinCodec, DecodedProposal} from "../src/lib/FilecoinTypes.sol";
+import {Fil, FilAddress, FilecoinCodec, DecodedProposal, ProposalFields} from "../src/lib/FilecoinTypes.sol";
 import {CborReader, CborWriter} from "../src/lib/Cbor.sol";
 import {FilecoinActors} from "../src/lib/FilecoinActors.sol";
 import {MockCallActorId, MockMarket, MockMiner, MockDataCap} from "./mocks/MockActors.sol";
@@ -37,8 +38,11 @@ abstract contract Base is Test {
     }
 
     function deploy(address owner_, FilFilStorage.Params memory p) internal returns (FilFilDealClient) {
-        return new FilFilDealClient(owner_, p, address(new FilFilDealClientExt()));
+        return new FilFilDealClient(owner_, p, address(new FilFilDealClientExt()), address(new FilFilRewardsExt()));
     }
+
+    /// @dev Tests poke as keepers and may earn bounties.
+    receive() external payable {}
 
     function defaultParams() internal pure returns (FilFilStorage.Params memory p) {
         p.minCollateral = COLLATERAL;
@@ -108,6 +112,28 @@ abstract contract Base is Test {
         bytes memory tail =
             CborReader.slice(m, p.providerStart + p.providerLen, m.length - p.providerStart - p.providerLen);
         return bytes.concat(head, bytes1(uint8(0x40 + idAddr.length)), idAddr, tail);
+    }
+
+    /// @notice The proposal with its start, end and provider collateral replaced (a dishonest or buggy SP).
+    function withTerms(bytes memory m, int64 start, int64 end, uint256 providerCollateral)
+        internal
+        pure
+        returns (bytes memory)
+    {
+        DecodedProposal memory p = FilecoinCodec.decodeDealProposal(m);
+        ProposalFields memory f;
+        f.pieceCid = CborReader.slice(m, p.pieceCidStart, p.pieceCidLen);
+        f.pieceSize = p.pieceSize;
+        f.verified = p.verified;
+        f.client = CborReader.slice(m, p.clientStart, p.clientLen);
+        f.provider = CborReader.slice(m, p.providerStart, p.providerLen);
+        f.label = string(CborReader.slice(m, p.labelStart, p.labelLen));
+        f.startEpoch = start;
+        f.endEpoch = end;
+        f.price = p.price;
+        f.providerCollateral = providerCollateral;
+        f.clientCollateral = p.clientCollateral;
+        return FilecoinCodec.encodeDealProposal(f);
     }
 
     function boostProposal(bytes32 id, uint64 minerId) internal view returns (bytes memory) {

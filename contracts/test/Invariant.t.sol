@@ -132,7 +132,7 @@ contract Handler is Test {
         calls++;
         if (dealIds.length == 0) return;
         uint64 id = dealIds[seed % dealIds.length];
-        (, bool expired, int64 activated,) = market.deals(id);
+        (, bool expired, int64 activated) = market.deals(id);
         FilFilStorage.Deal memory d = c.dealInfo(id);
         if (expired || activated != -1 || int64(uint64(block.number)) > d.start) return;
         market.activate(id, int64(uint64(block.number)));
@@ -242,7 +242,8 @@ contract InvariantTest is Base {
         vm.assertEq(bal, client.rewardPool() + client.reservedRewards() + client.collateralHeld(), "balance split");
         vm.assertEq(
             client.totalFunded() + client.totalCollateralIn(),
-            client.totalClaimed() + client.totalCollateralOut() + client.totalPoolWithdrawn() + client.totalEscrowed() + bal,
+            client.totalClaimed() + client.totalCollateralOut() + client.totalPoolWithdrawn() + client.totalEscrowed()
+                + client.totalBounties() + bal,
             "in == out + balance"
         );
         // reward side: funded + slashed == claimed + forfeited-back-to-pool-and-still-there... expressed per deal:
@@ -258,12 +259,15 @@ contract InvariantTest is Base {
             claimed += d.claimed;
             forfeited += d.forfeited;
         }
-        vm.assertEq(outstanding, client.reservedRewards(), "reserved = rewards - claims - forfeits");
+        vm.assertEq(
+            outstanding + client.windowReserved(), client.reservedRewards(), "reserved = deals outstanding + window budgets"
+        );
         vm.assertEq(claimed, client.totalClaimed(), "claims");
         vm.assertEq(forfeited, client.totalForfeited(), "forfeits");
         vm.assertEq(
             client.totalFunded() + client.totalSlashed(),
-            claimed + client.totalPoolWithdrawn() + client.totalEscrowed() + client.rewardPool() + outstanding,
+            claimed + client.totalPoolWithdrawn() + client.totalEscrowed() + client.totalBounties() + client.rewardPool()
+                + client.reservedRewards(),
             "reward funds: in == claims + withdrawn + pool (incl. forfeits) + reserved"
         );
     }

@@ -37,9 +37,8 @@ contract MockCallActorId {
 contract MockMarket {
     struct DealState {
         bool exists;
-        bool expired; // GetDealActivation answers EX_DEAL_EXPIRED (32)
+        bool expired; // GetDealActivation answers EX_DEAL_EXPIRED (32): terminated, or ended and cleaned up
         int64 activated;
-        int64 terminated;
     }
 
     mapping(uint64 => DealState) public deals;
@@ -70,8 +69,11 @@ contract MockMarket {
         deals[dealId].expired = true;
     }
 
-    function setTerminated(uint64 dealId, int64 epoch) external {
-        deals[dealId].terminated = epoch;
+    /// @notice A terminated (slashed) deal: builtin-actors v18 GetDealActivation answers EX_DEAL_EXPIRED (32) as
+    ///         soon as the deal has a slash epoch, exactly as for a deal cleaned up after its end.
+    function terminate(uint64 dealId) external {
+        require(deals[dealId].exists, "no deal");
+        deals[dealId].expired = true;
     }
 
     function setActivationExit(uint32 exit) external {
@@ -98,7 +100,7 @@ contract MockMarket {
             if (!valid[i]) continue;
             bytes memory normalized = normalize(proposals[i], actorIdOf[client]);
             uint64 id = nextDealId++;
-            deals[id] = DealState({exists: true, expired: false, activated: -1, terminated: -1});
+            deals[id] = DealState({exists: true, expired: false, activated: -1});
             ids[k++] = id;
             CborWriter.Buf memory b = CborWriter.create(normalized.length + 16);
             CborWriter.writeArrayHeader(b, 2);
@@ -171,7 +173,7 @@ contract MockMarket {
             CborWriter.Buf memory b = CborWriter.create(20);
             CborWriter.writeArrayHeader(b, 2);
             CborWriter.writeInt(b, d.activated);
-            CborWriter.writeInt(b, d.terminated);
+            CborWriter.writeInt(b, -1); // terminated: never set on current actors (a terminated deal answers 32)
             return (0, Fil.CODEC_CBOR, CborWriter.finish(b));
         }
         if (method == Fil.MARKET_ADD_BALANCE_METHOD) {
