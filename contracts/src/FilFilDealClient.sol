@@ -97,6 +97,16 @@ contract FilFilDealClient is FilFilStorage {
         _delegate();
     }
 
+    /// @notice The miner's owner takes a registration over from the key that made it.
+    function takeOver(uint64) external {
+        _delegate();
+    }
+
+    /// @notice Moves FIL that arrived without receive() into the reward pool (owner).
+    function sweepExcess() external returns (uint256) {
+        _delegate(rewardsExtension);
+    }
+
     /// @notice Stops new business; windows that overlap a pause are voided, never missed.
     function pause() external {
         _delegate(rewardsExtension);
@@ -167,8 +177,7 @@ contract FilFilDealClient is FilFilStorage {
         if (pieceIndex >= s.pieceCount) revert UnknownPieceIndex(slot, pieceIndex);
         Piece storage pc = _pieces[slot][pieceIndex];
         if (carSize != pc.carSize) revert CarSizeMismatch(pc.carSize, carSize);
-        _checkUrl(bytes(locationRef), false);
-        if (!_hasOpenWindow(slot)) revert NoOpenWindow(slot);
+        _checkLocation(bytes(locationRef));
 
         int64 start = int64(uint64(block.number) + _params.startDelay);
         int64 end = start + _dealDuration(s.lifetimeEnd, start);
@@ -181,7 +190,8 @@ contract FilFilDealClient is FilFilStorage {
         pr.end = end;
         pr.carSize = carSize;
         pr.locationRef = locationRef;
-        _offeredEnd[keccak256(abi.encode(keccak256(pc.pieceCid), start))] = end;
+        pr.provider = _proposerProvider(slot);
+        _offeredEnd[keccak256(abi.encode(keccak256(pc.pieceCid), start, pr.provider))] = end;
         proposalCount += 1;
         emit DealProposalCreate(id, pc.paddedSize, _params.verifiedDeals, _params.pricePerEpoch);
         emit ProposalCreated(id, slot, pieceIndex, start, end, locationRef);
@@ -218,16 +228,28 @@ contract FilFilDealClient is FilFilStorage {
     }
 
 
-    function _hasOpenWindow(uint64 slot) internal view returns (bool) {
+    /// @dev Boost fetches the CAR from it and pastes it into JSON: printable, no quotes, plain http(s) only (F11).
+    function _checkLocation(bytes memory u) internal pure {
+        _checkUrl(u, false);
+        if (u.length < 8 || (bytes7(u) != "http://" && bytes8(u) != "https://")) revert InvalidUrl();
+    }
+
+    /// @dev F11: only the controller of a provider whose window on the slot is open (the proposal is then bound
+    ///      to that provider), or the operator (any assigned provider, returns 0), may propose.
+    function _proposerProvider(uint64 slot) internal view returns (uint64) {
         uint256[] storage live = _liveAssignments[slot];
+        bool open;
         for (uint256 i = 0; i < live.length; i++) {
             Assignment storage a = _assignments[live[i]];
-            if (
-                a.status == A_OPEN && block.number >= a.first && block.number <= a.last
-                    && _providers[a.provider].status != P_REMOVED
-            ) return true;
+            Provider storage p = _providers[a.provider];
+            if (a.status == A_OPEN && block.number >= a.first && block.number <= a.last && p.status != P_REMOVED) {
+                if (p.controller == msg.sender) return a.provider;
+                open = true;
+            }
         }
-        return false;
+        if (!open) revert NoOpenWindow(slot);
+        if (msg.sender != owner) revert NotProposer(msg.sender);
+        return 0;
     }
 
     // ------------------------------------------------------------------------------------------------ actor hooks
@@ -289,9 +311,10 @@ contract FilFilDealClient is FilFilStorage {
         _checkTerms(p, _slots[slot]);
         if (!p.labelIsText || p.labelHash != pc.labelHash) revert LabelMismatch();
         // the deal must be one this contract offered (start and end of a proposeDeal) with its collateral
-        if (_offeredEnd[keccak256(abi.encode(p.pieceCidHash, p.startEpoch))] != p.endEpoch) {
-            revert NotOfferedTerms(p.startEpoch, p.endEpoch);
-        }
+        if (
+            _offeredEnd[keccak256(abi.encode(p.pieceCidHash, p.startEpoch, provider))] != p.endEpoch
+                && _offeredEnd[keccak256(abi.encode(p.pieceCidHash, p.startEpoch, uint64(0)))] != p.endEpoch
+        ) revert NotOfferedTerms(p.startEpoch, p.endEpoch);
         uint256 coll = providerCollateralFor(pc.paddedSize);
         if (p.providerCollateral != coll) revert ProviderCollateralMismatch(p.providerCollateral, coll);
         // the reward is paid from the budget reserved when the window was assigned: no pool check (F12)
@@ -365,6 +388,8 @@ contract FilFilDealClient is FilFilStorage {
         a.reserve -= uint128(reward);
         windowReserved -= reward;
         _slots[slot].deals += 1;
+        Provider storage pv = _providers[a.provider];
+        if (p.endEpoch > int64(pv.lastDealEnd)) pv.lastDealEnd = uint64(p.endEpoch);
         Deal storage d = _deals[dealId];
         d.provider = a.provider;
         d.slot = slot;

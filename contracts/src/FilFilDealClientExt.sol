@@ -64,11 +64,15 @@ contract FilFilDealClientExt is FilFilExtension {
         if (minerId < 100) revert InvalidMinerId(minerId);
         Provider storage p = _providers[minerId];
         if (p.status != P_NONE) revert AlreadyRegistered(minerId);
+        if (block.number < p.coolDownUntil) revert CoolingDown(p.coolDownUntil);
         if (msg.value < prm.minCollateral) revert InsufficientCollateral(msg.value, prm.minCollateral);
         if (activeProviders >= prm.maxProviders) revert ProviderCapReached(prm.maxProviders);
         _checkUrl(bytes(retrievalUrl), true);
-        (int256 exit, bool controlling) = FilecoinActors.isControllingAddress(minerId, msg.sender);
-        if (exit != 0 || !controlling) revert NotMinerController(minerId, msg.sender);
+        _requireControl(minerId);
+        // an EVM contract at an ID address can answer IsControllingAddress too: require a power claim (F7)
+        if (!FilecoinActors.isMiner(minerId)) revert NotAMiner(minerId);
+        p.missLimit = prm.missLimit; // slash terms fixed for this registration (F14)
+        p.slashBps = prm.slashBps;
 
         p.controller = msg.sender;
         p.status = P_ACTIVE; // misses survive leaving and re-registering (only a miss-limit removal clears them)
@@ -80,6 +84,21 @@ contract FilFilDealClientExt is FilFilExtension {
         collateralHeld += msg.value;
         totalCollateralIn += msg.value;
         emit ProviderRegistered(minerId, msg.sender, msg.value, round + 1, retrievalUrl);
+    }
+
+    function _requireControl(uint64 minerId) internal {
+        (int256 exit, bool controlling) = FilecoinActors.isControllingAddress(minerId, msg.sender);
+        if (exit != 0 || !controlling) revert NotMinerController(minerId, msg.sender);
+    }
+
+    /// @notice The miner's current owner takes the registration over from the controller that made it (a worker
+    ///         or control key): rewards and collateral go to the new controller from now on (F8).
+    function takeOver(uint64 minerId) external onlyDelegated {
+        Provider storage p = _providers[minerId];
+        if (p.status == P_NONE) revert NotRegistered(minerId);
+        if (!FilecoinActors.isOwner(minerId, msg.sender)) revert NotMinerOwner(minerId, msg.sender);
+        p.controller = msg.sender;
+        emit ControllerChanged(minerId, msg.sender);
     }
 
     function setRetrievalUrl(uint64 provider, string calldata retrievalUrl) external onlyDelegated onlyController(provider) {
@@ -102,9 +121,12 @@ contract FilFilDealClientExt is FilFilExtension {
         Provider storage p = _providers[provider];
         if (p.status != P_LEAVING && p.status != P_REMOVED) revert NotRegistered(provider);
         if (block.number <= p.windowLast) revert WindowNotClosed(p.windowLast);
+        _requireControl(provider); // a key the miner has since dropped cannot take the collateral (F8)
         // every window has closed: record its misses first (and the miss-limit slash they may bring)
         _settleClosed(provider);
         p.windowAssignment = 0;
+        // F9: collateral backs the provider's deals until the last one ends (a termination slashes it)
+        if (block.number < p.lastDealEnd) revert CollateralLocked(p.lastDealEnd);
         uint256 amount = p.collateral;
         p.collateral = 0;
         p.status = P_NONE;
@@ -329,8 +351,8 @@ contract FilFilDealClientExt is FilFilExtension {
         Provider storage p = _providers[a.provider];
         p.misses += 1;
         emit WindowMissed(a.slot, a.provider, aid, p.misses);
-        if ((p.status == P_ACTIVE || p.status == P_LEAVING) && p.misses >= _params.missLimit) {
-            _deregister(a.provider, R_MISSED_WINDOWS, _params.slashBps);
+        if ((p.status == P_ACTIVE || p.status == P_LEAVING) && p.misses >= p.missLimit) {
+            _deregister(a.provider, R_MISSED_WINDOWS, p.slashBps);
         }
     }
 

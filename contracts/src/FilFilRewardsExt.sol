@@ -33,7 +33,10 @@ contract FilFilRewardsExt is FilFilExtension {
     function claim(uint64 dealId) external onlyDelegated nonReentrant returns (uint256 amount) {
         Deal storage d = _deals[dealId];
         if (d.state == 0) revert UnknownDeal(dealId);
-        if (msg.sender != d.payee) revert NotPayee(dealId);
+        // F8: the provider's current controller (the miner owner can take over), still in control of the miner
+        if (msg.sender != _providers[d.provider].controller) revert NotPayee(dealId);
+        (int256 ex, bool ctl) = FilecoinActors.isControllingAddress(d.provider, msg.sender);
+        if (ex != 0 || !ctl) revert NotMinerController(d.provider, msg.sender);
         if (d.state == D_PUBLISHED || d.state == D_ACTIVE) _observe(dealId, d);
         amount = _vested(dealId) - d.claimed;
         if (amount == 0) revert NothingToClaim(dealId);
@@ -41,8 +44,8 @@ contract FilFilRewardsExt is FilFilExtension {
         reservedRewards -= amount;
         totalClaimed += amount;
         if (d.state == D_ACTIVE && d.lastSeenActive >= d.end && d.claimed == d.reward) d.state = D_COMPLETED;
-        emit RewardClaimed(dealId, d.payee, amount);
-        _send(payable(d.payee), amount);
+        emit RewardClaimed(dealId, msg.sender, amount);
+        _send(payable(msg.sender), amount);
     }
 
     /// @dev Applies the market's answer. Current actors answer a terminated (slashed) deal with exit 32
@@ -92,14 +95,17 @@ contract FilFilRewardsExt is FilFilExtension {
         }
         if (!penalize) return 0;
         uint8 st = _providers[d.provider].status;
-        if (st == P_ACTIVE || st == P_LEAVING) _deregister(d.provider, R_DEAL_TERMINATED, 0);
+        if (st == P_ACTIVE || st == P_LEAVING) _deregister(d.provider, R_DEAL_TERMINATED, _providers[d.provider].slashBps);
         return forfeit;
     }
 
     /// @notice New parameters apply to future registrations, windows, proposals and deals; recorded deals keep
     ///         their reward and term.
+    ///         With a non-zero `timelock`, the first call announces (ActionAnnounced) and the same call made
+    ///         `timelock` epochs later applies it (F14).
     function setParams(Params calldata params) external onlyDelegated onlyOwner {
         _validate(params);
+        if (!_timelocked(keccak256(abi.encode("setParams", params)))) return;
         _params = params;
         emit ParamsUpdated(params);
     }
@@ -120,6 +126,7 @@ contract FilFilRewardsExt is FilFilExtension {
     function withdrawRewardPool(address payable to, uint256 amount) external onlyDelegated onlyOwner nonReentrant {
         if (to == address(0)) revert ZeroAddress();
         if (amount > rewardPool) revert InsufficientRewardPool(rewardPool, amount);
+        if (!_timelocked(keccak256(abi.encode("withdrawRewardPool", to, amount)))) return;
         rewardPool -= amount;
         totalPoolWithdrawn += amount;
         emit RewardPoolWithdrawn(to, amount);
@@ -135,5 +142,30 @@ contract FilFilRewardsExt is FilFilExtension {
         int256 exit = FilecoinActors.addMarketBalance(amount);
         if (exit != 0) revert MarketCallFailed(exit);
         emit MarketEscrowFunded(amount);
+    }
+
+    /// @dev Announce-then-apply: false (and the action announced) on the first call, true once the delay passed.
+    function _timelocked(bytes32 action) internal returns (bool) {
+        uint64 delay = _params.timelock;
+        if (delay == 0) return true;
+        uint64 eta = _announced[action];
+        if (eta == 0) {
+            eta = uint64(block.number) + delay;
+            _announced[action] = eta;
+            emit ActionAnnounced(action, eta);
+            return false;
+        }
+        if (block.number < eta) revert TimelockPending(eta);
+        delete _announced[action];
+        return true;
+    }
+
+    /// @notice FIL that arrived without running receive() (a plain Filecoin send to the actor, SELFDESTRUCT) goes
+    ///         to the reward pool, restoring balance == pool + reserved + collateral (F10). Owner.
+    function sweepExcess() external onlyDelegated onlyOwner returns (uint256 excess) {
+        excess = address(this).balance - rewardPool - reservedRewards - collateralHeld;
+        rewardPool += excess;
+        totalFunded += excess;
+        emit RewardsFunded(address(this), excess);
     }
 }

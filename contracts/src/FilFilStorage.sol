@@ -25,8 +25,9 @@ abstract contract FilFilStorage {
         uint32 maxProviders; // cap on registered (active) providers
         uint32 replicas; // R: providers per slot
         uint32 missLimit; // consecutive missed windows before deregistration
-        uint16 slashBps; // share of collateral moved to the reward pool on miss-limit deregistration
+        uint16 slashBps; // share of collateral moved to the pool on deregistration by the rules (<= MAX_SLASH_BPS)
         bool verifiedDeals; // verified_deal flag of proposals (needs DataCap on this contract)
+        uint64 timelock; // epochs between announcing and applying setParams / withdrawRewardPool (0: immediate)
     }
 
     struct PieceInput {
@@ -57,6 +58,10 @@ abstract contract FilFilStorage {
         uint8 status;
         uint32 rosterIndex; // position in _roster + 1 while active (0: not in the roster)
         uint32 misses; // consecutive missed windows
+        uint32 missLimit; // the slash terms this registration accepted (snapshot of Params at register)
+        uint16 slashBps;
+        uint64 lastDealEnd; // latest end epoch of its recorded deals: the collateral stays until then
+        uint64 coolDownUntil; // a provider removed by the rules cannot register again before this epoch
         uint64 windowFirst; // latest assigned window (the furthest in the future), inclusive
         uint64 windowLast;
         uint256 windowAssignment;
@@ -93,6 +98,7 @@ abstract contract FilFilStorage {
     }
 
     struct Proposal {
+        uint64 provider; // the provider whose controller proposed (0: the operator; any assigned provider)
         uint64 slot;
         uint32 pieceIndex;
         int64 start;
@@ -166,6 +172,12 @@ abstract contract FilFilStorage {
     uint256 internal constant MAX_REPLICAS_LIMIT = 16;
 
     uint256 internal constant MAX_PIECES = 64;
+
+    uint256 internal constant MAX_SLASH_BPS = 5000;
+
+    uint256 internal constant MAX_TIMELOCK = 30 * 2880;
+
+    uint64 internal constant COOL_DOWN = 30 * 2880;
 
     uint256 internal constant KEEPER_BOUNTY_BPS = 1000; // share of a forfeit paid to whoever reports the termination
 
@@ -245,7 +257,9 @@ abstract contract FilFilStorage {
 
     mapping(uint64 => uint256[]) internal _openOf; // provider => its assignments that may still be open
 
-    mapping(bytes32 => int64) internal _offeredEnd; // keccak(pieceCid, start) => end of a proposal this contract made
+    mapping(bytes32 => int64) internal _offeredEnd; // keccak(pieceCid, start, provider) => end of a proposal we made
+
+    mapping(bytes32 => uint64) internal _announced; // timelocked operator action => epoch it may run from
 
     // ------------------------------------------------------------------------------------------------ events
 
@@ -305,6 +319,10 @@ abstract contract FilFilStorage {
     event SlotRetracted(uint64 indexed slot);
 
     event KeeperBounty(uint64 indexed dealId, address indexed keeper, uint256 amount);
+
+    event ActionAnnounced(bytes32 indexed action, uint64 executableAt);
+
+    event ControllerChanged(uint64 indexed provider, address indexed controller);
 
     event ProposalCreated(
         bytes32 indexed id, uint64 indexed slot, uint32 pieceIndex, int64 startEpoch, int64 endEpoch, string locationRef
@@ -408,6 +426,18 @@ abstract contract FilFilStorage {
 
     error ProviderCollateralMismatch(uint256 proposed, uint256 required);
 
+    error NotAMiner(uint64 actorId);
+
+    error NotMinerOwner(uint64 minerId, address caller);
+
+    error TimelockPending(uint64 executableAt);
+
+    error NotProposer(address caller);
+
+    error CoolingDown(uint64 until);
+
+    error CollateralLocked(uint64 until);
+
     // AuthenticateMessage rejections: each names the rule that failed (visible to Boost's StateCall simulation)
     error NotMarketActor(address caller);
 
@@ -497,7 +527,8 @@ abstract contract FilFilStorage {
         if (p.maxProviders == 0 || p.maxProviders > MAX_PROVIDERS_LIMIT) revert InvalidParams("maxProviders");
         if (p.replicas == 0 || p.replicas > MAX_REPLICAS_LIMIT) revert InvalidParams("replicas");
         if (p.missLimit == 0) revert InvalidParams("missLimit");
-        if (p.slashBps > 10_000) revert InvalidParams("slashBps");
+        if (p.slashBps > MAX_SLASH_BPS) revert InvalidParams("slashBps");
+        if (p.timelock > MAX_TIMELOCK) revert InvalidParams("timelock");
     }
 
     /// @notice Reward vested so far, as of the last time the market reported the deal active.
@@ -549,6 +580,7 @@ abstract contract FilFilStorage {
         if (p.status == P_ACTIVE) _leaveRoster(p);
         p.status = P_REMOVED;
         if (reason == R_MISSED_WINDOWS) p.misses = 0; // paid for by the slash; a voluntary leaver keeps its count
+        p.coolDownUntil = uint64(block.number) + COOL_DOWN; // F9: removal has a lasting effect
         uint256 slash = p.collateral * slashBps / 10_000;
         if (slash != 0) {
             p.collateral -= slash;

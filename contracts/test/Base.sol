@@ -9,7 +9,7 @@ import {FilFilStorage} from "../src/FilFilStorage.sol";
 import {Fil, FilAddress, FilecoinCodec, DecodedProposal, ProposalFields} from "../src/lib/FilecoinTypes.sol";
 import {CborReader, CborWriter} from "../src/lib/Cbor.sol";
 import {FilecoinActors} from "../src/lib/FilecoinActors.sol";
-import {MockCallActorId, MockMarket, MockMiner, MockDataCap} from "./mocks/MockActors.sol";
+import {MockCallActorId, MockMarket, MockMiner, MockDataCap, MockPower} from "./mocks/MockActors.sol";
 
 /// @notice Shared fixture: mock actors etched at their FEVM addresses, a deployed client, helpers that act as
 ///         the operator, providers and Boost.
@@ -24,11 +24,13 @@ abstract contract Base is Test {
     string internal constant LOCATION = "https://snapshots.example/filfil/slot.car";
     string internal constant URL = "https://retrieve.example/ipfs";
     uint256 internal constant COLLATERAL = 10 ether;
+    address internal constant POWER_ACTOR = 0xFf00000000000000000000000000000000000004;
 
     function setUp() public virtual {
         vm.etch(FilecoinActors.CALL_ACTOR_ID, address(new MockCallActorId()).code);
         vm.etch(Fil.MARKET_ACTOR, address(new MockMarket()).code);
         vm.etch(Fil.DATACAP_ACTOR, address(new MockDataCap()).code);
+        vm.etch(POWER_ACTOR, address(new MockPower()).code);
         vm.roll(1000);
         client = deploy(operator, defaultParams());
         market.setActorId(address(client), CLIENT_ACTOR_ID);
@@ -69,6 +71,7 @@ abstract contract Base is Test {
         address m = FilAddress.idToEvm(id);
         if (m.code.length == 0) vm.etch(m, address(new MockMiner()).code);
         MockMiner(m).setControlling(FilAddress.fromCaller(ctl), true);
+        MockPower(POWER_ACTOR).setMiner(id, true);
     }
 
     function addProvider(uint64 id) internal returns (address ctl) {
@@ -96,7 +99,9 @@ abstract contract Base is Test {
         client.publishSlot(slot, ps);
     }
 
+    /// @notice A proposal by the operator (valid for any assigned provider).
     function propose(uint64 slot, uint32 idx) internal returns (bytes32) {
+        vm.prank(operator);
         return client.proposeDeal(slot, idx, LOCATION, CAR_SIZE);
     }
 
@@ -164,6 +169,7 @@ abstract contract Base is Test {
     /// @notice Full Boost flow for one piece: proposal, PublishStorageDeals (authenticate + notify).
     function dealFor(uint64 slot, uint32 idx, uint64 minerId) internal returns (uint64) {
         // each provider's bot proposes with its own location (where it serves the CAR from)
+        vm.prank(controllerOf(minerId));
         bytes32 id = client.proposeDeal(slot, idx, locationOf(minerId), CAR_SIZE);
         (uint64[] memory ids,) = market.publishStorageDeals(address(client), one(boostProposal(id, minerId)));
         return ids[0];

@@ -92,6 +92,7 @@ contract OwnershipAndParamsTest is Base {
         vm.expectRevert(FilFilStorage.IsPaused.selector);
         client.register{value: COLLATERAL}(1002, URL);
         vm.expectRevert(FilFilStorage.IsPaused.selector);
+        vm.prank(operator);
         client.proposeDeal(1, 0, LOCATION, CAR_SIZE);
         vm.expectRevert(FilFilStorage.IsPaused.selector);
         client.offer(1);
@@ -396,6 +397,7 @@ contract RoundRobinTest is Base {
         vm.expectRevert(abi.encodeWithSelector(FilFilStorage.NoEligibleProvider.selector, uint64(1)));
         client.offer(1);
         vm.expectRevert(abi.encodeWithSelector(FilFilStorage.NoOpenWindow.selector, uint64(1)));
+        vm.prank(operator);
         client.proposeDeal(1, 0, LOCATION, CAR_SIZE);
         _providers(3);
         vm.assertEq(client.offer(1), 3, "offered");
@@ -667,22 +669,28 @@ contract PublishAndProposeTest is Base {
 
     function test_propose_reverts() public {
         vm.expectRevert(abi.encodeWithSelector(FilFilStorage.UnknownSlot.selector, uint64(1)));
+        vm.prank(operator);
         client.proposeDeal(1, 0, LOCATION, CAR_SIZE);
         publish(1, 2);
         vm.expectRevert(abi.encodeWithSelector(FilFilStorage.UnknownPieceIndex.selector, uint64(1), uint32(2)));
+        vm.prank(operator);
         client.proposeDeal(1, 2, LOCATION, CAR_SIZE);
         vm.expectRevert(abi.encodeWithSelector(FilFilStorage.CarSizeMismatch.selector, CAR_SIZE, CAR_SIZE + 1));
+        vm.prank(operator);
         client.proposeDeal(1, 0, LOCATION, CAR_SIZE + 1);
         string[5] memory bad = ["", "https://a/\"b", "https://a/\\b", "https://a b", "https://a/\x01"];
         for (uint256 i = 0; i < bad.length; i++) {
             vm.expectRevert(FilFilStorage.InvalidUrl.selector);
+            vm.prank(operator);
             client.proposeDeal(1, 0, bad[i], CAR_SIZE);
         }
         vm.expectRevert(FilFilStorage.InvalidUrl.selector);
+        vm.prank(operator);
         client.proposeDeal(1, 0, string(new bytes(1025)), CAR_SIZE);
         bytes32 id = propose(1, 0);
         vm.expectRevert(abi.encodeWithSelector(FilFilStorage.ProposalExists.selector, id));
         propose(1, 0);
+        vm.prank(operator);
         client.proposeDeal(1, 0, "https://other.example/x.car", CAR_SIZE); // another location is another proposal
         vm.roll(1120);
         vm.expectRevert(abi.encodeWithSelector(FilFilStorage.NoOpenWindow.selector, uint64(1)));
@@ -933,7 +941,7 @@ contract NotifyTest is Base {
         vm.assertEq(r.piecesDone, 1, "one of two");
         vm.assertEq(r.status, client.A_OPEN(), "still open");
         // second piece fulfils the replica
-        bytes memory second = boostProposal(client.proposeDeal(1, 1, LOCATION, CAR_SIZE), 1001);
+        bytes memory second = boostProposal(propose(1, 1), 1001);
         vm.expectEmit(true, true, true, false, address(client));
         emit FilFilStorage.ReplicaFulfilled(1, 1001, r.assignment, 0);
         market.publishStorageDeals(address(client), one(second));
@@ -1097,7 +1105,11 @@ contract RewardsTest is Base {
         uint64 dd;
         FilFilStorage.ReplicaView[] memory r = client.slotReplicas(3);
         for (uint256 i = 0; i < r.length; i++) {
-            if (r[i].provider == 1010) dd = dealFor(3, 0, 1010);
+            if (r[i].provider != 1010) continue;
+            vm.prank(address(rv));
+            bytes32 pid = client.proposeDeal(3, 0, LOCATION, CAR_SIZE);
+            (uint64[] memory ids,) = market.publishStorageDeals(address(client), one(boostProposal(pid, 1010)));
+            dd = ids[0];
         }
         vm.assertTrue(dd != 0, "1010 was assigned");
         market.activate(dd, 3100);
@@ -1133,7 +1145,11 @@ contract RewardsTest is Base {
         emit FilFilStorage.DealTerminated(dealId, 1001, 2, d.reward);
         client.poke(dealId);
         vm.assertEq(client.dealInfo(dealId).state, client.D_TERMINATED(), "terminated");
-        vm.assertEq(client.rewardPool(), pool + d.reward - d.reward / 10, "forfeit back to the pool, less the bounty");
+        vm.assertEq(
+            client.rewardPool(),
+            pool + d.reward - d.reward / 10 + COLLATERAL / 2,
+            "forfeit back to the pool, less the bounty; termination slash"
+        );
         vm.assertEq(client.providerInfo(1001).status, client.P_REMOVED(), "deregistered");
         vm.assertEq(client.slotReplicas(1)[0].status, client.A_FAILED(), "replica failed");
         vm.prank(ctl);

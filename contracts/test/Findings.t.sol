@@ -5,7 +5,8 @@ import {Base} from "./Base.sol";
 import {console} from "./utils/Test.sol";
 import {FilFilDealClient} from "../src/FilFilDealClient.sol";
 import {FilFilStorage} from "../src/FilFilStorage.sol";
-import {Fil, FilecoinCodec, DecodedProposal} from "../src/lib/FilecoinTypes.sol";
+import {Fil, FilAddress, FilecoinCodec, DecodedProposal} from "../src/lib/FilecoinTypes.sol";
+import {MockMiner} from "./mocks/MockActors.sol";
 
 /// @notice Regression tests for the findings of the security review (issue 11), one per finding, named
 ///         test_F<n>_<what>. Each one failed on the code before its fix.
@@ -126,6 +127,7 @@ contract FindingsTest is Base {
         client.offer(1);
         bytes[] memory batch = new bytes[](4);
         for (uint32 i = 0; i < 4; i++) {
+            vm.prank(controllerOf(1001));
             batch[i] = boostProposal(client.proposeDeal(1, i, LOCATION, CAR_SIZE), 1001);
         }
         (uint64[] memory ids,) = market.publishStorageDeals(address(client), batch);
@@ -309,7 +311,9 @@ contract FindingsTest is Base {
         uint256 bounty = after_.forfeited / 10;
         vm.assertGt(bounty, 0, "bounty");
         vm.assertEq(keeper.balance, bounty, "paid to the keeper");
-        vm.assertEq(client.rewardPool(), pool + after_.forfeited - bounty, "rest of the forfeit to the pool");
+        vm.assertEq(
+            client.rewardPool(), pool + after_.forfeited - bounty + COLLATERAL / 2, "rest of the forfeit + slash to the pool"
+        );
         vm.assertEq(client.totalBounties(), bounty, "accounted");
         vm.assertEq(client.providerInfo(1001).status, client.P_REMOVED(), "provider removed");
     }
@@ -351,5 +355,179 @@ contract FindingsTest is Base {
             withTerms(prop, d.startEpoch, d.endEpoch, 0),
             abi.encodeWithSelector(FilFilStorage.ProviderCollateralMismatch.selector, 0, d.providerCollateral)
         );
+    }
+
+    // ---------------------------------------------------------------------------------------------------- F7
+
+    /// @notice Any EVM contract at an actor id could answer IsControllingAddress and register as a "miner".
+    function test_F7_onlyMinersRegister() public {
+        address attacker = address(0xE7E7);
+        address fake = FilAddress.idToEvm(3000); // an EVM contract's ID address, no power claim
+        vm.etch(fake, address(new MockMiner()).code);
+        MockMiner(fake).setControlling(FilAddress.fromCaller(attacker), true);
+        vm.deal(attacker, COLLATERAL);
+        vm.prank(attacker);
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.NotAMiner.selector, uint64(3000)));
+        client.register{value: COLLATERAL}(3000, URL);
+    }
+
+    // ---------------------------------------------------------------------------------------------------- F8
+
+    /// @notice A worker key that registered stayed the payee for good; the owner could not take over.
+    function test_F8_ownerTakesOverAndDroppedKeysLoseAccess() public {
+        address worker = addProvider(1001);
+        addProvider(1002);
+        addProvider(1003);
+        publish(1, 1);
+        uint64 dealId = dealFor(1, 0, 1001);
+        FilFilStorage.Deal memory d = client.dealInfo(dealId);
+        market.activate(dealId, d.start);
+        address own = address(0x0A11CE);
+        MockMiner m = MockMiner(FilAddress.idToEvm(1001));
+        m.setOwner(FilAddress.fromCaller(own));
+        m.setControlling(FilAddress.fromCaller(worker), false); // the owner rotated the worker key out
+        vm.roll(uint256(uint64(d.start)) + 10_000);
+
+        vm.prank(worker);
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.NotMinerController.selector, uint64(1001), worker));
+        client.claim(dealId);
+        vm.prank(address(0xBAD));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.NotMinerOwner.selector, uint64(1001), address(0xBAD)));
+        client.takeOver(1001);
+        vm.prank(own);
+        client.takeOver(1001);
+        vm.assertEq(client.providerInfo(1001).controller, own, "owner controls the registration");
+        vm.prank(own);
+        uint256 paid = client.claim(dealId);
+        vm.assertGt(paid, 0, "owner paid");
+        vm.assertEq(own.balance, paid, "to the owner");
+    }
+
+    // ---------------------------------------------------------------------------------------------------- F9
+
+    /// @notice A removed provider withdrew everything and re-registered in the same epoch, and collateral could
+    ///         leave while its deals were open.
+    function test_F9_removalAndDealsHaveLastingEffect() public {
+        FilFilStorage.Params memory p = defaultParams();
+        p.missLimit = 1;
+        vm.prank(operator);
+        client.setParams(p);
+        address ctl = addProvider(1001);
+        address ctl2 = addProvider(1002);
+        publish(1, 1);
+        uint64 dealId = dealFor(1, 0, 1002); // 1002 deals; 1001 misses
+        vm.roll(1120);
+        client.settle(client.latestAssignment(1, 1001));
+        vm.assertEq(client.providerInfo(1001).status, client.P_REMOVED(), "removed");
+        vm.prank(ctl);
+        client.withdrawCollateral(1001);
+        vm.prank(ctl);
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.CoolingDown.selector, uint64(1120 + 30 * 2880)));
+        client.register{value: COLLATERAL}(1001, URL);
+        vm.roll(1120 + 30 * 2880);
+        vm.prank(ctl);
+        client.register{value: COLLATERAL}(1001, URL);
+
+        // 1002 leaves while its deal runs: the collateral stays until the deal's end
+        vm.prank(ctl2);
+        client.unregister(1002);
+        int64 end = client.dealInfo(dealId).end;
+        vm.prank(ctl2);
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.CollateralLocked.selector, uint64(end)));
+        client.withdrawCollateral(1002);
+        vm.roll(uint256(uint64(end)));
+        vm.prank(ctl2);
+        client.withdrawCollateral(1002);
+        vm.assertEq(client.providerInfo(1002).collateral, 0, "released after the last deal");
+    }
+
+    // ---------------------------------------------------------------------------------------------------- F10
+
+    /// @notice FIL that arrives without receive() (plain send, SELFDESTRUCT) was stuck outside the accounting.
+    function test_F10_sweepExcessIntoPool() public {
+        uint256 pool = client.rewardPool();
+        vm.deal(address(client), address(client).balance + 5 ether);
+        vm.prank(address(0xBAD));
+        vm.expectRevert(FilFilStorage.NotOwner.selector);
+        client.sweepExcess();
+        vm.prank(operator);
+        vm.assertEq(client.sweepExcess(), 5 ether, "excess");
+        vm.assertEq(client.rewardPool(), pool + 5 ether, "into the pool");
+        vm.assertEq(
+            address(client).balance,
+            client.rewardPool() + client.reservedRewards() + client.collateralHeld(),
+            "balance split restored"
+        );
+    }
+
+    // ---------------------------------------------------------------------------------------------------- F11
+
+    /// @notice proposeDeal was open to anyone with any printable URL (events pointing Boost at internal hosts).
+    function test_F11_onlyAssignedControllerOrOperatorProposes() public {
+        addProvider(1001);
+        addProvider(1002);
+        addProvider(1003);
+        publish(1, 1);
+        vm.prank(address(0xBAD));
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.NotProposer.selector, address(0xBAD)));
+        client.proposeDeal(1, 0, "http://169.254.169.254/latest/meta-data", CAR_SIZE);
+        string[3] memory bad = ["ftp://x.example/a.car", "file:///etc/passwd", "gopher://127.0.0.1/"];
+        for (uint256 i = 0; i < bad.length; i++) {
+            vm.prank(controllerOf(1001));
+            vm.expectRevert(FilFilStorage.InvalidUrl.selector);
+            client.proposeDeal(1, 0, bad[i], CAR_SIZE);
+        }
+        vm.prank(controllerOf(1001));
+        bytes32 id = client.proposeDeal(1, 0, locationOf(1001), CAR_SIZE);
+        vm.assertEq(client.proposalInfo(id).provider, 1001, "bound to the proposer's provider");
+        vm.assertTrue(authOk(boostProposal(id, 1001)), "its own provider");
+        vm.assertFalse(authOk(boostProposal(id, 1002)), "another provider cannot use it");
+    }
+
+    // ---------------------------------------------------------------------------------------------------- F14
+
+    /// @notice The owner could take all collateral: new missLimit/slashBps applied to existing registrations,
+    ///         slashBps up to 100%, pool withdrawals without notice.
+    function test_F14_slashTermsSnapshottedBoundedAndTimelocked() public {
+        FilFilStorage.Params memory p = defaultParams();
+        p.slashBps = 10_000;
+        vm.prank(operator);
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.InvalidParams.selector, "slashBps"));
+        client.setParams(p);
+
+        addProvider(1001); // accepts missLimit 3, slashBps 5000
+        p = defaultParams();
+        p.missLimit = 1;
+        p.timelock = 2880;
+        vm.prank(operator);
+        client.setParams(p); // no timelock yet: applies now
+        publish(1, 1);
+        vm.roll(1120);
+        client.settle(1);
+        FilFilStorage.Provider memory pr = client.providerInfo(1001);
+        vm.assertEq(pr.status, client.P_ACTIVE(), "its own missLimit (3) applies");
+        vm.assertEq(pr.misses, 1, "one miss");
+
+        // from now on parameter changes and pool withdrawals are announced, then applied after the delay
+        p.replicas = 5;
+        vm.prank(operator);
+        client.setParams(p);
+        vm.assertEq(client.getParams().replicas, 3, "announced only");
+        vm.prank(operator);
+        vm.expectRevert(abi.encodeWithSelector(FilFilStorage.TimelockPending.selector, uint64(1120 + 2880)));
+        client.setParams(p);
+        vm.roll(1120 + 2880);
+        vm.prank(operator);
+        client.setParams(p);
+        vm.assertEq(client.getParams().replicas, 5, "applied after the delay");
+
+        uint256 pool = client.rewardPool();
+        vm.prank(operator);
+        client.withdrawRewardPool(payable(address(0xAA)), pool);
+        vm.assertEq(address(0xAA).balance, 0, "announced only");
+        vm.roll(1120 + 2 * 2880);
+        vm.prank(operator);
+        client.withdrawRewardPool(payable(address(0xAA)), pool);
+        vm.assertEq(address(0xAA).balance, pool, "withdrawn after the delay");
     }
 }

@@ -49,11 +49,12 @@ contract GasTest is Base {
         client.publishSlot(2, ps);
         _report("publishSlot (4 pieces, R=3, rolls to round 2)", g - gasleft(), 2 * PUBLISH_BUDGET);
 
+        uint64 provider = assignedTo(2)[0];
+        vm.prank(controllerOf(provider));
         g = gasleft();
         bytes32 id = client.proposeDeal(2, 0, LOCATION, CAR_SIZE);
         _report("proposeDeal", g - gasleft(), PROPOSE_BUDGET);
 
-        uint64 provider = assignedTo(2)[0];
         bytes memory prop = boostProposal(id, provider);
         bytes memory ap = authParams(prop);
         vm.prank(Fil.MARKET_ACTOR);

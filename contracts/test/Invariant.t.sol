@@ -7,7 +7,7 @@ import {FilFilDealClient} from "../src/FilFilDealClient.sol";
 import {FilFilStorage} from "../src/FilFilStorage.sol";
 import {Fil, FilAddress, FilecoinCodec, ProposalFields, CidString} from "../src/lib/FilecoinTypes.sol";
 import {CborWriter} from "../src/lib/Cbor.sol";
-import {MockMarket, MockMiner} from "./mocks/MockActors.sol";
+import {MockMarket, MockMiner, MockPower} from "./mocks/MockActors.sol";
 
 /// @notice Random sequences of everything the operator, providers, Boost, the market and keepers can do.
 contract Handler is Test {
@@ -50,6 +50,7 @@ contract Handler is Test {
         address m = FilAddress.idToEvm(id);
         if (m.code.length == 0) vm.etch(m, address(new MockMiner()).code);
         MockMiner(m).setControlling(FilAddress.fromCaller(ctl), true);
+        MockPower(0xFf00000000000000000000000000000000000004).setMiner(id, true);
         vm.deal(ctl, ctl.balance + 10 ether);
         vm.prank(ctl);
         c.register{value: 10 ether}(id, "https://retrieve.example/ipfs");
@@ -108,6 +109,7 @@ contract Handler is Test {
         FilFilStorage.ReplicaView[] memory r = c.slotReplicas(s);
         uint64 prov = provSeed % 4 != 0 && r.length > 0 ? r[(provSeed / 4) % r.length].provider : pool(provSeed);
         string memory loc = string.concat("https://sp-", vm.toString(uint256(prov)), ".example/slot.car");
+        vm.prank(operator);
         try c.proposeDeal(s, idx, loc, c.pieceInfo(s, idx).carSize) returns (bytes32 id) {
             bytes memory p = _withProvider(c.getDealProposal(id), prov);
             (bool ok,) = address(c).staticcall(abi.encodeCall(FilFilDealClient.authenticate, (_authParams(p))));

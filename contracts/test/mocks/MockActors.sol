@@ -187,12 +187,13 @@ contract MockMarket {
     }
 }
 
-/// @notice Miner actor stand-in at 0xff‖0…0‖id answering IsControllingAddress.
-contract MockMiner {
-    mapping(bytes32 => bool) public controlling; // keccak(Filecoin address bytes)
+/// @notice Power actor stand-in at f04 answering MinerRawPower: exit 0 for actors with a power claim (miners),
+///         USR_ILLEGAL_ARGUMENT (16) for any other actor, as builtin-actors' power actor does.
+contract MockPower {
+    mapping(uint64 => bool) public isMiner;
 
-    function setControlling(bytes calldata filAddress, bool v) external {
-        controlling[keccak256(filAddress)] = v;
+    function setMiner(uint64 id, bool v) external {
+        isMiner[id] = v;
     }
 
     function handle_filecoin_method(uint64 method, uint64, bytes calldata params)
@@ -200,6 +201,37 @@ contract MockMiner {
         view
         returns (uint32, uint64, bytes memory)
     {
+        if (method != Fil.POWER_MINER_RAW_POWER_METHOD) return (22, 0, "");
+        (uint64 id, uint256 q) = CborReader.readUint(params, 0);
+        CborReader.requireEnd(params, q);
+        if (!isMiner[id]) return (16, 0, "");
+        return (0, Fil.CODEC_CBOR, hex"8240f4"); // [raw_byte_power 0, meets_consensus_minimum false]
+    }
+}
+
+/// @notice Miner actor stand-in at 0xff‖0…0‖id answering IsControllingAddress and GetOwner.
+contract MockMiner {
+    mapping(bytes32 => bool) public controlling; // keccak(Filecoin address bytes)
+    bytes public ownerAddr;
+
+    function setControlling(bytes calldata filAddress, bool v) external {
+        controlling[keccak256(filAddress)] = v;
+    }
+
+    function setOwner(bytes calldata filAddress) external {
+        ownerAddr = filAddress;
+        controlling[keccak256(filAddress)] = true;
+    }
+
+    function handle_filecoin_method(uint64 method, uint64, bytes calldata params)
+        external
+        view
+        returns (uint32, uint64, bytes memory)
+    {
+        if (method == Fil.MINER_GET_OWNER_METHOD) {
+            // [owner, proposed = null]; an address is shorter than 24 bytes, so its header is one byte
+            return (0, Fil.CODEC_CBOR, abi.encodePacked(hex"82", uint8(0x40 + ownerAddr.length), ownerAddr, hex"f6"));
+        }
         if (method != Fil.MINER_IS_CONTROLLING_ADDRESS_METHOD) return (22, 0, "");
         (uint256 s, uint256 l, uint256 q) = CborReader.readBytesRef(params, 0);
         CborReader.requireEnd(params, q);
