@@ -207,7 +207,9 @@ contract FilFilDealClientExt is FilFilExtension {
                 uint256 j = _findEligible(roundCursor + 1, picked, n, exclude, nExclude);
                 if (j == type(uint256).max) {
                     if (rolled) break;
-                    roundCursor = _roundOrder.length; // nobody else left in this round: start the next
+                    // nobody else left in this round: start the next; the holders skipped here keep their turn
+                    _roll(picked, n, exclude, nExclude);
+                    rolled = true;
                     continue;
                 }
                 // swap: the eligible provider comes to the cursor, the skipped one keeps a later place this round
@@ -238,20 +240,30 @@ contract FilFilDealClientExt is FilFilExtension {
         return type(uint256).max;
     }
 
-    /// @dev Starts the next round: the roster (the active providers), with the providers already picked for, or
-    ///      holding, the slot being offered moved to the end. The roster never holds more than maxProviders.
+    /// @dev Starts the next round: first the providers of the old round that were skipped for holding the slot
+    ///      and never served (F15: they keep their turn), then the roster (the active providers) in order, then
+    ///      the providers already picked for, or holding, the slot being offered. The roster never holds more
+    ///      than maxProviders.
     function _roll(uint64[] memory picked, uint256 n, uint64[] memory exclude, uint256 nExclude) internal {
-        uint256 w = _roster.length;
+        uint256 oldLen = _roundOrder.length;
+        uint64[] memory owed = new uint64[](nExclude);
+        uint256 no;
+        for (uint256 i = roundCursor; i < oldLen && no < nExclude; i++) {
+            uint64 id = _roundOrder[i];
+            if (_providers[id].status == P_ACTIVE && !_contains(picked, n, id) && _contains(exclude, nExclude, id)) {
+                owed[no++] = id;
+            }
+        }
         uint256 k;
+        for (; k < no; k++) {
+            _put(k, owed[k]);
+        }
+        uint256 w = _roster.length;
         for (uint256 pass = 0; pass < 2; pass++) {
             for (uint256 i = 0; i < w; i++) {
                 uint64 id = _roster[i];
                 bool back = _contains(picked, n, id) || _contains(exclude, nExclude, id);
-                if (back == (pass == 1)) {
-                    if (k < _roundOrder.length) _roundOrder[k] = id;
-                    else _roundOrder.push(id);
-                    k++;
-                }
+                if (back == (pass == 1) && !(back && _contains(owed, no, id))) _put(k++, id);
             }
         }
         for (uint256 i = _roundOrder.length; i > k; i--) {
@@ -260,6 +272,11 @@ contract FilFilDealClientExt is FilFilExtension {
         roundCursor = 0;
         round += 1;
         emit RoundStarted(round, k);
+    }
+
+    function _put(uint256 k, uint64 id) internal {
+        if (k < _roundOrder.length) _roundOrder[k] = id;
+        else _roundOrder.push(id);
     }
 
     /// @dev Assigns a window if the free pool can reserve the replica's whole reward (its budget): the longest

@@ -530,4 +530,35 @@ contract FindingsTest is Base {
         client.withdrawRewardPool(payable(address(0xAA)), pool);
         vm.assertEq(address(0xAA).balance, pool, "withdrawn after the delay");
     }
+
+    // ---------------------------------------------------------------------------------------------------- F15
+
+    /// @notice offer() could force-end a round; a provider skipped there for holding the slot lost its turn.
+    function test_F15_skippedHolderKeepsItsTurn() public {
+        FilFilStorage.Params memory p = defaultParams();
+        p.replicas = 2;
+        vm.prank(operator);
+        client.setParams(p);
+        addProvider(1001); // A
+        addProvider(1002); // B
+        addProvider(1003); // C
+        publish(1, 1); // round 1 [A B C]: A, B
+        publish(2, 1); // C, then round 2 [A B | C]: A
+        p.replicas = 1;
+        vm.prank(operator);
+        client.setParams(p);
+        publish(3, 1); // B; round 2 left: [C]
+        p.replicas = 2;
+        vm.prank(operator);
+        client.setParams(p);
+        uint64[] memory s2 = assignedTo(2);
+        vm.assertEq(s2[0], 1003, "C holds slot 2");
+        vm.assertEq(s2[1], 1001, "A holds slot 2");
+        dealFor(2, 0, 1003); // C fulfils; A misses
+        vm.roll(block.number + 2 * 120);
+        vm.assertEq(client.offer(2), 1, "repair"); // C is the only one left in round 2 and holds slot 2
+        vm.assertEq(assignedTo(2)[2], 1001, "A repairs (B already served)");
+        publish(4, 1);
+        vm.assertEq(assignedTo(4)[0], 1003, "C, skipped in round 2, is served first");
+    }
 }
