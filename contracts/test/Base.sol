@@ -125,20 +125,27 @@ abstract contract Base is Test {
         pure
         returns (bytes memory)
     {
+        ProposalFields memory f = fieldsOf(m);
+        f.startEpoch = start;
+        f.endEpoch = end;
+        f.providerCollateral = providerCollateral;
+        return FilecoinCodec.encodeDealProposal(f);
+    }
+
+    /// @notice The fields of an encoded DealProposal, to rebuild it with some changed.
+    function fieldsOf(bytes memory m) internal pure returns (ProposalFields memory f) {
         DecodedProposal memory p = FilecoinCodec.decodeDealProposal(m);
-        ProposalFields memory f;
         f.pieceCid = CborReader.slice(m, p.pieceCidStart, p.pieceCidLen);
         f.pieceSize = p.pieceSize;
         f.verified = p.verified;
         f.client = CborReader.slice(m, p.clientStart, p.clientLen);
         f.provider = CborReader.slice(m, p.providerStart, p.providerLen);
         f.label = string(CborReader.slice(m, p.labelStart, p.labelLen));
-        f.startEpoch = start;
-        f.endEpoch = end;
+        f.startEpoch = p.startEpoch;
+        f.endEpoch = p.endEpoch;
         f.price = p.price;
-        f.providerCollateral = providerCollateral;
+        f.providerCollateral = p.providerCollateral;
         f.clientCollateral = p.clientCollateral;
-        return FilecoinCodec.encodeDealProposal(f);
     }
 
     function boostProposal(bytes32 id, uint64 minerId) internal view returns (bytes memory) {

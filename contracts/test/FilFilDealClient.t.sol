@@ -719,19 +719,7 @@ contract AuthenticateTest is Base {
 
     /// @dev Rebuilds the proposal with one field changed (as a dishonest or misconfigured SP could).
     function _with(uint256 field, bytes memory value) internal view returns (bytes memory) {
-        DecodedProposal memory p = FilecoinCodec.decodeDealProposal(prop);
-        ProposalFields memory f;
-        f.pieceCid = CborReader.slice(prop, p.pieceCidStart, p.pieceCidLen);
-        f.pieceSize = p.pieceSize;
-        f.verified = p.verified;
-        f.client = CborReader.slice(prop, p.clientStart, p.clientLen);
-        f.provider = CborReader.slice(prop, p.providerStart, p.providerLen);
-        f.label = string(CborReader.slice(prop, p.labelStart, p.labelLen));
-        f.startEpoch = p.startEpoch;
-        f.endEpoch = p.endEpoch;
-        f.price = p.price;
-        f.providerCollateral = p.providerCollateral;
-        f.clientCollateral = p.clientCollateral;
+        ProposalFields memory f = fieldsOf(prop);
         if (field == 0) f.pieceCid = value;
         if (field == 1) f.pieceSize = abi.decode(value, (uint64));
         if (field == 2) f.verified = abi.decode(value, (bool));

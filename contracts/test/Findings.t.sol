@@ -224,8 +224,8 @@ contract FindingsTest is Base {
         vm.assertEq(client.assignmentInfo(1).status, client.A_MISSED(), "the window was settled");
     }
 
-    /// @notice Misses of a voluntary leaver survive re-registration.
-    function test_F3_missesSurviveReRegistration() public {
+    /// @dev 1001 gets a window [1000, 1119], leaves during it, withdraws after it and registers again.
+    function _leaveDuringWindowAndReturn() internal {
         address ctl = addProvider(1001);
         publish(1, 1);
         vm.prank(ctl);
@@ -235,6 +235,11 @@ contract FindingsTest is Base {
         client.withdrawCollateral(1001);
         vm.prank(ctl);
         client.register{value: COLLATERAL}(1001, URL);
+    }
+
+    /// @notice Misses of a voluntary leaver survive re-registration.
+    function test_F3_missesSurviveReRegistration() public {
+        _leaveDuringWindowAndReturn();
         vm.assertEq(client.providerInfo(1001).misses, 1, "the miss stays");
     }
 
@@ -242,15 +247,7 @@ contract FindingsTest is Base {
 
     /// @notice A miss of an old registration was charged to the new one (the assignment stayed open).
     function test_F16_oldWindowClosedAtWithdraw() public {
-        address ctl = addProvider(1001);
-        publish(1, 1);
-        vm.prank(ctl);
-        client.unregister(1001);
-        vm.roll(1120);
-        vm.prank(ctl);
-        client.withdrawCollateral(1001);
-        vm.prank(ctl);
-        client.register{value: COLLATERAL}(1001, URL);
+        _leaveDuringWindowAndReturn();
         vm.expectRevert(abi.encodeWithSelector(FilFilStorage.NothingToSettle.selector, uint256(1)));
         client.settle(1);
         (uint64 first, uint64 last) = client.windowOf(1001);

@@ -14,7 +14,7 @@ contract GasTest is Base {
     uint256 internal constant PROPOSE_BUDGET = 300_000;
     uint256 internal constant AUTHENTICATE_BUDGET = 150_000;
     uint256 internal constant NOTIFY_BUDGET = 300_000;
-    uint256 internal constant CLAIM_BUDGET = 150_000;
+    uint256 internal constant CLAIM_BUDGET = 200_000; // market query + IsControllingAddress re-check + transfer
     uint256 internal constant POKE_BUDGET = 150_000;
     uint256 internal constant WORST_PUBLISH_BUDGET = 30_000_000;
 
