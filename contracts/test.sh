@@ -5,20 +5,19 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
+# The lock file lists every per-platform @foundry-rs package (the registry has them all at 1.7.1), so `npm ci`
+# installs exactly the locked versions and never writes package-lock.json.
 if [ ! -x node_modules/.bin/forge ]; then
   echo "== npm ci"
-  # @foundry-rs/* declare optional per-platform packages some of which the registry does not have at 1.7.1;
-  # npm ci then refuses the lock ("Missing: ... from lock file"). npm install resolves the same locked versions
-  # and skips the unavailable optional ones.
   if ! npm ci --no-audit --no-fund; then
-    echo "npm ci refused the lock; falling back to npm install (same locked versions)"
-    if ! npm install --no-audit --no-fund; then
-      echo "npm install failed"
-      echo "0 passed, 1 failed"
-      exit 1
-    fi
+    echo "npm ci failed (the lock file must match package.json; regenerate it with npm install --package-lock-only)"
+    echo "0 passed, 1 failed"
+    exit 1
   fi
 fi
+
+# The tests must leave the checkout as they found it (build output goes to the ignored out/ and cache/).
+tracked_before=$(git status --porcelain -- . 2>/dev/null || true)
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
@@ -34,5 +33,11 @@ fi
 passed=$(sed -E 's/.*: ([0-9]+) tests? passed.*/\1/' <<<"$line")
 failed=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
 if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+tracked_after=$(git status --porcelain -- . 2>/dev/null || true)
+if [ "$tracked_before" != "$tracked_after" ]; then
+  echo "the test run changed the checkout (git status):"
+  diff <(echo "$tracked_before") <(echo "$tracked_after")
+  failed=$((failed + 1))
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -3,10 +3,12 @@ pragma solidity ^0.8.20;
 
 import {Vm, console} from "../test/utils/Test.sol";
 import {FilFilDealClient} from "../src/FilFilDealClient.sol";
+import {FilFilDealClientExt} from "../src/FilFilDealClientExt.sol";
+import {FilFilRewardsExt} from "../src/FilFilRewardsExt.sol";
 import {FilFilStorage} from "../src/FilFilStorage.sol";
 import {Fil} from "../src/lib/FilecoinTypes.sol";
 import {FilecoinActors} from "../src/lib/FilecoinActors.sol";
-import {MockCallActorId, MockMarket, MockDataCap} from "../test/mocks/MockActors.sol";
+import {MockCallActorId, MockMarket, MockDataCap, MockPower} from "../test/mocks/MockActors.sol";
 
 /// @notice Deploys FilFilDealClient and prints its address.
 ///
@@ -16,11 +18,13 @@ import {MockCallActorId, MockMarket, MockDataCap} from "../test/mocks/MockActors
 /// Environment (all optional):
 ///   PRIVATE_KEY            deployer key (default: anvil's first dev account)
 ///   FILFIL_OWNER           owner, e.g. a multisig (default: the deployer)
-///   FILFIL_ANVIL_MOCKS     true on a plain EVM (anvil): installs the call_actor_id / market / datacap stand-ins
+///   FILFIL_ANVIL_MOCKS     true on a plain EVM (anvil): installs the call_actor_id / power / market / datacap stand-ins
 ///                          at their FEVM addresses with anvil_setCode (never set this on Filecoin)
 ///   FILFIL_MIN_COLLATERAL, FILFIL_REWARD_PER_SNAPSHOT, FILFIL_PRICE_PER_EPOCH, FILFIL_COLLATERAL_PER_GIB,
 ///   FILFIL_WINDOW, FILFIL_TERM, FILFIL_LIFETIME, FILFIL_START_DELAY, FILFIL_RENEW_LEAD, FILFIL_MAX_PROVIDERS,
-///   FILFIL_REPLICAS, FILFIL_MISS_LIMIT, FILFIL_SLASH_BPS, FILFIL_VERIFIED, FILFIL_FUND (attoFIL for the pool)
+///   FILFIL_REPLICAS, FILFIL_MISS_LIMIT, FILFIL_SLASH_BPS (<= 5000), FILFIL_VERIFIED,
+///   FILFIL_TIMELOCK (epochs between announcing and applying setParams / withdrawRewardPool; default 2 days),
+///   FILFIL_FUND (attoFIL for the pool)
 /// The last line printed is "FilFilDealClient deployed at 0x…"; `forge script --json` also returns it.
 contract Deploy {
     Vm internal constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
@@ -42,6 +46,7 @@ contract Deploy {
         p.missLimit = uint32(vm.envOr("FILFIL_MISS_LIMIT", uint256(3)));
         p.slashBps = uint16(vm.envOr("FILFIL_SLASH_BPS", uint256(5000)));
         p.verifiedDeals = vm.envOr("FILFIL_VERIFIED", false);
+        p.timelock = uint64(vm.envOr("FILFIL_TIMELOCK", uint256(2 * 2880)));
     }
 
     function run() external returns (address deployed) {
@@ -55,10 +60,13 @@ contract Deploy {
             _install(FilecoinActors.CALL_ACTOR_ID, type(MockCallActorId).runtimeCode);
             _install(Fil.MARKET_ACTOR, type(MockMarket).runtimeCode);
             _install(Fil.DATACAP_ACTOR, type(MockDataCap).runtimeCode);
+            _install(address(uint160(0xff) << 152 | uint160(Fil.POWER_ACTOR_ID)), type(MockPower).runtimeCode);
         }
 
         vm.startBroadcast(key);
-        FilFilDealClient c = new FilFilDealClient(owner, params());
+        FilFilDealClient c = new FilFilDealClient(
+            owner, params(), address(new FilFilDealClientExt()), address(new FilFilRewardsExt())
+        );
         if (fund != 0) c.fundRewards{value: fund}();
         if (mocks) {
             MockMarket(Fil.MARKET_ACTOR).setActorId(address(c), MOCK_CLIENT_ACTOR_ID);

@@ -5,7 +5,6 @@ import {Fil, FilAddress} from "./lib/FilecoinTypes.sol";
 import {FilecoinActors} from "./lib/FilecoinActors.sol";
 import {DealCodec, ProposalView} from "./lib/DealCodec.sol";
 import {FilFilStorage} from "./FilFilStorage.sol";
-import {FilFilDealClientExt} from "./FilFilDealClientExt.sol";
 
 /// @title FilFil deal client: an incentivized overlay on the Filecoin storage market for chain snapshots.
 /// @notice Storage providers register a miner with collateral and are elected round-robin into short windows.
@@ -18,8 +17,14 @@ contract FilFilDealClient is FilFilStorage {
     /// @notice Holds the registry / publication / round-robin code; runs on this contract's storage.
     address public immutable extension;
 
+    /// @notice Holds poke / claim (market checks, terminations, bounties); runs on this contract's storage.
+    address public immutable rewardsExtension;
+
     function _delegate() private {
-        address e = extension;
+        _delegate(extension);
+    }
+
+    function _delegate(address e) private {
         assembly {
             calldatacopy(0, 0, calldatasize())
             let ok := delegatecall(gas(), e, 0, calldatasize(), 0, 0)
@@ -33,7 +38,7 @@ contract FilFilDealClient is FilFilStorage {
 
     /// @notice New parameters apply to future registrations, windows, proposals and deals.
     function setParams(Params calldata) external {
-        _delegate();
+        _delegate(rewardsExtension);
     }
 
     /// @notice Stages a snapshot's pieces under its chain height and assigns windows to the next R providers.
@@ -74,12 +79,12 @@ contract FilFilDealClient is FilFilStorage {
     }
 
     function withdrawRewardPool(address payable, uint256) external {
-        _delegate();
+        _delegate(rewardsExtension);
     }
 
     /// @notice Moves free pool funds into this contract's market escrow (market AddBalance for our f410).
     function fundMarketEscrow(uint256) external {
-        _delegate();
+        _delegate(rewardsExtension);
     }
 
     /// @notice Records a miss for an assignment whose window closed without all its deals. Anyone.
@@ -87,11 +92,38 @@ contract FilFilDealClient is FilFilStorage {
         _delegate();
     }
 
-    constructor(address initialOwner, Params memory params) {
-        if (initialOwner == address(0)) revert ZeroAddress();
+    /// @notice Withdraws a publication without deals (owner); its height can then be published again.
+    function retractSlot(uint64) external {
+        _delegate();
+    }
+
+    /// @notice The miner's owner takes a registration over from the key that made it.
+    function takeOver(uint64) external {
+        _delegate();
+    }
+
+    /// @notice Moves FIL that arrived without receive() into the reward pool (owner).
+    function sweepExcess() external returns (uint256) {
+        _delegate(rewardsExtension);
+    }
+
+    /// @notice Stops new business; windows that overlap a pause are voided, never missed.
+    function pause() external {
+        _delegate(rewardsExtension);
+    }
+
+    function unpause() external {
+        _delegate(rewardsExtension);
+    }
+
+    /// @param ext a deployed FilFilDealClientExt, `rewardsExt` a deployed FilFilRewardsExt (they hold no state;
+    ///        this contract runs their code on its own storage)
+    constructor(address initialOwner, Params memory params, address ext, address rewardsExt) {
+        if (initialOwner == address(0) || ext.code.length == 0 || rewardsExt.code.length == 0) revert ZeroAddress();
         _validate(params);
         owner = initialOwner;
-        extension = address(new FilFilDealClientExt());
+        extension = ext;
+        rewardsExtension = rewardsExt;
         _params = params;
         emit OwnershipTransferred(address(0), initialOwner);
         emit ParamsUpdated(params);
@@ -101,17 +133,6 @@ contract FilFilDealClient is FilFilStorage {
 
 
 
-    function pause() external onlyOwner {
-        if (paused) revert IsPaused();
-        paused = true;
-        emit Paused(msg.sender);
-    }
-
-    function unpause() external onlyOwner {
-        if (!paused) revert NotPaused();
-        paused = false;
-        emit Unpaused(msg.sender);
-    }
 
     function getParams() external view returns (Params memory) {
         return _params;
@@ -156,8 +177,7 @@ contract FilFilDealClient is FilFilStorage {
         if (pieceIndex >= s.pieceCount) revert UnknownPieceIndex(slot, pieceIndex);
         Piece storage pc = _pieces[slot][pieceIndex];
         if (carSize != pc.carSize) revert CarSizeMismatch(pc.carSize, carSize);
-        _checkUrl(bytes(locationRef), false);
-        if (!_hasOpenWindow(slot)) revert NoOpenWindow(slot);
+        _checkLocation(bytes(locationRef));
 
         int64 start = int64(uint64(block.number) + _params.startDelay);
         int64 end = start + _dealDuration(s.lifetimeEnd, start);
@@ -170,6 +190,8 @@ contract FilFilDealClient is FilFilStorage {
         pr.end = end;
         pr.carSize = carSize;
         pr.locationRef = locationRef;
+        pr.provider = _proposerProvider(slot);
+        _offeredEnd[keccak256(abi.encode(keccak256(pc.pieceCid), start, pr.provider))] = end;
         proposalCount += 1;
         emit DealProposalCreate(id, pc.paddedSize, _params.verifiedDeals, _params.pricePerEpoch);
         emit ProposalCreated(id, slot, pieceIndex, start, end, locationRef);
@@ -205,22 +227,29 @@ contract FilFilDealClient is FilFilStorage {
         return (uint256(paddedSize) * _params.providerCollateralPerGiB + (1 << 30) - 1) >> 30;
     }
 
-    function _dealDuration(uint64 lifetimeEnd, int64 start) internal view returns (int64 d) {
-        d = int64(lifetimeEnd) - start;
-        if (d < Fil.MIN_DEAL_DURATION) d = Fil.MIN_DEAL_DURATION;
-        if (d > int64(_params.term)) d = int64(_params.term);
+
+    /// @dev Boost fetches the CAR from it and pastes it into JSON: printable, no quotes, plain http(s) only (F11).
+    function _checkLocation(bytes memory u) internal pure {
+        _checkUrl(u, false);
+        if (u.length < 8 || (bytes7(u) != "http://" && bytes8(u) != "https://")) revert InvalidUrl();
     }
 
-    function _hasOpenWindow(uint64 slot) internal view returns (bool) {
+    /// @dev F11: only the controller of a provider whose window on the slot is open (the proposal is then bound
+    ///      to that provider), or the operator (any assigned provider, returns 0), may propose.
+    function _proposerProvider(uint64 slot) internal view returns (uint64) {
         uint256[] storage live = _liveAssignments[slot];
+        bool open;
         for (uint256 i = 0; i < live.length; i++) {
             Assignment storage a = _assignments[live[i]];
-            if (
-                a.status == A_OPEN && block.number >= a.first && block.number <= a.last
-                    && _providers[a.provider].status != P_REMOVED
-            ) return true;
+            Provider storage p = _providers[a.provider];
+            if (a.status == A_OPEN && block.number >= a.first && block.number <= a.last && p.status != P_REMOVED) {
+                if (p.controller == msg.sender) return a.provider;
+                open = true;
+            }
         }
-        return false;
+        if (!open) revert NoOpenWindow(slot);
+        if (msg.sender != owner) revert NotProposer(msg.sender);
+        return 0;
     }
 
     // ------------------------------------------------------------------------------------------------ actor hooks
@@ -281,8 +310,14 @@ contract FilFilDealClient is FilFilStorage {
 
         _checkTerms(p, _slots[slot]);
         if (!p.labelIsText || p.labelHash != pc.labelHash) revert LabelMismatch();
-        uint256 reward = _dealReward(slot, pc.paddedSize, p.endEpoch - p.startEpoch);
-        if (reward > rewardPool) revert InsufficientRewardPool(rewardPool, reward);
+        // the deal must be one this contract offered (start and end of a proposeDeal) with its collateral
+        if (
+            _offeredEnd[keccak256(abi.encode(p.pieceCidHash, p.startEpoch, provider))] != p.endEpoch
+                && _offeredEnd[keccak256(abi.encode(p.pieceCidHash, p.startEpoch, uint64(0)))] != p.endEpoch
+        ) revert NotOfferedTerms(p.startEpoch, p.endEpoch);
+        uint256 coll = providerCollateralFor(pc.paddedSize);
+        if (p.providerCollateral != coll) revert ProviderCollateralMismatch(p.providerCollateral, coll);
+        // the reward is paid from the budget reserved when the window was assigned: no pool check (F12)
     }
 
     function _checkTerms(ProposalView memory p, Slot storage s) internal view {
@@ -301,11 +336,17 @@ contract FilFilDealClient is FilFilStorage {
         if (p.endEpoch > maxEnd) revert EndBeyondLifetime(p.endEpoch);
     }
 
-    /// @notice rewardPerSnapshot × (piece share of the snapshot's padded size) × (duration / term).
-    function _dealReward(uint64 slot, uint64 pieceSize, int64 duration) internal view returns (uint256) {
-        Params storage prm = _params;
-        return prm.rewardPerSnapshot * pieceSize * uint256(uint64(duration))
-            / (uint256(_slots[slot].totalSize) * prm.term);
+    /// @notice The replica's budget × (piece share of the snapshot's padded size) × (duration / the longest
+    ///         duration the window allowed). The rewards of all of a replica's pieces never exceed its budget.
+    function _dealReward(Assignment storage a, uint64 slot, uint64 pieceSize, int64 duration)
+        internal
+        view
+        returns (uint256)
+    {
+        uint256 maxD = a.maxDuration;
+        uint256 d = duration < 0 ? 0 : uint256(uint64(duration)); // F13: an inverted pair earns nothing
+        if (d > maxD) d = maxD;
+        return uint256(a.budget) * pieceSize * d / (uint256(_slots[slot].totalSize) * maxD);
     }
 
     /// @dev MarketNotifyDeal. A revert here fails the provider's whole PublishStorageDeals message (every deal in
@@ -329,12 +370,11 @@ contract FilFilDealClient is FilFilStorage {
         uint32 idx = uint32(ref - 1);
         uint256 aid = latestAssignment[slot][p.provider];
         Assignment storage a = _assignments[aid];
+        // a second deal for the same replica-piece in one batch (each passed AuthenticateMessage alone): the
+        // provider made the duplicate and can fix its batch; accepting it would pay it from our escrow (F6)
+        if (aid != 0 && _replicaDeal[aid][idx] != 0) revert PieceAlreadyDealt(p.provider, slot, idx);
         if (aid == 0 || a.status != A_OPEN) {
             emit DealIgnored(dealId, IGNORE_NOT_ASSIGNED);
-            return;
-        }
-        if (_replicaDeal[aid][idx] != 0) {
-            emit DealIgnored(dealId, IGNORE_DUPLICATE);
             return;
         }
         _record(dealId, p, slot, idx, aid, a);
@@ -343,10 +383,13 @@ contract FilFilDealClient is FilFilStorage {
     function _record(uint64 dealId, ProposalView memory p, uint64 slot, uint32 idx, uint256 aid, Assignment storage a)
         internal
     {
-        uint256 reward = _dealReward(slot, _pieces[slot][idx].paddedSize, p.endEpoch - p.startEpoch);
-        if (reward > rewardPool) reward = rewardPool; // authenticate checked the pool; never fail the publish
-        rewardPool -= reward;
-        reservedRewards += reward;
+        uint256 reward = _dealReward(a, slot, _pieces[slot][idx].paddedSize, p.endEpoch - p.startEpoch);
+        if (reward > a.reserve) reward = a.reserve; // already reserved: moves from the window to the deal
+        a.reserve -= uint128(reward);
+        windowReserved -= reward;
+        _slots[slot].deals += 1;
+        Provider storage pv = _providers[a.provider];
+        if (p.endEpoch > int64(pv.lastDealEnd)) pv.lastDealEnd = uint64(p.endEpoch);
         Deal storage d = _deals[dealId];
         d.provider = a.provider;
         d.slot = slot;
@@ -366,6 +409,7 @@ contract FilFilDealClient is FilFilStorage {
         a.piecesDone += 1;
         if (a.piecesDone == _slots[slot].pieceCount) {
             a.status = A_FULFILLED;
+            _release(a);
             _providers[a.provider].misses = 0;
             emit ReplicaFulfilled(slot, a.provider, aid, a.coverEnd);
         }
@@ -373,99 +417,29 @@ contract FilFilDealClient is FilFilStorage {
 
     // ------------------------------------------------------------------------------------------------ rewards
 
-    /// @notice Asks the market about a deal and applies the answer: marks it active, or — if it is no longer
-    ///         active before its end (exit 32, a termination epoch, or start passed without activation) —
-    ///         forfeits the unvested reward to the pool and deregisters the provider. Anyone may call it.
-    function poke(uint64 dealId) external nonReentrant returns (uint8 state) {
-        Deal storage d = _deals[dealId];
-        if (d.state == 0) revert UnknownDeal(dealId);
-        if (d.state != D_PUBLISHED && d.state != D_ACTIVE) revert DealNotLive(dealId);
-        _observe(dealId, d);
-        return d.state;
+    /// @notice Asks the market about a deal and applies the answer. Anyone; see FilFilRewardsExt.
+    function poke(uint64) external returns (uint8) {
+        _delegate(rewardsExtension);
     }
 
-    /// @notice Pays the deal's vested, unclaimed reward to the provider's controller. Only that address may call.
-    function claim(uint64 dealId) external nonReentrant returns (uint256 amount) {
-        Deal storage d = _deals[dealId];
-        if (d.state == 0) revert UnknownDeal(dealId);
-        if (msg.sender != d.payee) revert NotPayee(dealId);
-        if (d.state == D_PUBLISHED || d.state == D_ACTIVE) _observe(dealId, d);
-        amount = vested(dealId) - d.claimed;
-        if (amount == 0) revert NothingToClaim(dealId);
-        d.claimed += amount;
-        reservedRewards -= amount;
-        totalClaimed += amount;
-        if (d.state == D_ACTIVE && d.lastSeenActive >= d.end && d.claimed == d.reward) d.state = D_COMPLETED;
-        emit RewardClaimed(dealId, d.payee, amount);
-        _send(payable(d.payee), amount);
+    /// @notice Pays the deal's vested, unclaimed reward to the provider's controller.
+    function claim(uint64) external returns (uint256) {
+        _delegate(rewardsExtension);
     }
 
-    /// @notice Reward vested so far, as of the last time the market reported the deal active.
-    function vested(uint64 dealId) public view returns (uint256) {
-        Deal storage d = _deals[dealId];
-        if (d.state == D_TERMINATED) return d.reward - d.forfeited;
-        if (d.state == D_ACTIVE || d.state == D_COMPLETED) return _vestedAt(d, d.lastSeenActive);
-        return 0;
-    }
 
-    function _vestedAt(Deal storage d, int64 t) internal view returns (uint256) {
-        if (t <= d.start) return 0;
-        if (t >= d.end) return d.reward;
-        return d.reward * uint256(uint64(t - d.start)) / uint256(uint64(d.end - d.start));
-    }
 
-    function _observe(uint64 dealId, Deal storage d) internal {
-        (int256 exit, int64 activated, int64 terminated) = FilecoinActors.getDealActivation(dealId);
-        int64 nowE = int64(uint64(block.number));
-        if (exit == 0) {
-            if (activated != Fil.EPOCH_UNDEFINED) {
-                if (d.state == D_PUBLISHED) {
-                    d.state = D_ACTIVE;
-                    emit DealActivated(dealId, activated);
-                }
-                int64 seen = nowE < d.end ? nowE : d.end;
-                if (terminated != Fil.EPOCH_UNDEFINED && terminated < seen) seen = terminated;
-                if (seen > d.lastSeenActive) d.lastSeenActive = seen;
-                if (terminated != Fil.EPOCH_UNDEFINED && terminated < d.end) _terminate(dealId, d, T_SLASHED, true);
-            } else if (terminated != Fil.EPOCH_UNDEFINED) {
-                _terminate(dealId, d, T_SLASHED, true);
-            } else if (nowE > d.start) {
-                _terminate(dealId, d, T_NOT_ACTIVATED, true);
-            }
-        } else if (exit == Fil.EX_DEAL_EXPIRED) {
-            if (nowE < d.end) {
-                _terminate(dealId, d, T_EXPIRED_EARLY, true);
-            } else if (d.state == D_ACTIVE) {
-                d.lastSeenActive = d.end; // ran its full term; the market has since cleaned it up
-            } else {
-                _terminate(dealId, d, T_UNOBSERVED, false);
-            }
-        } else {
-            revert MarketCallFailed(exit);
-        }
-    }
 
-    function _terminate(uint64 dealId, Deal storage d, uint8 reason, bool penalize) internal {
-        uint256 keep = d.state == D_ACTIVE ? _vestedAt(d, d.lastSeenActive) : 0;
-        uint256 forfeit = d.reward - keep;
-        d.forfeited = forfeit;
-        d.state = D_TERMINATED;
-        reservedRewards -= forfeit;
-        rewardPool += forfeit;
-        totalForfeited += forfeit;
-        emit DealTerminated(dealId, d.provider, reason, forfeit);
-        Assignment storage a = _assignments[d.assignment];
-        if (int64(uint64(block.number)) < d.end && (a.status == A_FULFILLED || a.status == A_OPEN)) {
-            a.status = A_FAILED;
-            emit ReplicaFailed(d.slot, d.provider, d.assignment);
-        }
-        if (penalize) {
-            uint8 st = _providers[d.provider].status;
-            if (st == P_ACTIVE || st == P_LEAVING) _deregister(d.provider, R_DEAL_TERMINATED, 0);
-        }
-    }
+
+
+
 
     // ------------------------------------------------------------------------------------------------ index
+
+    /// @notice Reward vested so far, as of the last time the market reported the deal active.
+    function vested(uint64 dealId) external view returns (uint256) {
+        return _vested(dealId);
+    }
 
     function providerInfo(uint64 id) external view returns (Provider memory) {
         return _providers[id];

@@ -4,33 +4,13 @@ pragma solidity ^0.8.20;
 import {Fil, FilAddress} from "./lib/FilecoinTypes.sol";
 import {FilecoinActors} from "./lib/FilecoinActors.sol";
 import {DealCodec, ProposalView} from "./lib/DealCodec.sol";
-import {FilFilStorage} from "./FilFilStorage.sol";
+import {FilFilStorage, FilFilExtension} from "./FilFilStorage.sol";
 
 /// @title Registry, slot publication and round-robin part of FilFilDealClient.
 /// @notice Only ever runs through FilFilDealClient's DELEGATECALL, on the client's storage; calling this contract
-///         directly reverts.
-contract FilFilDealClientExt is FilFilStorage {
-    address private immutable client;
-
-    error OnlyThroughClient();
-
-    constructor() {
-        client = msg.sender;
-    }
-
-    modifier onlyDelegated() {
-        if (address(this) != client) revert OnlyThroughClient();
-        _;
-    }
-
-    /// @notice New parameters apply to future registrations, windows, proposals and deals; recorded deals keep
-    ///         their reward and term.
-    function setParams(Params calldata params) external onlyDelegated onlyOwner {
-        _validate(params);
-        _params = params;
-        emit ParamsUpdated(params);
-    }
-
+///         directly reverts. Deployed on its own and handed to the client's constructor (the client's init code
+///         would otherwise carry this contract's too, over the EIP-3860 init code limit).
+contract FilFilDealClientExt is FilFilExtension {
     /// @notice Stages a snapshot: its pieces (CIDv1 bytes, padded size, CAR size) under its chain height, then
     ///         assigns windows, starting now, to the next R providers of the round.
     function publishSlot(uint64 slot, PieceInput[] calldata pieces) external onlyDelegated onlyOwner whenNotPaused {
@@ -68,7 +48,10 @@ contract FilFilDealClientExt is FilFilStorage {
         s.publishedAt = uint64(block.number);
         s.lifetimeEnd = uint64(block.number) + _params.slotLifetime;
         s.totalSize = total;
-        _slotList.push(slot);
+        if (!s.listed) {
+            s.listed = true;
+            _slotList.push(slot);
+        }
         emit SlotPublished(slot, uint32(pieces.length), total, s.lifetimeEnd);
         uint256 assigned = _pick(slot, _params.replicas, new uint64[](0), 0);
         emit SlotOffered(slot, _params.replicas, assigned);
@@ -81,25 +64,41 @@ contract FilFilDealClientExt is FilFilStorage {
         if (minerId < 100) revert InvalidMinerId(minerId);
         Provider storage p = _providers[minerId];
         if (p.status != P_NONE) revert AlreadyRegistered(minerId);
+        if (block.number < p.coolDownUntil) revert CoolingDown(p.coolDownUntil);
         if (msg.value < prm.minCollateral) revert InsufficientCollateral(msg.value, prm.minCollateral);
         if (activeProviders >= prm.maxProviders) revert ProviderCapReached(prm.maxProviders);
         _checkUrl(bytes(retrievalUrl), true);
-        (int256 exit, bool controlling) = FilecoinActors.isControllingAddress(minerId, msg.sender);
-        if (exit != 0 || !controlling) revert NotMinerController(minerId, msg.sender);
+        _requireControl(minerId);
+        // an EVM contract at an ID address can answer IsControllingAddress too: require a power claim (F7)
+        if (!FilecoinActors.isMiner(minerId)) revert NotAMiner(minerId);
+        p.missLimit = prm.missLimit; // slash terms fixed for this registration (F14)
+        p.slashBps = prm.slashBps;
 
         p.controller = msg.sender;
-        p.status = P_ACTIVE;
-        p.misses = 0;
+        p.status = P_ACTIVE; // misses survive leaving and re-registering (only a miss-limit removal clears them)
         p.collateral = msg.value;
         p.retrievalUrl = retrievalUrl;
-        if (!p.inRoster) {
-            p.inRoster = true;
-            _roster.push(minerId);
-        }
+        _roster.push(minerId);
+        p.rosterIndex = uint32(_roster.length);
         activeProviders += 1;
         collateralHeld += msg.value;
         totalCollateralIn += msg.value;
         emit ProviderRegistered(minerId, msg.sender, msg.value, round + 1, retrievalUrl);
+    }
+
+    function _requireControl(uint64 minerId) internal {
+        (int256 exit, bool controlling) = FilecoinActors.isControllingAddress(minerId, msg.sender);
+        if (exit != 0 || !controlling) revert NotMinerController(minerId, msg.sender);
+    }
+
+    /// @notice The miner's current owner takes the registration over from the controller that made it (a worker
+    ///         or control key): rewards and collateral go to the new controller from now on (F8).
+    function takeOver(uint64 minerId) external onlyDelegated {
+        Provider storage p = _providers[minerId];
+        if (p.status == P_NONE) revert NotRegistered(minerId);
+        if (!FilecoinActors.isOwner(minerId, msg.sender)) revert NotMinerOwner(minerId, msg.sender);
+        p.controller = msg.sender;
+        emit ControllerChanged(minerId, msg.sender);
     }
 
     function setRetrievalUrl(uint64 provider, string calldata retrievalUrl) external onlyDelegated onlyController(provider) {
@@ -114,7 +113,7 @@ contract FilFilDealClientExt is FilFilStorage {
         Provider storage p = _providers[provider];
         if (p.status != P_ACTIVE) revert NotRegistered(provider);
         p.status = P_LEAVING;
-        activeProviders -= 1;
+        _leaveRoster(p);
         emit ProviderUnregistered(provider, p.windowLast);
     }
 
@@ -122,6 +121,12 @@ contract FilFilDealClientExt is FilFilStorage {
         Provider storage p = _providers[provider];
         if (p.status != P_LEAVING && p.status != P_REMOVED) revert NotRegistered(provider);
         if (block.number <= p.windowLast) revert WindowNotClosed(p.windowLast);
+        _requireControl(provider); // a key the miner has since dropped cannot take the collateral (F8)
+        // every window has closed: record its misses first (and the miss-limit slash they may bring)
+        _settleClosed(provider);
+        p.windowAssignment = 0;
+        // F9: collateral backs the provider's deals until the last one ends (a termination slashes it)
+        if (block.number < p.lastDealEnd) revert CollateralLocked(p.lastDealEnd);
         uint256 amount = p.collateral;
         p.collateral = 0;
         p.status = P_NONE;
@@ -146,11 +151,35 @@ contract FilFilDealClientExt is FilFilStorage {
     }
 
     /// @notice Records a miss for an assignment whose window closed without all its deals. Anyone may call it.
-    function settle(uint256 assignment) external onlyDelegated {
+    ///         Not while paused; a window that overlapped a pause is voided instead of missed.
+    function settle(uint256 assignment) external onlyDelegated whenNotPaused {
         Assignment storage a = _assignments[assignment];
         if (a.status != A_OPEN || block.number <= a.last) revert NothingToSettle(assignment);
-        _miss(assignment);
+        _close(assignment);
     }
+
+    /// @notice Withdraws a publication that has no deal yet (a reorg, a wrong commP): unstages its pieces, voids
+    ///         its open windows (no misses, budgets back to the pool) and lets the height be published again.
+    function retractSlot(uint64 slot) external onlyDelegated onlyOwner {
+        Slot storage s = _slots[slot];
+        if (!s.exists) revert UnknownSlot(slot);
+        if (s.deals != 0) revert SlotHasDeals(slot);
+        Piece[] storage ps = _pieces[slot];
+        for (uint256 i = 0; i < ps.length; i++) {
+            delete _pieceRef[keccak256(ps[i].pieceCid)];
+        }
+        delete _pieces[slot];
+        uint256[] storage live = _liveAssignments[slot];
+        for (uint256 i = 0; i < live.length; i++) {
+            if (_assignments[live[i]].status == A_OPEN) _void(live[i]);
+        }
+        delete _liveAssignments[slot];
+        delete _slots[slot];
+        s.listed = true;
+        emit SlotRetracted(slot);
+    }
+
+
 
     /// @dev Walks the round from the cursor and assigns windows to up to `needed` distinct active providers that
     ///      do not already hold a live replica of the slot. A provider skipped for that reason swaps places with
@@ -169,7 +198,7 @@ contract FilFilDealClientExt is FilFilStorage {
                 continue;
             }
             uint64 c = _roundOrder[roundCursor];
-            _settleLatest(c);
+            _settleClosed(c);
             if (_providers[c].status != P_ACTIVE) {
                 roundCursor++; // left or removed: the turn lapses
                 continue;
@@ -178,7 +207,9 @@ contract FilFilDealClientExt is FilFilStorage {
                 uint256 j = _findEligible(roundCursor + 1, picked, n, exclude, nExclude);
                 if (j == type(uint256).max) {
                     if (rolled) break;
-                    roundCursor = _roundOrder.length; // nobody else left in this round: start the next
+                    // nobody else left in this round: start the next; the holders skipped here keep their turn
+                    _roll(picked, n, exclude, nExclude);
+                    rolled = true;
                     continue;
                 }
                 // swap: the eligible provider comes to the cursor, the skipped one keeps a later place this round
@@ -186,9 +217,9 @@ contract FilFilDealClientExt is FilFilStorage {
                 _roundOrder[j] = c;
                 continue; // re-evaluate the provider now at the cursor
             }
+            if (!_assignWindow(slot, c)) break; // the pool cannot pay another replica: no window without a budget
             roundCursor++;
             picked[n++] = c;
-            _assignWindow(slot, c);
         }
     }
 
@@ -209,33 +240,30 @@ contract FilFilDealClientExt is FilFilStorage {
         return type(uint256).max;
     }
 
-    /// @dev Starts the next round: the roster (compacted to active providers, registration order), with the
-    ///      providers already picked for, or holding, the slot being offered moved to the end.
+    /// @dev Starts the next round: first the providers of the old round that were skipped for holding the slot
+    ///      and never served (F15: they keep their turn), then the roster (the active providers) in order, then
+    ///      the providers already picked for, or holding, the slot being offered. The roster never holds more
+    ///      than maxProviders.
     function _roll(uint64[] memory picked, uint256 n, uint64[] memory exclude, uint256 nExclude) internal {
-        uint256 len = _roster.length;
-        uint256 w;
-        for (uint256 i = 0; i < len; i++) {
-            uint64 id = _roster[i];
-            if (_providers[id].status == P_ACTIVE) {
-                if (w != i) _roster[w] = id;
-                w++;
-            } else {
-                _providers[id].inRoster = false;
+        uint256 oldLen = _roundOrder.length;
+        uint64[] memory owed = new uint64[](nExclude);
+        uint256 no;
+        for (uint256 i = roundCursor; i < oldLen && no < nExclude; i++) {
+            uint64 id = _roundOrder[i];
+            if (_providers[id].status == P_ACTIVE && !_contains(picked, n, id) && _contains(exclude, nExclude, id)) {
+                owed[no++] = id;
             }
         }
-        for (uint256 i = len; i > w; i--) {
-            _roster.pop();
-        }
         uint256 k;
+        for (; k < no; k++) {
+            _put(k, owed[k]);
+        }
+        uint256 w = _roster.length;
         for (uint256 pass = 0; pass < 2; pass++) {
             for (uint256 i = 0; i < w; i++) {
                 uint64 id = _roster[i];
                 bool back = _contains(picked, n, id) || _contains(exclude, nExclude, id);
-                if (back == (pass == 1)) {
-                    if (k < _roundOrder.length) _roundOrder[k] = id;
-                    else _roundOrder.push(id);
-                    k++;
-                }
+                if (back == (pass == 1) && !(back && _contains(owed, no, id))) _put(k++, id);
             }
         }
         for (uint256 i = _roundOrder.length; i > k; i--) {
@@ -246,16 +274,40 @@ contract FilFilDealClientExt is FilFilStorage {
         emit RoundStarted(round, k);
     }
 
-    function _assignWindow(uint64 slot, uint64 provider) internal {
+    function _put(uint256 k, uint64 id) internal {
+        if (k < _roundOrder.length) _roundOrder[k] = id;
+        else _roundOrder.push(id);
+    }
+
+    /// @dev Assigns a window if the free pool can reserve the replica's whole reward (its budget): the longest
+    ///      deal the replica can take, for the whole slot. Returns false (and assigns nothing) otherwise.
+    function _assignWindow(uint64 slot, uint64 provider) internal returns (bool) {
         Provider storage p = _providers[provider];
+        Params storage prm = _params;
         uint64 nowE = uint64(block.number);
         // windows start now, unless the provider still has an open window: then right after it (never overlap)
         uint64 first = p.windowLast >= nowE && p.windowAssignment != 0 ? p.windowLast + 1 : nowE;
-        uint64 last = first + _params.windowLength - 1;
+        uint64 last = first + prm.windowLength - 1;
+        uint64 maxDuration = uint64(_dealDuration(_slots[slot].lifetimeEnd, int64(first)));
+        uint256 budget = prm.rewardPerSnapshot * maxDuration / prm.term;
+        if (budget > rewardPool) return false;
+        rewardPool -= budget;
+        reservedRewards += budget;
+        windowReserved += budget;
         uint256 aid = ++assignmentCount;
         _assignments[aid] = Assignment({
-            provider: provider, slot: slot, first: first, last: last, coverEnd: 0, piecesDone: 0, status: A_OPEN
+            provider: provider,
+            slot: slot,
+            first: first,
+            last: last,
+            coverEnd: 0,
+            piecesDone: 0,
+            status: A_OPEN,
+            maxDuration: maxDuration,
+            budget: uint128(budget),
+            reserve: uint128(budget)
         });
+        _openOf[provider].push(aid);
         p.windowFirst = first;
         p.windowLast = last;
         p.windowAssignment = aid;
@@ -263,24 +315,61 @@ contract FilFilDealClientExt is FilFilStorage {
         _slotAssignments[slot].push(aid);
         _liveAssignments[slot].push(aid);
         emit WindowAssigned(slot, provider, aid, first, last);
+        return true;
     }
 
-    function _settleLatest(uint64 provider) internal {
-        uint256 aid = _providers[provider].windowAssignment;
-        if (aid != 0) {
+    /// @dev Closes every window of the provider that ended without all its deals (a miss, or void if it
+    ///      overlapped a pause) and drops closed ones from its open list, which so holds only current windows.
+    function _settleClosed(uint64 provider) internal {
+        uint256[] storage open = _openOf[provider];
+        uint256 len = open.length;
+        uint256 w;
+        for (uint256 i = 0; i < len; i++) {
+            uint256 aid = open[i];
             Assignment storage a = _assignments[aid];
-            if (a.status == A_OPEN && block.number > a.last) _miss(aid);
+            if (a.status != A_OPEN) continue;
+            if (block.number > a.last) {
+                _close(aid);
+                continue;
+            }
+            if (w != i) open[w] = aid;
+            w++;
+        }
+        for (uint256 i = len; i > w; i--) {
+            open.pop();
         }
     }
 
-    function _miss(uint256 aid) internal {
+    /// @dev Whether [first, last] overlaps a pause (the contract refused every deal in part of the window).
+    function _overlapsPause(uint64 first, uint64 last) internal view returns (bool) {
+        uint256 i = _pauseStarts.length;
+        while (i > 0) {
+            i--;
+            uint64 end = i < _pauseEnds.length ? _pauseEnds[i] : type(uint64).max;
+            if (end < first) return false; // pauses are ordered: every earlier one ended earlier still
+            if (_pauseStarts[i] <= last) return true;
+        }
+        return false;
+    }
+
+    function _void(uint256 aid) internal {
         Assignment storage a = _assignments[aid];
+        a.status = A_VOID;
+        _release(a);
+        emit WindowVoided(a.slot, a.provider, aid);
+    }
+
+    /// @dev A window closed without all its deals: void if the contract refused deals during it, else a miss.
+    function _close(uint256 aid) internal {
+        Assignment storage a = _assignments[aid];
+        if (_overlapsPause(a.first, a.last)) return _void(aid);
         a.status = A_MISSED;
+        _release(a);
         Provider storage p = _providers[a.provider];
         p.misses += 1;
         emit WindowMissed(a.slot, a.provider, aid, p.misses);
-        if ((p.status == P_ACTIVE || p.status == P_LEAVING) && p.misses >= _params.missLimit) {
-            _deregister(a.provider, R_MISSED_WINDOWS, _params.slashBps);
+        if ((p.status == P_ACTIVE || p.status == P_LEAVING) && p.misses >= p.missLimit) {
+            _deregister(a.provider, R_MISSED_WINDOWS, p.slashBps);
         }
     }
 
@@ -298,9 +387,10 @@ contract FilFilDealClientExt is FilFilStorage {
             bool keep;
             if (a.status == A_OPEN) {
                 if (block.number > a.last) {
-                    _miss(aid);
+                    _close(aid);
                 } else if (_providers[a.provider].status == P_REMOVED) {
                     a.status = A_FAILED;
+                    _release(a);
                     emit ReplicaFailed(slot, a.provider, aid);
                 } else {
                     keep = true;
@@ -324,26 +414,6 @@ contract FilFilDealClientExt is FilFilStorage {
             if (arr[i] == v) return true;
         }
         return false;
-    }
-
-    function withdrawRewardPool(address payable to, uint256 amount) external onlyDelegated onlyOwner nonReentrant {
-        if (to == address(0)) revert ZeroAddress();
-        if (amount > rewardPool) revert InsufficientRewardPool(rewardPool, amount);
-        rewardPool -= amount;
-        totalPoolWithdrawn += amount;
-        emit RewardPoolWithdrawn(to, amount);
-        _send(to, amount);
-    }
-
-    /// @notice Moves free pool funds into this contract's market escrow (needed when pricePerEpoch > 0 or
-    ///         client collateral is used). Calls market AddBalance for our own f410 address.
-    function fundMarketEscrow(uint256 amount) external onlyDelegated onlyOwner nonReentrant {
-        if (amount == 0 || amount > rewardPool) revert InsufficientRewardPool(rewardPool, amount);
-        rewardPool -= amount;
-        totalEscrowed += amount;
-        int256 exit = FilecoinActors.addMarketBalance(amount);
-        if (exit != 0) revert MarketCallFailed(exit);
-        emit MarketEscrowFunded(amount);
     }
 
     function transferOwnership(address newOwner) external onlyDelegated onlyOwner {

@@ -25,8 +25,9 @@ abstract contract FilFilStorage {
         uint32 maxProviders; // cap on registered (active) providers
         uint32 replicas; // R: providers per slot
         uint32 missLimit; // consecutive missed windows before deregistration
-        uint16 slashBps; // share of collateral moved to the reward pool on miss-limit deregistration
+        uint16 slashBps; // share of collateral moved to the pool on deregistration by the rules (<= MAX_SLASH_BPS)
         bool verifiedDeals; // verified_deal flag of proposals (needs DataCap on this contract)
+        uint64 timelock; // epochs between announcing and applying setParams / withdrawRewardPool (0: immediate)
     }
 
     struct PieceInput {
@@ -48,13 +49,19 @@ abstract contract FilFilStorage {
         uint64 publishedAt;
         uint64 lifetimeEnd;
         uint64 totalSize;
+        uint32 deals; // deals recorded for the slot's pieces (a slot with deals cannot be retracted)
+        bool listed; // in _slotList (stays set when the slot is retracted, so republishing does not list it twice)
     }
 
     struct Provider {
         address controller; // EVM address that registered; receives collateral and rewards
         uint8 status;
-        bool inRoster;
+        uint32 rosterIndex; // position in _roster + 1 while active (0: not in the roster)
         uint32 misses; // consecutive missed windows
+        uint32 missLimit; // the slash terms this registration accepted (snapshot of Params at register)
+        uint16 slashBps;
+        uint64 lastDealEnd; // latest end epoch of its recorded deals: the collateral stays until then
+        uint64 coolDownUntil; // a provider removed by the rules cannot register again before this epoch
         uint64 windowFirst; // latest assigned window (the furthest in the future), inclusive
         uint64 windowLast;
         uint256 windowAssignment;
@@ -70,6 +77,9 @@ abstract contract FilFilStorage {
         uint64 coverEnd; // earliest end epoch over the replica's deals (set as deals arrive)
         uint32 piecesDone;
         uint8 status;
+        uint64 maxDuration; // the longest deal this replica can take, fixed when the window is assigned
+        uint128 budget; // the replica's reward, reserved from the pool when the window is assigned
+        uint128 reserve; // what is left of the budget (released to the pool when the window closes)
     }
 
     struct Deal {
@@ -88,6 +98,7 @@ abstract contract FilFilStorage {
     }
 
     struct Proposal {
+        uint64 provider; // the provider whose controller proposed (0: the operator; any assigned provider)
         uint64 slot;
         uint32 pieceIndex;
         int64 start;
@@ -124,6 +135,8 @@ abstract contract FilFilStorage {
 
     uint8 public constant A_FAILED = 4;
 
+    uint8 public constant A_VOID = 5; // closed without a miss: the contract refused deals (pause) or the slot was retracted
+
     // deal state
     uint8 public constant D_PUBLISHED = 1;
 
@@ -142,6 +155,7 @@ abstract contract FilFilStorage {
     uint8 public constant T_NOT_ACTIVATED = 2; // start epoch passed without activation
     uint8 public constant T_EXPIRED_EARLY = 3; // market says expired (exit 32) before the deal's end
     uint8 public constant T_UNOBSERVED = 4; // ended and cleaned up without ever being seen active
+    uint8 public constant T_ENDED_UNCONFIRMED = 5; // ended and cleaned up: vests only to the last epoch seen active
     uint8 public constant IGNORE_UNKNOWN_PIECE = 1;
 
     uint8 public constant IGNORE_NOT_ASSIGNED = 2;
@@ -159,6 +173,14 @@ abstract contract FilFilStorage {
 
     uint256 internal constant MAX_PIECES = 64;
 
+    uint256 internal constant MAX_SLASH_BPS = 5000;
+
+    uint256 internal constant MAX_TIMELOCK = 30 * 2880;
+
+    uint64 internal constant COOL_DOWN = 30 * 2880;
+
+    uint256 internal constant KEEPER_BOUNTY_BPS = 1000; // share of a forfeit paid to whoever reports the termination
+
     // ------------------------------------------------------------------------------------------------ state
 
     address public owner;
@@ -173,7 +195,7 @@ abstract contract FilFilStorage {
 
     mapping(uint64 => Provider) internal _providers;
 
-    uint64[] internal _roster; // registration order; compacted at each round roll
+    uint64[] internal _roster; // the active providers (registration order, a leaver's place taken by the last)
     uint64[] internal _roundOrder; // the current round
     uint256 public roundCursor; // next position in _roundOrder
     uint256 public round;
@@ -225,6 +247,19 @@ abstract contract FilFilStorage {
     uint256 public totalEscrowed;
 
     uint256 public dataCapReceived;
+
+    uint256 public windowReserved; // part of reservedRewards held by open windows (Assignment.reserve)
+
+    uint256 public totalBounties; // keeper bounties paid for reported terminations
+
+    uint64[] internal _pauseStarts; // pause history: [start, end] epochs; a window overlapping one is void
+    uint64[] internal _pauseEnds;
+
+    mapping(uint64 => uint256[]) internal _openOf; // provider => its assignments that may still be open
+
+    mapping(bytes32 => int64) internal _offeredEnd; // keccak(pieceCid, start, provider) => end of a proposal we made
+
+    mapping(bytes32 => uint64) internal _announced; // timelocked operator action => epoch it may run from
 
     // ------------------------------------------------------------------------------------------------ events
 
@@ -278,6 +313,16 @@ abstract contract FilFilStorage {
     event ReplicaFulfilled(uint64 indexed slot, uint64 indexed provider, uint256 indexed assignment, uint64 coverEnd);
 
     event ReplicaFailed(uint64 indexed slot, uint64 indexed provider, uint256 indexed assignment);
+
+    event WindowVoided(uint64 indexed slot, uint64 indexed provider, uint256 indexed assignment);
+
+    event SlotRetracted(uint64 indexed slot);
+
+    event KeeperBounty(uint64 indexed dealId, address indexed keeper, uint256 amount);
+
+    event ActionAnnounced(bytes32 indexed action, uint64 executableAt);
+
+    event ControllerChanged(uint64 indexed provider, address indexed controller);
 
     event ProposalCreated(
         bytes32 indexed id, uint64 indexed slot, uint32 pieceIndex, int64 startEpoch, int64 endEpoch, string locationRef
@@ -375,6 +420,24 @@ abstract contract FilFilStorage {
 
     error NothingToSettle(uint256 assignment);
 
+    error SlotHasDeals(uint64 slot);
+
+    error NotOfferedTerms(int64 start, int64 end);
+
+    error ProviderCollateralMismatch(uint256 proposed, uint256 required);
+
+    error NotAMiner(uint64 actorId);
+
+    error NotMinerOwner(uint64 minerId, address caller);
+
+    error TimelockPending(uint64 executableAt);
+
+    error NotProposer(address caller);
+
+    error CoolingDown(uint64 until);
+
+    error CollateralLocked(uint64 until);
+
     // AuthenticateMessage rejections: each names the rule that failed (visible to Boost's StateCall simulation)
     error NotMarketActor(address caller);
 
@@ -464,13 +527,60 @@ abstract contract FilFilStorage {
         if (p.maxProviders == 0 || p.maxProviders > MAX_PROVIDERS_LIMIT) revert InvalidParams("maxProviders");
         if (p.replicas == 0 || p.replicas > MAX_REPLICAS_LIMIT) revert InvalidParams("replicas");
         if (p.missLimit == 0) revert InvalidParams("missLimit");
-        if (p.slashBps > 10_000) revert InvalidParams("slashBps");
+        if (p.slashBps > MAX_SLASH_BPS) revert InvalidParams("slashBps");
+        if (p.timelock > MAX_TIMELOCK) revert InvalidParams("timelock");
+    }
+
+    /// @notice Reward vested so far, as of the last time the market reported the deal active.
+    function _vested(uint64 dealId) internal view returns (uint256) {
+        Deal storage d = _deals[dealId];
+        if (d.state == D_TERMINATED) return d.reward - d.forfeited;
+        if (d.state == D_ACTIVE || d.state == D_COMPLETED) return _vestedAt(d, d.lastSeenActive);
+        return 0;
+    }
+
+    function _vestedAt(Deal storage d, int64 t) internal view returns (uint256) {
+        if (t <= d.start) return 0;
+        if (t >= d.end) return d.reward;
+        return d.reward * uint256(uint64(t - d.start)) / uint256(uint64(d.end - d.start));
+    }
+
+    function _dealDuration(uint64 lifetimeEnd, int64 start) internal view returns (int64 d) {
+        d = int64(lifetimeEnd) - start;
+        if (d < Fil.MIN_DEAL_DURATION) d = Fil.MIN_DEAL_DURATION;
+        if (d > int64(_params.term)) d = int64(_params.term);
+    }
+
+    /// @dev Returns what is left of a closing window's reserved budget to the free pool.
+    function _release(Assignment storage a) internal {
+        uint256 r = a.reserve;
+        if (r != 0) {
+            a.reserve = 0;
+            windowReserved -= r;
+            reservedRewards -= r;
+            rewardPool += r;
+        }
+    }
+
+    /// @dev Swap-and-pop: the roster holds exactly the active providers, so its length never exceeds
+    ///      maxProviders (at most MAX_PROVIDERS_LIMIT), whatever the history of joins and leaves.
+    function _leaveRoster(Provider storage p) internal {
+        uint256 i = p.rosterIndex;
+        if (i == 0) return;
+        uint64 last = _roster[_roster.length - 1];
+        _roster[i - 1] = last;
+        _providers[last].rosterIndex = uint32(i);
+        _roster.pop();
+        p.rosterIndex = 0;
+        activeProviders -= 1;
     }
 
     function _deregister(uint64 provider, uint8 reason, uint256 slashBps) internal {
         Provider storage p = _providers[provider];
-        if (p.status == P_ACTIVE) activeProviders -= 1;
+        if (p.status == P_ACTIVE) _leaveRoster(p);
         p.status = P_REMOVED;
+        if (reason == R_MISSED_WINDOWS) p.misses = 0; // paid for by the slash; a voluntary leaver keeps its count
+        p.coolDownUntil = uint64(block.number) + COOL_DOWN; // F9: removal has a lasting effect
         uint256 slash = p.collateral * slashBps / 10_000;
         if (slash != 0) {
             p.collateral -= slash;
@@ -493,5 +603,17 @@ abstract contract FilFilStorage {
     function _send(address payable to, uint256 amount) internal {
         (bool ok,) = to.call{value: amount}("");
         if (!ok) revert TransferFailed();
+    }
+}
+
+/// @notice Base of the contracts the client DELEGATECALLs: they run only on the client's storage.
+abstract contract FilFilExtension is FilFilStorage {
+    address private immutable self = address(this);
+
+    error OnlyThroughClient();
+
+    modifier onlyDelegated() {
+        if (address(this) == self) revert OnlyThroughClient();
+        _;
     }
 }

@@ -3,11 +3,13 @@ pragma solidity ^0.8.20;
 
 import {Test, Vm} from "./utils/Test.sol";
 import {FilFilDealClient} from "../src/FilFilDealClient.sol";
+import {FilFilDealClientExt} from "../src/FilFilDealClientExt.sol";
+import {FilFilRewardsExt} from "../src/FilFilRewardsExt.sol";
 import {FilFilStorage} from "../src/FilFilStorage.sol";
-import {Fil, FilAddress, FilecoinCodec, DecodedProposal} from "../src/lib/FilecoinTypes.sol";
+import {Fil, FilAddress, FilecoinCodec, DecodedProposal, ProposalFields} from "../src/lib/FilecoinTypes.sol";
 import {CborReader, CborWriter} from "../src/lib/Cbor.sol";
 import {FilecoinActors} from "../src/lib/FilecoinActors.sol";
-import {MockCallActorId, MockMarket, MockMiner, MockDataCap} from "./mocks/MockActors.sol";
+import {MockCallActorId, MockMarket, MockMiner, MockDataCap, MockPower} from "./mocks/MockActors.sol";
 
 /// @notice Shared fixture: mock actors etched at their FEVM addresses, a deployed client, helpers that act as
 ///         the operator, providers and Boost.
@@ -22,18 +24,27 @@ abstract contract Base is Test {
     string internal constant LOCATION = "https://snapshots.example/filfil/slot.car";
     string internal constant URL = "https://retrieve.example/ipfs";
     uint256 internal constant COLLATERAL = 10 ether;
+    address internal constant POWER_ACTOR = 0xFf00000000000000000000000000000000000004;
 
     function setUp() public virtual {
         vm.etch(FilecoinActors.CALL_ACTOR_ID, address(new MockCallActorId()).code);
         vm.etch(Fil.MARKET_ACTOR, address(new MockMarket()).code);
         vm.etch(Fil.DATACAP_ACTOR, address(new MockDataCap()).code);
+        vm.etch(POWER_ACTOR, address(new MockPower()).code);
         vm.roll(1000);
-        client = new FilFilDealClient(operator, defaultParams());
+        client = deploy(operator, defaultParams());
         market.setActorId(address(client), CLIENT_ACTOR_ID);
         market.setDealIdBase(5000);
         vm.deal(address(this), 1e30);
         client.fundRewards{value: 1000 ether}();
     }
+
+    function deploy(address owner_, FilFilStorage.Params memory p) internal returns (FilFilDealClient) {
+        return new FilFilDealClient(owner_, p, address(new FilFilDealClientExt()), address(new FilFilRewardsExt()));
+    }
+
+    /// @dev Tests poke as keepers and may earn bounties.
+    receive() external payable {}
 
     function defaultParams() internal pure returns (FilFilStorage.Params memory p) {
         p.minCollateral = COLLATERAL;
@@ -60,6 +71,7 @@ abstract contract Base is Test {
         address m = FilAddress.idToEvm(id);
         if (m.code.length == 0) vm.etch(m, address(new MockMiner()).code);
         MockMiner(m).setControlling(FilAddress.fromCaller(ctl), true);
+        MockPower(POWER_ACTOR).setMiner(id, true);
     }
 
     function addProvider(uint64 id) internal returns (address ctl) {
@@ -87,7 +99,9 @@ abstract contract Base is Test {
         client.publishSlot(slot, ps);
     }
 
+    /// @notice A proposal by the operator (valid for any assigned provider).
     function propose(uint64 slot, uint32 idx) internal returns (bytes32) {
+        vm.prank(operator);
         return client.proposeDeal(slot, idx, LOCATION, CAR_SIZE);
     }
 
@@ -103,6 +117,35 @@ abstract contract Base is Test {
         bytes memory tail =
             CborReader.slice(m, p.providerStart + p.providerLen, m.length - p.providerStart - p.providerLen);
         return bytes.concat(head, bytes1(uint8(0x40 + idAddr.length)), idAddr, tail);
+    }
+
+    /// @notice The proposal with its start, end and provider collateral replaced (a dishonest or buggy SP).
+    function withTerms(bytes memory m, int64 start, int64 end, uint256 providerCollateral)
+        internal
+        pure
+        returns (bytes memory)
+    {
+        ProposalFields memory f = fieldsOf(m);
+        f.startEpoch = start;
+        f.endEpoch = end;
+        f.providerCollateral = providerCollateral;
+        return FilecoinCodec.encodeDealProposal(f);
+    }
+
+    /// @notice The fields of an encoded DealProposal, to rebuild it with some changed.
+    function fieldsOf(bytes memory m) internal pure returns (ProposalFields memory f) {
+        DecodedProposal memory p = FilecoinCodec.decodeDealProposal(m);
+        f.pieceCid = CborReader.slice(m, p.pieceCidStart, p.pieceCidLen);
+        f.pieceSize = p.pieceSize;
+        f.verified = p.verified;
+        f.client = CborReader.slice(m, p.clientStart, p.clientLen);
+        f.provider = CborReader.slice(m, p.providerStart, p.providerLen);
+        f.label = string(CborReader.slice(m, p.labelStart, p.labelLen));
+        f.startEpoch = p.startEpoch;
+        f.endEpoch = p.endEpoch;
+        f.price = p.price;
+        f.providerCollateral = p.providerCollateral;
+        f.clientCollateral = p.clientCollateral;
     }
 
     function boostProposal(bytes32 id, uint64 minerId) internal view returns (bytes memory) {
@@ -133,6 +176,7 @@ abstract contract Base is Test {
     /// @notice Full Boost flow for one piece: proposal, PublishStorageDeals (authenticate + notify).
     function dealFor(uint64 slot, uint32 idx, uint64 minerId) internal returns (uint64) {
         // each provider's bot proposes with its own location (where it serves the CAR from)
+        vm.prank(controllerOf(minerId));
         bytes32 id = client.proposeDeal(slot, idx, locationOf(minerId), CAR_SIZE);
         (uint64[] memory ids,) = market.publishStorageDeals(address(client), one(boostProposal(id, minerId)));
         return ids[0];

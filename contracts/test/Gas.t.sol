@@ -14,8 +14,9 @@ contract GasTest is Base {
     uint256 internal constant PROPOSE_BUDGET = 300_000;
     uint256 internal constant AUTHENTICATE_BUDGET = 150_000;
     uint256 internal constant NOTIFY_BUDGET = 300_000;
-    uint256 internal constant CLAIM_BUDGET = 150_000;
+    uint256 internal constant CLAIM_BUDGET = 200_000; // market query + IsControllingAddress re-check + transfer
     uint256 internal constant POKE_BUDGET = 150_000;
+    uint256 internal constant WORST_PUBLISH_BUDGET = 30_000_000;
 
     function _report(string memory what, uint256 used, uint256 budget) internal view {
         console.log(string.concat("gas ", what), used);
@@ -48,11 +49,12 @@ contract GasTest is Base {
         client.publishSlot(2, ps);
         _report("publishSlot (4 pieces, R=3, rolls to round 2)", g - gasleft(), 2 * PUBLISH_BUDGET);
 
+        uint64 provider = assignedTo(2)[0];
+        vm.prank(controllerOf(provider));
         g = gasleft();
         bytes32 id = client.proposeDeal(2, 0, LOCATION, CAR_SIZE);
         _report("proposeDeal", g - gasleft(), PROPOSE_BUDGET);
 
-        uint64 provider = assignedTo(2)[0];
         bytes memory prop = boostProposal(id, provider);
         bytes memory ap = authParams(prop);
         vm.prank(Fil.MARKET_ACTOR);
@@ -91,5 +93,25 @@ contract GasTest is Base {
         uint256 g = gasleft();
         client.publishSlot(1, ps);
         _report("publishSlot (round roll over 50 providers, worst case)", g - gasleft(), 4_000_000);
+    }
+
+    /// @notice The worst legal publication, measured cold: 64 pieces, R = 16, at the round roll over the largest
+    ///         roster the contract allows (MAX_PROVIDERS_LIMIT = 500). The roster holds only active providers
+    ///         (F4), so no history of joins and leaves makes it longer.
+    function test_gas_worstPublish_64pieces_500providers_R16_cold() public {
+        FilFilStorage.Params memory p = defaultParams();
+        p.maxProviders = 500;
+        p.replicas = 16;
+        vm.prank(operator);
+        client.setParams(p);
+        for (uint64 i = 0; i < 500; i++) {
+            addProvider(10_001 + i);
+        }
+        FilFilStorage.PieceInput[] memory ps = pieces(1, 64);
+        vm.cool(address(client));
+        vm.prank(operator);
+        uint256 g = gasleft();
+        client.publishSlot(1, ps);
+        _report("publishSlot (64 pieces, R=16, roll over 500 providers, cold)", g - gasleft(), WORST_PUBLISH_BUDGET);
     }
 }

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.20;
 
 import {Fil, FilAddress, FilecoinCodec} from "./FilecoinTypes.sol";
+import {CborReader} from "./Cbor.sol";
 
 /// @title The only place the contract talks to Filecoin built-in actors.
 /// @notice Every call goes through the FEVM `call_actor_id` precompile at 0xfe00…05, which must be DELEGATECALLed
@@ -60,6 +61,23 @@ library FilecoinActors {
             true
         );
         if (exit == 0) controlling = FilecoinCodec.decodeBool(ret);
+    }
+
+    /// @notice Power MinerRawPower: exit 0 only for an actor with a power claim, i.e. a storage miner (every miner
+    ///         gets a claim when the power actor creates it). An EVM contract at an ID address has none.
+    function isMiner(uint64 actorId) internal returns (bool) {
+        (int256 exit,) =
+            call(Fil.POWER_ACTOR_ID, Fil.POWER_MINER_RAW_POWER_METHOD, FilecoinCodec.encodeDealId(actorId), 0, true);
+        return exit == 0;
+    }
+
+    /// @notice Miner GetOwner: whether `who` is the miner's current owner address.
+    function isOwner(uint64 minerId, address who) internal returns (bool) {
+        (int256 exit, bytes memory ret) = call(minerId, Fil.MINER_GET_OWNER_METHOD, "", 0, true);
+        if (exit != 0) return false;
+        (, uint256 q) = CborReader.readArray(ret, 0);
+        (bytes memory ownerAddr,) = CborReader.readBytes(ret, q);
+        return keccak256(ownerAddr) == keccak256(FilAddress.fromCaller(who));
     }
 
     /// @notice Market AddBalance for this contract's own escrow (client side), paying `value` from its balance.

@@ -16,9 +16,12 @@ library Fil {
     uint64 internal constant MARKET_GET_DEAL_ACTIVATION_METHOD = 2567238399; // "GetDealActivation"
     // Exported miner method we call.
     uint64 internal constant MINER_IS_CONTROLLING_ADDRESS_METHOD = 348244887; // "IsControllingAddress"
+    uint64 internal constant MINER_GET_OWNER_METHOD = 3275365574; // "GetOwner" -> [owner, proposed|null]
+    uint64 internal constant POWER_MINER_RAW_POWER_METHOD = 3753401894; // "MinerRawPower"; fails for non-miners
     // FRC-0046 receiver type for fungible tokens (DataCap).
     uint32 internal constant FRC46_TOKEN_TYPE = 2233613279; // "FRC46"
 
+    uint64 internal constant POWER_ACTOR_ID = 4;
     uint64 internal constant MARKET_ACTOR_ID = 5;
     uint64 internal constant DATACAP_ACTOR_ID = 7;
     /// @dev Built-in actors appear to EVM code at 0xff ‖ 11 zero bytes ‖ actor id (8 bytes, big-endian).

@@ -37,9 +37,8 @@ contract MockCallActorId {
 contract MockMarket {
     struct DealState {
         bool exists;
-        bool expired; // GetDealActivation answers EX_DEAL_EXPIRED (32)
+        bool expired; // GetDealActivation answers EX_DEAL_EXPIRED (32): terminated, or ended and cleaned up
         int64 activated;
-        int64 terminated;
     }
 
     mapping(uint64 => DealState) public deals;
@@ -70,8 +69,11 @@ contract MockMarket {
         deals[dealId].expired = true;
     }
 
-    function setTerminated(uint64 dealId, int64 epoch) external {
-        deals[dealId].terminated = epoch;
+    /// @notice A terminated (slashed) deal: builtin-actors v18 GetDealActivation answers EX_DEAL_EXPIRED (32) as
+    ///         soon as the deal has a slash epoch, exactly as for a deal cleaned up after its end.
+    function terminate(uint64 dealId) external {
+        require(deals[dealId].exists, "no deal");
+        deals[dealId].expired = true;
     }
 
     function setActivationExit(uint32 exit) external {
@@ -98,7 +100,7 @@ contract MockMarket {
             if (!valid[i]) continue;
             bytes memory normalized = normalize(proposals[i], actorIdOf[client]);
             uint64 id = nextDealId++;
-            deals[id] = DealState({exists: true, expired: false, activated: -1, terminated: -1});
+            deals[id] = DealState({exists: true, expired: false, activated: -1});
             ids[k++] = id;
             CborWriter.Buf memory b = CborWriter.create(normalized.length + 16);
             CborWriter.writeArrayHeader(b, 2);
@@ -171,7 +173,7 @@ contract MockMarket {
             CborWriter.Buf memory b = CborWriter.create(20);
             CborWriter.writeArrayHeader(b, 2);
             CborWriter.writeInt(b, d.activated);
-            CborWriter.writeInt(b, d.terminated);
+            CborWriter.writeInt(b, -1); // terminated: never set on current actors (a terminated deal answers 32)
             return (0, Fil.CODEC_CBOR, CborWriter.finish(b));
         }
         if (method == Fil.MARKET_ADD_BALANCE_METHOD) {
@@ -185,12 +187,13 @@ contract MockMarket {
     }
 }
 
-/// @notice Miner actor stand-in at 0xff‖0…0‖id answering IsControllingAddress.
-contract MockMiner {
-    mapping(bytes32 => bool) public controlling; // keccak(Filecoin address bytes)
+/// @notice Power actor stand-in at f04 answering MinerRawPower: exit 0 for actors with a power claim (miners),
+///         USR_ILLEGAL_ARGUMENT (16) for any other actor, as builtin-actors' power actor does.
+contract MockPower {
+    mapping(uint64 => bool) public isMiner;
 
-    function setControlling(bytes calldata filAddress, bool v) external {
-        controlling[keccak256(filAddress)] = v;
+    function setMiner(uint64 id, bool v) external {
+        isMiner[id] = v;
     }
 
     function handle_filecoin_method(uint64 method, uint64, bytes calldata params)
@@ -198,6 +201,37 @@ contract MockMiner {
         view
         returns (uint32, uint64, bytes memory)
     {
+        if (method != Fil.POWER_MINER_RAW_POWER_METHOD) return (22, 0, "");
+        (uint64 id, uint256 q) = CborReader.readUint(params, 0);
+        CborReader.requireEnd(params, q);
+        if (!isMiner[id]) return (16, 0, "");
+        return (0, Fil.CODEC_CBOR, hex"8240f4"); // [raw_byte_power 0, meets_consensus_minimum false]
+    }
+}
+
+/// @notice Miner actor stand-in at 0xff‖0…0‖id answering IsControllingAddress and GetOwner.
+contract MockMiner {
+    mapping(bytes32 => bool) public controlling; // keccak(Filecoin address bytes)
+    bytes public ownerAddr;
+
+    function setControlling(bytes calldata filAddress, bool v) external {
+        controlling[keccak256(filAddress)] = v;
+    }
+
+    function setOwner(bytes calldata filAddress) external {
+        ownerAddr = filAddress;
+        controlling[keccak256(filAddress)] = true;
+    }
+
+    function handle_filecoin_method(uint64 method, uint64, bytes calldata params)
+        external
+        view
+        returns (uint32, uint64, bytes memory)
+    {
+        if (method == Fil.MINER_GET_OWNER_METHOD) {
+            // [owner, proposed = null]; an address is shorter than 24 bytes, so its header is one byte
+            return (0, Fil.CODEC_CBOR, abi.encodePacked(hex"82", uint8(0x40 + ownerAddr.length), ownerAddr, hex"f6"));
+        }
         if (method != Fil.MINER_IS_CONTROLLING_ADDRESS_METHOD) return (22, 0, "");
         (uint256 s, uint256 l, uint256 q) = CborReader.readBytesRef(params, 0);
         CborReader.requireEnd(params, q);

@@ -25,6 +25,8 @@ interface Vm {
     function getRecordedLogs() external returns (Log[] memory);
     function assume(bool condition) external pure;
     function label(address account, string calldata name) external;
+    /// @notice Marks the account and its storage slots cold again (EIP-2929), so the next access pays cold costs.
+    function cool(address target) external;
     function addr(uint256 privateKey) external pure returns (address);
     function envOr(string calldata name, uint256 defaultValue) external view returns (uint256);
     function envOr(string calldata name, address defaultValue) external view returns (address);
