@@ -32,9 +32,10 @@ public sealed record HeadChange(string Type, TipSet Val);
 /// followed by <c>xrpc.ch.val [chan, value]</c> notifications and <c>xrpc.ch.close [chan]</c>, and
 /// <c>xrpc.cancel [request id]</c> to end a channel. Bearer token in the Authorization header.
 /// <para>
-/// Written directly on <see cref="ClientWebSocket"/> and System.Text.Json rather than StreamJsonRpc: closing a
-/// go-jsonrpc channel needs the id of the request that opened it (sent in <c>xrpc.cancel</c> after the response),
-/// which StreamJsonRpc does not expose, and its cancellation protocol (<c>$/cancelRequest</c>) is not go-jsonrpc's.
+/// Written directly on <see cref="ClientWebSocket"/> and System.Text.Json rather than StreamJsonRpc (which could be
+/// taught go-jsonrpc's ids and <c>xrpc.cancel</c>): the receive loop registers a channel while it handles the response
+/// that names it, before the next frame, so no <c>xrpc.ch.val</c> can race it; and no extra assemblies load into
+/// users' pwsh sessions (docs/engine.md).
 /// </para>
 /// Thread-safe: calls may run concurrently; one receive loop dispatches responses and channel values in order.
 /// Tipsets are returned with their raw headers, read with ChainReadObj and checked against the CIDs (so the
