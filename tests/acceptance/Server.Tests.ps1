@@ -1,32 +1,30 @@
-# Issue 13: a devnet followed, snapshotted and served over HTTP; what a storage provider's Boost and a node operator
-# download is byte-identical to the snapshot. (HttpClient rather than Invoke-WebRequest: the in-process runner's
-# session has no Microsoft.PowerShell.Utility web cmdlets.)
+# Issue 13: a devnet followed, snapshotted in two pieces and served over HTTP; what a storage provider's Boost and a
+# node operator download (with Invoke-WebRequest, as a user would) is byte-identical to the snapshot.
 BeforeAll {
-    Import-Module ([System.IO.Path]::Combine($PSScriptRoot, '..', '..', 'FilFil.psd1'))
-    $env:FILFIL_HOME = [System.IO.Path]::Combine($TestDrive, 'home')
-    $devnet = Start-FilFilDevnet -Seed 31 -Epochs 20 -StateBlocks 256
+    Import-Module (Join-Path $PSScriptRoot '..' '..' 'FilFil.psd1')
+    $env:FILFIL_HOME = Join-Path $TestDrive 'home'
+    $devnet = Start-FilFilDevnet -Seed 31 -Epochs 20 -StateBlocks 8000
     $devnet | Start-FilFilFollower -RecentStateRoots 900 | Out-Null
-    $snapshot = New-FilFilSnapshot -Path ([System.IO.Path]::Combine($TestDrive, 'served.car')) -RecentStateRoots 10
+    # 1 MiB pieces (the smallest legal piece size) split this chain into two or more
+    $snapshot = New-FilFilSnapshot -Path (Join-Path $TestDrive 'served.car') -RecentStateRoots 10 -PieceSize 1MiB
     $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
     $probe.Start(); $port = $probe.LocalEndpoint.Port; $probe.Stop()
     $prefix = "http://127.0.0.1:$port/"
     $server = Start-FilFilServer -Prefix $prefix
-    $client = [System.Net.Http.HttpClient]::new()
-    $client.BaseAddress = [uri]$prefix
-    function Get-Bytes([string]$path, [string]$range) {
-        $req = [System.Net.Http.HttpRequestMessage]::new([System.Net.Http.HttpMethod]::Get, $path)
-        if ($range) { $req.Headers.TryAddWithoutValidation('Range', $range) | Out-Null }
-        $resp = $client.SendAsync($req).GetAwaiter().GetResult()
-        [pscustomobject]@{ Status = [int]$resp.StatusCode; Bytes = $resp.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult(); Response = $resp }
+
+    # GET a path of the server into a file; returns the response (status and headers), HTTP errors included
+    function Save-Url([string]$Path, [string]$OutFile, [string]$Range) {
+        $headers = @{}
+        if ($Range) { $headers['Range'] = $Range }
+        Invoke-WebRequest -Uri ($prefix + $Path) -Headers $headers -OutFile $OutFile -PassThru -SkipHttpErrorCheck
     }
-    # System.Text.Json (ConvertFrom-Json is not in the in-process runner's session either)
-    function Get-Json([string]$path) {
-        [System.Text.Json.JsonDocument]::Parse($client.GetStringAsync($path).GetAwaiter().GetResult()).RootElement
+
+    function Get-Status([string]$Path) {
+        (Invoke-WebRequest -Uri ($prefix + $Path) -SkipHttpErrorCheck).StatusCode
     }
 }
 
 AfterAll {
-    $client.Dispose()
     Stop-FilFilServer
     Stop-FilFilFollower
     Stop-FilFilDevnet
@@ -39,66 +37,73 @@ Describe 'Serving a followed devnet snapshot' {
         $server.Running | Should -BeTrue
         $server.Loopback | Should -BeTrue
         (Get-FilFilServer).Prefix | Should -Be $prefix
+        $snapshot.Pieces.Count | Should -BeGreaterOrEqual 2
     }
 
     It 'serves each piece byte-identical to its file, and its commP is the catalog piece CID (v1 and v2 URLs)' {
         foreach ($p in $snapshot.Pieces) {
-            $file = [System.IO.File]::ReadAllBytes($p.Path)
             foreach ($cid in @($p.PieceCidV1, $p.PieceCidV2)) {
-                $r = Get-Bytes "piece/$cid"
-                $r.Status | Should -Be 200
-                $r.Response.Content.Headers.ContentLength | Should -Be $file.Length
-                [System.Linq.Enumerable]::SequenceEqual($r.Bytes, $file) | Should -BeTrue
-                $out = [System.IO.Path]::Combine($TestDrive, 'downloaded.car')
-                [System.IO.File]::WriteAllBytes($out, $r.Bytes)
-                (Get-FilFilPieceCid $out).PieceCidV1 | Should -Be $p.PieceCidV1
+                $out = Join-Path $TestDrive "$cid.car"
+                $r = Save-Url "piece/$cid" $out
+                $r.StatusCode | Should -Be 200
+                [long]($r.Headers['Content-Length'] | Select-Object -First 1) | Should -Be (Get-Item -LiteralPath $p.Path).Length
+                $r.Headers['ETag'] | Should -Match ([regex]::Escape($cid))
+                (Get-FileHash -LiteralPath $out).Hash | Should -Be (Get-FileHash -LiteralPath $p.Path).Hash
+                (Get-FilFilPieceCid -LiteralPath $out).PieceCidV1 | Should -Be $p.PieceCidV1
             }
         }
     }
 
-    It 'serves ranges that reassemble to the piece' {
-        $p = $snapshot.Pieces[0]
-        $file = [System.IO.File]::ReadAllBytes($p.Path)
-        $len = $file.Length
-        $cut = [long][math]::Floor($len / 3)
-        $ms = [System.IO.MemoryStream]::new()
-        foreach ($range in @("bytes=0-$($cut - 1)", "bytes=$cut-$(2 * $cut - 1)", "bytes=$(2 * $cut)-$len")) {
-            $r = Get-Bytes "piece/$($p.PieceCidV1)" $range
-            $r.Status | Should -Be 206
-            $ms.Write($r.Bytes, 0, $r.Bytes.Length)
+    It 'serves ranges that reassemble to each piece' {
+        foreach ($p in $snapshot.Pieces) {
+            $len = (Get-Item -LiteralPath $p.Path).Length
+            $cut = [long][math]::Floor($len / 3)
+            $joined = Join-Path $TestDrive 'joined.car'
+            $stream = [System.IO.File]::Create($joined)
+            try {
+                foreach ($range in @("bytes=0-$($cut - 1)", "bytes=$cut-$(2 * $cut - 1)", "bytes=$(2 * $cut)-$len")) {
+                    $out = Join-Path $TestDrive 'part.bin'
+                    (Save-Url "piece/$($p.PieceCidV1)" $out $range).StatusCode | Should -Be 206
+                    $part = [System.IO.File]::ReadAllBytes($out)
+                    $stream.Write($part, 0, $part.Length)
+                }
+            }
+            finally { $stream.Dispose() }
+            (Get-FileHash -LiteralPath $joined).Hash | Should -Be (Get-FileHash -LiteralPath $p.Path).Hash
+            (Get-FilFilPieceCid -LiteralPath $joined).PieceCidV1 | Should -Be $p.PieceCidV1
+            (Save-Url "piece/$($p.PieceCidV1)" (Join-Path $TestDrive 'none.bin') "bytes=$len-").StatusCode | Should -Be 416
         }
-        [System.Linq.Enumerable]::SequenceEqual($ms.ToArray(), $file) | Should -BeTrue
-        (Get-Bytes "piece/$($p.PieceCidV1)" "bytes=$len-").Status | Should -Be 416
     }
 
     It 'serves a CAR of the head state from the block store that Test-FilFilCar verifies' {
-        $health = Get-Json 'healthz'
-        $health.GetProperty('status').GetString() | Should -Be 'ok'
-        $stateRoot = $health.GetProperty('parentStateRoot').GetString()
-        $r = Get-Bytes "ipfs/$($stateRoot)?format=car"
-        $r.Status | Should -Be 200
-        $out = [System.IO.Path]::Combine($TestDrive, 'state.car')
-        [System.IO.File]::WriteAllBytes($out, $r.Bytes)
-        $t = Test-FilFilCar $out
+        $health = Invoke-RestMethod -Uri "${prefix}healthz"
+        $health.status | Should -Be 'ok'
+        $out = Join-Path $TestDrive 'state.car'
+        (Save-Url "ipfs/$($health.parentStateRoot)?format=car" $out).StatusCode | Should -Be 200
+        $t = Test-FilFilCar -LiteralPath $out
         $t.Valid | Should -BeTrue
         $t.HashFailures | Should -Be 0
         $t.Blocks | Should -BeGreaterThan 100
-        $t.Roots | Should -Be $stateRoot
+        $t.Roots | Should -Be $health.parentStateRoot
     }
 
-    It 'names the snapshot at /snapshots/latest and streams it at /snapshots/{height}.car' {
-        $latest = Get-Json 'snapshots/latest'
-        $latest.GetProperty('height').GetInt64() | Should -Be $snapshot.Height
-        $latest.GetProperty('pieces')[0].GetProperty('pieceCid').GetString() | Should -Be $snapshot.Pieces[0].PieceCidV1
-        $r = Get-Bytes "snapshots/$($snapshot.Height).car"
-        $r.Status | Should -Be 200
-        [System.Linq.Enumerable]::SequenceEqual($r.Bytes, [System.IO.File]::ReadAllBytes($snapshot.Paths[0])) | Should -BeTrue
+    It 'names the newest snapshot at /snapshots/latest and streams a single-file one at /snapshots/{height}.car' {
+        # the split snapshot is listed with its pieces; a single-file snapshot of the same height is then the latest
+        $listed = Invoke-RestMethod -Uri "${prefix}snapshots"
+        @($listed | Where-Object { $_.pieces.Count -ge 2 }).Count | Should -Be 1
+        $single = New-FilFilSnapshot -Path (Join-Path $TestDrive 'single.car') -RecentStateRoots 10
+        $latest = Invoke-RestMethod -Uri "${prefix}snapshots/latest"
+        $latest.height | Should -Be $single.Height
+        @($latest.pieces.pieceCid) | Should -Be @($single.Pieces.PieceCidV1)
+        $out = Join-Path $TestDrive 'latest.car'
+        (Save-Url "snapshots/$($single.Height).car" $out).StatusCode | Should -Be 200
+        (Get-FileHash -LiteralPath $out).Hash | Should -Be (Get-FileHash -LiteralPath $single.Paths[0]).Hash
     }
 
     It 'refuses traversal and bad CIDs' {
-        (Get-Bytes 'snapshots/..%2f..%2fcatalog.json').Status | Should -Be 400
-        (Get-Bytes 'piece/not-a-cid').Status | Should -Be 400
-        (Get-Bytes 'ipfs/not-a-cid?format=raw').Status | Should -Be 400
+        Get-Status 'snapshots/..%2f..%2fcatalog.json' | Should -Be 400
+        Get-Status 'piece/not-a-cid' | Should -Be 400
+        Get-Status 'ipfs/not-a-cid?format=raw' | Should -Be 400
     }
 
     It 'refuses a second server and stops with Stop-FilFilServer' {
