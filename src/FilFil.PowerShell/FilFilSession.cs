@@ -106,6 +106,28 @@ internal sealed class FilFilSession
     }
 
     /// <summary>
+    /// Starts a follower of <paramref name="endpoint"/> on <paramref name="chain"/>, waits for its first head and
+    /// installs it (<see cref="InstallFollower"/>). On any failure the follower is stopped and a
+    /// <paramref name="chain"/> that is not the session's (a new one nobody else holds) is disposed.
+    /// </summary>
+    public FollowerRun StartFollower(ChainStore chain, Uri endpoint, string? token, TimeSpan timeout, CancellationToken ct)
+    {
+        FollowerRun? run = null;
+        try
+        {
+            run = FollowerRun.StartAndWaitForFirstHead(chain, endpoint, token, timeout, ct);
+            InstallFollower(run); // refused when another runspace started a follower meanwhile: that one keeps the chain
+            return run;
+        }
+        catch
+        {
+            run?.StopQuietly();
+            if (!ReferenceEquals(chain, ChainStore)) chain.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Makes <paramref name="run"/> the session's follower and its engine the session's chain (disposing a previous
     /// chain). Refused while another follower runs: the caller stops <paramref name="run"/>.
     /// </summary>

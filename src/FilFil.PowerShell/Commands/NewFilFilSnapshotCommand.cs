@@ -145,25 +145,8 @@ public sealed class NewFilFilSnapshotCommand : FilFilCmdlet
         var endpoint = Lotus;
         string? token = SecureStringTransformationAttribute.Reveal(Token);
         var target = engine ?? new ChainStore(ChainLoader.Options(window, KeepAllMessages));
-        FollowerRun run;
-        try
-        {
-            run = RunEngine("New-FilFilSnapshot", $"following {endpoint}", 0, (_, ct) =>
-                FollowerRun.StartAndWaitForFirstHead(target, endpoint, token, FollowerRun.DefaultFirstHeadTimeout, ct));
-        }
-        catch
-        {
-            if (!ReferenceEquals(target, FilFilSession.Current.ChainStore)) target.Dispose(); // the new engine nobody else holds
-            throw;
-        }
-        try { FilFilSession.Current.InstallFollower(run); }
-        catch
-        {
-            // another runspace started a follower meanwhile: it keeps the session's chain
-            run.StopQuietly();
-            if (!ReferenceEquals(target, FilFilSession.Current.ChainStore)) target.Dispose();
-            throw;
-        }
+        var run = RunEngine("New-FilFilSnapshot", $"following {endpoint}", 0, (_, ct) =>
+            FilFilSession.Current.StartFollower(target, endpoint, token, FollowerRun.DefaultFirstHeadTimeout, ct));
         _started = run;
         long height = ParameterSetName == "Height"
             ? Height

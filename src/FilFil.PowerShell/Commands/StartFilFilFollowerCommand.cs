@@ -45,21 +45,7 @@ public sealed class StartFilFilFollowerCommand : FilFilCmdlet
             {
                 var engine = bootstrap is not null ? ChainLoader.Import(bootstrap, RecentStateRoots, KeepAllMessages, ct)
                     : existing ?? new ChainStore(ChainLoader.Options(RecentStateRoots, KeepAllMessages));
-                FollowerRun run;
-                try { run = FollowerRun.StartAndWaitForFirstHead(engine, endpoint, token, Timeout, ct); }
-                catch
-                {
-                    if (!ReferenceEquals(engine, FilFilSession.Current.ChainStore)) engine.Dispose(); // a new engine nobody else holds
-                    throw;
-                }
-                try { FilFilSession.Current.InstallFollower(run); }
-                catch
-                {
-                    // another runspace started a follower meanwhile: it keeps the session's chain
-                    run.StopQuietly();
-                    if (!ReferenceEquals(engine, FilFilSession.Current.ChainStore)) engine.Dispose();
-                    throw;
-                }
+                var run = FilFilSession.Current.StartFollower(engine, endpoint, token, Timeout, ct);
                 return FollowerStatus.From(run, engine.Head?.Height);
             });
             WriteObject(status);

@@ -151,17 +151,6 @@ public class WriterAndVerifierTests : IDisposable
 
 public class StalledOutputTests
 {
-    /// <summary>Blocks every write until the gate opens; signals the first write.</summary>
-    private sealed class GatedStream(ManualResetEventSlim gate, ManualResetEventSlim firstWrite) : MemoryStream
-    {
-        public override void Write(byte[] buffer, int offset, int count)
-        {
-            firstWrite.Set();
-            gate.Wait();
-            base.Write(buffer, offset, count);
-        }
-    }
-
     [Fact]
     public async Task A_snapshot_waiting_on_its_output_does_not_hold_the_store_lock()
     {

@@ -9,18 +9,8 @@ namespace FilFil.Core.Tests.Snapshot;
 /// runspace, New-FilFilSnapshot in a thread job) used to free the store's unmanaged memory under the walk: the host
 /// died with an AccessViolationException in BlockStore.ClearMarks. Disposal now waits for the walk.
 /// </summary>
-public class EngineDisposalTests
+public class ChainStoreDisposalTests
 {
-    private sealed class GatedStream(ManualResetEventSlim gate, ManualResetEventSlim firstWrite) : MemoryStream
-    {
-        public override void Write(byte[] buffer, int offset, int count)
-        {
-            firstWrite.Set();
-            gate.Wait();
-            base.Write(buffer, offset, count);
-        }
-    }
-
     private static async Task<ChainStore> ImportAsync()
     {
         var car = new MemoryStream();
