@@ -53,7 +53,7 @@ public sealed class CarReader : IDisposable
         _stream = s;
         try
         {
-            (Roots, ContainerVersion) = ReadHeader();
+            (Roots, ContainerVersion) = ReadHeader(allowContainer: true);
         }
         catch
         {
@@ -134,7 +134,12 @@ public sealed class CarReader : IDisposable
         return true;
     }
 
-    private (IReadOnlyList<Cid>, int) ReadHeader()
+    /// <param name="allowContainer">
+    /// True for the outer header only: a CARv2 container holds a CARv1 payload, so a CARv2 pragma inside one is a
+    /// payload of version 2, refused as go-car and js-car refuse it (and never read recursively: nested containers
+    /// cannot exhaust the stack).
+    /// </param>
+    private (IReadOnlyList<Cid>, int) ReadHeader(bool allowContainer)
     {
         long at = _bufPos;
         if (!TryReadVarint(out ulong len, "header length"))
@@ -147,7 +152,7 @@ public sealed class CarReader : IDisposable
         long hdrAt = _bufPos;
 
         // CARv2: the pragma is a CARv1 header {version: 2}, followed by the fixed v2 header.
-        if (at == 0 && len + 1 == (ulong)CarV2Pragma.Length && hdr.SequenceEqual(CarV2Pragma.AsSpan(1)))
+        if (allowContainer && at == 0 && len + 1 == (ulong)CarV2Pragma.Length && hdr.SequenceEqual(CarV2Pragma.AsSpan(1)))
         {
             Consume((int)len);
             if (Fill(40) < 40) throw new FilFilFormatException("CARv2", _bufPos, "a 40-byte CARv2 header", $"{Available} bytes");
@@ -171,7 +176,7 @@ public sealed class CarReader : IDisposable
             _bufPos = 0;
             _limit = (long)dataSize;
             if (Available > (long)dataSize) _end = _start + (int)dataSize;
-            var (innerRoots, _) = ReadHeader();
+            var (innerRoots, _) = ReadHeader(allowContainer: false);
             return (innerRoots, 2);
         }
 
@@ -198,7 +203,8 @@ public sealed class CarReader : IDisposable
             }
         }
         r.ExpectEnd();
-        if (version != 1) throw new FilFilFormatException("CAR header", hdrAt, "version 1", version?.ToString() ?? "no version");
+        if (version != 1)
+            throw new FilFilFormatException(_limit == long.MaxValue ? "CAR header" : "CARv2 payload header", hdrAt, "version 1", version?.ToString() ?? "no version");
         if (roots is null) throw new FilFilFormatException("CAR header", hdrAt, "a roots array", "none");
         Consume((int)len);
         return (roots, 1);
@@ -210,6 +216,9 @@ public sealed class CarReader : IDisposable
         long at = _bufPos;
         if (!TryReadVarint(out ulong len, "section length"))
         {
+            // a CARv2 payload ends where its header's data size says, not before
+            if (_limit != long.MaxValue && _bufPos < _limit)
+                throw new FilFilFormatException("CARv2", _bufPos, $"{_limit} payload bytes (the header's data size)", $"end of input after {_bufPos}");
             block = default;
             return false;
         }

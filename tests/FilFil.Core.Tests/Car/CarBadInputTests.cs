@@ -181,3 +181,70 @@ public class CarRoundTripTests
         Assert.Null(SnapshotMetadata.TryDecode(new byte[] { 0x80 }));
     }
 }
+
+public class CarV2ContainerTests
+{
+    private static readonly byte[] Pragma = [0x0a, 0xa1, 0x67, 0x76, 0x65, 0x72, 0x73, 0x69, 0x6f, 0x6e, 0x02];
+
+    private static byte[] V1()
+    {
+        var a = "block a"u8.ToArray();
+        var ca = Cid.Hash(a, Multicodec.Raw);
+        var ms = new MemoryStream();
+        using (var w = new CarWriter(ms, new[] { ca }, leaveOpen: true)) w.Write(ca, a);
+        return ms.ToArray();
+    }
+
+    /// <summary>A CARv2 container (pragma, 40-byte header, payload at 51, no index) around <paramref name="payload"/>.</summary>
+    private static byte[] Wrap(byte[] payload, ulong? dataSize = null)
+    {
+        var v2 = new byte[Pragma.Length + 40 + payload.Length];
+        Pragma.CopyTo(v2, 0);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(v2.AsSpan(Pragma.Length + 16), 51);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(v2.AsSpan(Pragma.Length + 24), dataSize ?? (ulong)payload.Length);
+        payload.CopyTo(v2, 51);
+        return v2;
+    }
+
+    private static int Count(byte[] car)
+    {
+        using var r = new CarReader(new MemoryStream(car));
+        return r.ReadAll().Count();
+    }
+
+    [Fact]
+    public void A_container_around_a_CARv1_reads()
+    {
+        Assert.Equal(1, Count(Wrap(V1())));
+    }
+
+    [Fact]
+    public void A_container_around_a_container_is_refused_as_go_car_does()
+    {
+        // go-car: "invalid data payload header version; expected 1, got 2"
+        var e = Assert.Throws<FilFilFormatException>(() => Count(Wrap(Wrap(V1()))));
+        Assert.Equal("CARv2 payload header", e.What);
+        Assert.Equal("version 1", e.Expected);
+        Assert.Equal("2", e.Found);
+    }
+
+    [Fact]
+    public void Twenty_thousand_nested_containers_are_one_error_not_a_stack_overflow()
+    {
+        // under 1 MB of input; before, each level recursed into the header reader and the host died (exit 134)
+        var car = V1();
+        for (int i = 0; i < 20_000; i++) car = Wrap(car);
+        Assert.True(car.Length < 1_100_000, $"{car.Length} bytes");
+        var e = Assert.Throws<FilFilFormatException>(() => Count(car));
+        Assert.Equal("CARv2 payload header", e.What);
+    }
+
+    [Fact]
+    public void A_data_size_past_the_end_of_the_file_is_an_error_naming_the_offset()
+    {
+        var v1 = V1();
+        var e = Assert.Throws<FilFilFormatException>(() => Count(Wrap(v1, dataSize: (ulong)v1.Length + 100)));
+        Assert.Equal("CARv2", e.What);
+        Assert.Equal(v1.Length, e.Offset);
+    }
+}
