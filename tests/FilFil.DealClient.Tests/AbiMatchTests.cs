@@ -90,10 +90,8 @@ public class AbiMatchTests
                 var gotNames = new AttributesToABIExtractor().ExtractParametersFromAttributes(outputType).Select(p => p.Name).ToArray();
                 if (outNames.Length > 0 && !outNames.SequenceEqual(gotNames)) problems.Add($"{t.Name}: outputs ({string.Join(",", gotNames)}), forge ({string.Join(",", outNames)})");
             }
-            var payable = entry.GetProperty("stateMutability").GetString() == "payable";
             var view = entry.GetProperty("stateMutability").GetString() is "view" or "pure";
             if (view && outputType == null && abi.OutputParameters is not { Length: > 0 }) problems.Add($"{t.Name}: a view without a declared return type");
-            _ = payable;
         }
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
