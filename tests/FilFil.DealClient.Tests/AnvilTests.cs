@@ -68,6 +68,25 @@ public class AnvilTests : IClassFixture<AnvilFixture>
     }
 
     [Fact]
+    public async Task LogsArePagedAndDecoded()
+    {
+        var chainId = await _endpoint.GetChainIdAsync();
+        var account = new Account(AnvilFixture.Key1, chainId);
+        var start = (ulong)(await _endpoint.Web3.Eth.Blocks.GetBlockNumber.SendRequestAsync()).Value + 1;
+        var amounts = new BigInteger[] { 7, 11, 13 };
+        foreach (var a in amounts)
+            await _endpoint.WaitForReceiptAsync(await _endpoint.SendAsync(account, _anvil.Contract, new FundRewardsFunction { AmountToSend = a }));
+        var head = (ulong)(await _endpoint.Web3.Eth.Blocks.GetBlockNumber.SendRequestAsync()).Value;
+        Assert.True(head >= start + 2);   // anvil mines one block per transaction: three pages of one block
+        var paged = await _endpoint.GetLogsAsync<RewardsFundedEvent>(_anvil.Contract, start, head, maxRange: 1);
+        var whole = await _endpoint.GetLogsAsync<RewardsFundedEvent>(_anvil.Contract, start, head);
+        Assert.Equal(amounts, paged.Select(l => l.Event.Amount));
+        Assert.Equal(amounts, whole.Select(l => l.Event.Amount));
+        Assert.All(paged, l => Assert.Equal(AnvilFixture.Address1.ToLowerInvariant(), l.Event.From.ToLowerInvariant()));
+        Assert.Throws<ArgumentException>(() => { _endpoint.GetLogsAsync<RewardsFundedEvent>(_anvil.Contract, 5, 4).GetAwaiter().GetResult(); });
+    }
+
+    [Fact]
     public async Task StructGettersDecodeTheDeployedParameters()
     {
         var p = (await _endpoint.QueryOutputAsync<GetParamsFunction, GetParamsOutput>(_anvil.Contract, new GetParamsFunction())).Params;

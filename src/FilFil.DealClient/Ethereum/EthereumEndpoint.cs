@@ -119,6 +119,31 @@ public sealed class EthereumEndpoint
         }
     }
 
+    /// <summary>Lotus answers eth_getLogs for at most this many epochs per call (its MaxFilterHeightRange default, one day).</summary>
+    public const ulong LotusLogRange = 2880;
+
+    /// <summary>
+    /// The decoded <typeparamref name="TEvent"/> logs of a contract from <paramref name="fromBlock"/> to
+    /// <paramref name="toBlock"/> (inclusive), asked in pages of at most <paramref name="maxRange"/> blocks so that
+    /// Lotus's range limit is never hit; null rounds are simply empty heights. In block order.
+    /// </summary>
+    public async Task<List<EventLog<TEvent>>> GetLogsAsync<TEvent>(string contract, ulong fromBlock, ulong toBlock,
+        ulong maxRange = LotusLogRange, CancellationToken ct = default) where TEvent : IEventDTO, new()
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(maxRange);
+        if (toBlock < fromBlock) throw new ArgumentException($"toBlock {toBlock} is before fromBlock {fromBlock}", nameof(toBlock));
+        var ev = Web3.Eth.GetEvent<TEvent>(NormalizeAddress(contract));
+        var all = new List<EventLog<TEvent>>();
+        for (ulong start = fromBlock; ; start += maxRange)
+        {
+            ct.ThrowIfCancellationRequested();
+            ulong end = toBlock - start < maxRange ? toBlock : start + maxRange - 1;
+            var filter = ev.CreateFilterInput(new BlockParameter(start), new BlockParameter(end));
+            all.AddRange(await ev.GetAllChangesAsync(filter).WaitAsync(ct).ConfigureAwait(false));
+            if (end == toBlock) return all;
+        }
+    }
+
     /// <summary>A 0x address in EIP-55 checksum form; a clear error for anything else.</summary>
     public static string NormalizeAddress(string address)
     {
