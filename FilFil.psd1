@@ -12,6 +12,8 @@
     FormatsToProcess     = @('bin/FilFil.Format.ps1xml')
     CmdletsToExport      = @(
         'Test-FilFilCar'
+        'Get-FilFilConfig'
+        'Set-FilFilConfig'
         'Get-FilFilPieceCid'
         'Start-FilFilDevnet'
         'Stop-FilFilDevnet'

@@ -19,6 +19,12 @@ if ! dotnet build FilFil.sln -c Release -nologo -clp:ErrorsOnly > "$logdir/build
   cat "$logdir/build.log"; echo "build failed"; echo "0 passed, 1 failed"; exit 1
 fi
 
+# FilFil.DealClient.Tests compares the C# contract messages with the forge ABI in contracts/out: build it first.
+echo "== contracts build (forge; ABI for the xUnit suites)"
+if ! bash contracts/test.sh --build-only > "$logdir/forge-build.log" 2>&1; then
+  tail -30 "$logdir/forge-build.log"; echo "contracts build failed"; broken=$((broken+1))
+fi
+
 for proj in tests/*/*.Tests.csproj; do
   name=$(basename "$proj" .csproj)
   echo "== $name"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds and runs the forge tests (unit, fuzz with 10,000 runs, invariant). Installs the npm toolchain first if
 # node_modules is missing. The LAST line is "N passed, N failed"; the exit code is non-zero if anything failed.
-# Extra arguments go to `forge test` (e.g. --match-contract AuthenticateTest).
+# Extra arguments go to `forge test` (e.g. --match-contract AuthenticateTest). `--build-only` compiles and exits (used
+# by the root test.sh before the xUnit suites, which compare the C# messages with contracts/out).
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -14,6 +15,12 @@ if [ ! -x node_modules/.bin/forge ]; then
     echo "0 passed, 1 failed"
     exit 1
   fi
+fi
+
+# --build-only: compile (contracts/out, the ABI JSON the C# typed messages are checked against) and stop; no test count.
+if [ "${1:-}" = "--build-only" ]; then
+  ./node_modules/.bin/forge build
+  exit $?
 fi
 
 # The tests must leave the checkout as they found it (build output goes to the ignored out/ and cache/).

@@ -175,7 +175,7 @@ Describe 'Paths follow the provider''s rules' {
 
 Describe 'State-changing cmdlets support -WhatIf and -Confirm' {
     It '<_> has -WhatIf and -Confirm' -ForEach @('Start-FilFilDevnet', 'Stop-FilFilDevnet', 'Step-FilFilDevnet', 'Start-FilFilFollower',
-        'Stop-FilFilFollower', 'Import-FilFilSnapshot', 'New-FilFilSnapshot', 'Set-FilFilLogging', 'Clear-FilFilEngine') {
+        'Stop-FilFilFollower', 'Import-FilFilSnapshot', 'New-FilFilSnapshot', 'Set-FilFilLogging', 'Clear-FilFilEngine', 'Set-FilFilConfig') {
         $parameters = (Get-Command -Name $_).Parameters
         $parameters.ContainsKey('WhatIf') | Should -BeTrue
         $parameters.ContainsKey('Confirm') | Should -BeTrue

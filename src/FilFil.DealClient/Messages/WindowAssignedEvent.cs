@@ -1,0 +1,24 @@
+using System.Numerics;
+using Nethereum.ABI.FunctionEncoding.Attributes;
+
+namespace FilFil.DealClient.Messages;
+
+/// <summary>Event <c>WindowAssigned</c>.</summary>
+[Event("WindowAssigned")]
+public class WindowAssignedEvent : IEventDTO
+{
+    [Parameter("uint64", "slot", 1, true)]
+    public ulong Slot { get; set; }
+
+    [Parameter("uint64", "provider", 2, true)]
+    public ulong Provider { get; set; }
+
+    [Parameter("uint256", "assignment", 3, true)]
+    public BigInteger Assignment { get; set; }
+
+    [Parameter("uint64", "first", 4, false)]
+    public ulong First { get; set; }
+
+    [Parameter("uint64", "last", 5, false)]
+    public ulong Last { get; set; }
+}
