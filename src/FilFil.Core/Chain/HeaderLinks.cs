@@ -1,5 +1,4 @@
 using FilFil.Core.Ipld;
-using FilFil.Core.Store;
 
 namespace FilFil.Core.Chain;
 

@@ -3,9 +3,6 @@ using System.Text;
 
 namespace FilFil.Core.Ipld;
 
-/// <summary>CBOR major types.</summary>
-public enum CborMajor : byte { UInt = 0, NegInt = 1, Bytes = 2, Text = 3, Array = 4, Map = 5, Tag = 6, Simple = 7 }
-
 /// <summary>
 /// A strict, allocation-free reader over DAG-CBOR in a span. Definite lengths only (as cbor-gen writes them).
 /// Every error names the byte offset (plus <see cref="BaseOffset"/>) and what was expected.

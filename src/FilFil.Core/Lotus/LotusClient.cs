@@ -2,29 +2,13 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using FilFil.Core.Chain;
 using FilFil.Core.Ipld;
-using FilFil.Core.Snapshot;
 using FilFil.Core.Store;
 
 namespace FilFil.Core.Lotus;
-
-/// <summary>An error object returned by the Lotus node.</summary>
-public sealed class LotusRpcException(string method, long code, string message)
-    : Exception($"{method} failed: {message} (code {code})")
-{
-    public string Method { get; } = method;
-    public long Code { get; } = code;
-}
-
-/// <summary>The WebSocket to the node closed (or failed); pending calls and channels end with this.</summary>
-public sealed class LotusConnectionLostException(string message, Exception? inner = null) : Exception(message, inner);
-
-/// <summary>One entry of a ChainNotify batch: Type is "current", "apply" or "revert".</summary>
-public sealed record HeadChange(string Type, TipSet Val);
 
 /// <summary>
 /// A Lotus JSON-RPC client over one WebSocket, speaking go-jsonrpc's frames: requests
@@ -344,21 +328,5 @@ public sealed class LotusClient : IAsyncDisposable
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException) { }
         try { await _receive.ConfigureAwait(false); } catch { }
         _ws.Dispose();
-    }
-}
-
-/// <summary>An <see cref="IBlockSource"/> over ChainReadObj (the caller, e.g. <see cref="RefDag"/>, verifies hashes).</summary>
-public sealed class LotusBlockSource(LotusClient client) : IBlockSource
-{
-    public async ValueTask<ReadOnlyMemory<byte>> GetAsync(Cid cid, CancellationToken ct)
-    {
-        try
-        {
-            return await client.ChainReadObjAsync(cid, ct).ConfigureAwait(false);
-        }
-        catch (LotusRpcException e)
-        {
-            throw new BlockUnavailableException(cid, $"the node does not have it ({e.Message})", e);
-        }
     }
 }

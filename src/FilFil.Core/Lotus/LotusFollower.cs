@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net.WebSockets;
 using FilFil.Core.Chain;
 using FilFil.Core.Logging;
-using FilFil.Core.Snapshot;
 using FilFil.Core.Store;
 using Serilog;
 using Serilog.Events;

@@ -9,37 +9,6 @@ using FilFil.Core.Piece;
 
 namespace FilFil.Core.Snapshot;
 
-/// <summary>CAR layout of a snapshot.</summary>
-public enum SnapshotFormat
-{
-    /// <summary>Lotus <c>ExportV1</c>: CARv1, roots = the tipset's block CIDs.</summary>
-    V1,
-    /// <summary>FRC-0108 v2 (Lotus <c>ExportV2</c>): root = a SnapshotMetadata block written first (no F3 data).</summary>
-    V2,
-}
-
-/// <summary>What to write.</summary>
-public sealed record SnapshotOptions
-{
-    /// <summary>The tipset to snapshot (null: the engine's head).</summary>
-    public TipSet? TipSet { get; init; }
-    /// <summary>N, Lotus's <c>--recent-stateroots</c>: state for heights in (H-N, H] plus genesis (0: genesis state only).</summary>
-    public long RecentStateRoots { get; init; }
-    /// <summary>Lotus's <c>--skip-old-msgs</c>: messages only for heights in (H-N, H].</summary>
-    public bool SkipOldMessages { get; init; }
-    public SnapshotFormat Format { get; init; } = SnapshotFormat.V1;
-}
-
-/// <summary>What was written.</summary>
-public sealed record SnapshotResult(TipSet TipSet, IReadOnlyList<Cid> Roots, long Bytes, long Blocks, long Headers);
-
-/// <summary>
-/// What <see cref="SnapshotWriter.WritePiecesAsync"/> wrote: the piece files in order, the piece commitment of each
-/// (<c>Pieces[i]</c> is the commP of exactly the bytes of <c>Files[i]</c>, header included, computed as they were
-/// written), and the snapshot they hold.
-/// </summary>
-public sealed record PiecesResult(IReadOnlyList<string> Files, IReadOnlyList<PieceInfo> Pieces, SnapshotResult Snapshot);
-
 /// <summary>
 /// Writes Lotus-compatible snapshots from a <see cref="ChainStore"/>: the blocks of Lotus's <c>WalkSnapshot</c> in
 /// its exact order (see <see cref="LotusWalk"/>), as CARv1 or FRC-0108 v2. What the walk reads is pinned in the

@@ -5,13 +5,6 @@ using FilFil.Core.Ipld;
 
 namespace FilFil.Devnet.Rpc;
 
-/// <summary>A go-jsonrpc protocol error (parse, unknown method, bad params) with its code and message text.</summary>
-internal sealed class RpcProtocolException(int code, string message) : Exception(message)
-{
-    public const int ParseError = -32700, InvalidRequest = -32600, MethodNotFound = -32601, InvalidParams = -32602;
-    public int Code { get; } = code;
-}
-
 /// <summary>
 /// The Lotus methods the devnet serves (lotus api/api_full.go, node/impl/full/chain.go), parameter decoding as
 /// go-jsonrpc's handler.go does it (param count first, then each param), results in Lotus's JSON shapes.

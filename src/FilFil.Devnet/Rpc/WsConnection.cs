@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Text.Json;
 using System.Threading.Channels;
-using FilFil.Core.Chain;
 
 namespace FilFil.Devnet.Rpc;
 
