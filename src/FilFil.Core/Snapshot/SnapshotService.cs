@@ -28,7 +28,7 @@ public static class SnapshotService
             if (sector < MinPieceSize || sector > MaxPieceSize || (sector & (sector - 1)) != 0)
                 throw new ArgumentOutOfRangeException(nameof(req), sector, "a piece size must be a power of two from 1 MiB to 64 GiB (32 GiB or 64 GiB for a whole sector)");
             string prefix = req.Path.EndsWith(".car", StringComparison.OrdinalIgnoreCase) ? req.Path[..^4] : req.Path;
-            var written = await SnapshotWriter.WritePiecesAsync(engine, prefix, SnapshotWriter.PiecePayloadLimit(sector), options, ct, progress).ConfigureAwait(false);
+            var written = await SnapshotWriter.WritePiecesAsync(engine, prefix, SnapshotWriter.PiecePayloadLimit(sector), options, progress, ct).ConfigureAwait(false);
             paths = written.Files.ToArray();
             // Each piece file carries the snapshot's header again; its commP was computed over exactly its bytes as they were written.
             for (int i = 0; i < written.Files.Count; i++) pieces.Add(ToPiece(written.Files[i], written.Pieces[i]));
@@ -45,7 +45,7 @@ public static class SnapshotService
                 if (req.ZstdLevel > 0) target = zstd = new ZstdSharp.CompressionStream(file, req.ZstdLevel, leaveOpen: true);
                 return new ObservingStream(target, progress, zstd);
             }
-            result = await SnapshotWriter.WriteFileAsync(engine, req.Path, options, Tee, ct, hasher).ConfigureAwait(false);
+            result = await SnapshotWriter.WriteFileAsync(engine, req.Path, options, Tee, hasher, ct).ConfigureAwait(false);
             string full = System.IO.Path.GetFullPath(req.Path);
             paths = [full];
             if (hasher is not null) pieces.Add(ToPiece(full, hasher.Finish()));

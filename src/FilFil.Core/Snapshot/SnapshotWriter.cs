@@ -23,7 +23,7 @@ public static class SnapshotWriter
     /// When given, every byte of the snapshot also goes through it, on its own thread and at its own pace (the caller
     /// finishes it): the piece commitment in the same pass, without the file write and the hashing waiting on each other.
     /// </param>
-    public static async Task<SnapshotResult> WriteAsync(ChainStore engine, Stream output, SnapshotOptions options, CancellationToken ct = default, CommPHasher? hasher = null)
+    public static async Task<SnapshotResult> WriteAsync(ChainStore engine, Stream output, SnapshotOptions options, CommPHasher? hasher = null, CancellationToken ct = default)
     {
         return await WriteAsync(engine, () => new CarSectionSink(output, hasher), options, ct).ConfigureAwait(false);
     }
@@ -94,7 +94,7 @@ public static class SnapshotWriter
     /// renamed. On failure or cancellation no file is left. <paramref name="tee"/> wraps the file stream (e.g. a
     /// compressor or a progress observer); <paramref name="hasher"/> as in <see cref="WriteAsync"/>.
     /// </summary>
-    public static async Task<SnapshotResult> WriteFileAsync(ChainStore engine, string path, SnapshotOptions options, Func<Stream, Stream>? tee = null, CancellationToken ct = default, CommPHasher? hasher = null)
+    public static async Task<SnapshotResult> WriteFileAsync(ChainStore engine, string path, SnapshotOptions options, Func<Stream, Stream>? tee = null, CommPHasher? hasher = null, CancellationToken ct = default)
     {
         string full = Path.GetFullPath(path);
         if (File.Exists(full)) throw new IOException($"{full} already exists");
@@ -106,7 +106,7 @@ public static class SnapshotWriter
             {
                 var wb = new WritebackFileStream(fs);
                 var s = tee?.Invoke(wb) ?? wb;
-                r = await WriteAsync(engine, s, options, ct, hasher).ConfigureAwait(false);
+                r = await WriteAsync(engine, s, options, hasher, ct).ConfigureAwait(false);
                 if (s is WriteOnlyStream w) w.Complete(); // e.g. ends a zstd stream
                 else s.Flush();
                 fs.Flush(flushToDisk: true);
@@ -143,7 +143,7 @@ public static class SnapshotWriter
     /// are written (as a single file's do), so its piece commitment comes out of the same pass.
     /// </summary>
     /// <param name="progress">Receives the bytes of the snapshot stream written so far (its header counted once), once per buffer written.</param>
-    public static async Task<PiecesResult> WritePiecesAsync(ChainStore engine, string pathPrefix, long maxPieceBytes, SnapshotOptions options, CancellationToken ct = default, IProgress<long>? progress = null)
+    public static async Task<PiecesResult> WritePiecesAsync(ChainStore engine, string pathPrefix, long maxPieceBytes, SnapshotOptions options, IProgress<long>? progress = null, CancellationToken ct = default)
     {
         if (maxPieceBytes <= 0 || (ulong)maxPieceBytes > CommPHasher.MaxPayloadSize)
             throw new ArgumentOutOfRangeException(nameof(maxPieceBytes), maxPieceBytes, $"a piece holds 1 to {CommPHasher.MaxPayloadSize} bytes (a 64 GiB sector)");
