@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Buffers.Binary;
 using FilFil.Core.Encoding;
 using FilFil.Core.Ipld;
@@ -140,7 +141,7 @@ public sealed class CarReader : IDisposable
         if (!TryReadVarint(out ulong len, "header length"))
             throw new FilFilFormatException("CAR", 0, "a CAR header", "empty input");
         if (len == 0 || len > MaxHeaderLength)
-            throw new FilFilFormatException("CAR", at, $"a header length between 1 and {MaxHeaderLength}", len.ToString());
+            throw new FilFilFormatException("CAR", at, $"a header length between 1 and {MaxHeaderLength}", len.ToString(CultureInfo.InvariantCulture));
         if (Fill((int)len) < (int)len)
             throw new FilFilFormatException("CAR", _bufPos + Available, $"a {len}-byte header", $"{Available} bytes before end of input");
         var hdr = _buf.AsSpan(_start, (int)len);
@@ -198,7 +199,7 @@ public sealed class CarReader : IDisposable
             }
         }
         r.ExpectEnd();
-        if (version != 1) throw new FilFilFormatException("CAR header", hdrAt, "version 1", version?.ToString() ?? "no version");
+        if (version != 1) throw new FilFilFormatException("CAR header", hdrAt, "version 1", version?.ToString(CultureInfo.InvariantCulture) ?? "no version");
         if (roots is null) throw new FilFilFormatException("CAR header", hdrAt, "a roots array", "none");
         Consume((int)len);
         return (roots, 1);
@@ -214,7 +215,7 @@ public sealed class CarReader : IDisposable
             return false;
         }
         if (len == 0 || len > MaxSectionLength)
-            throw new FilFilFormatException("CAR", at, $"a section length between 1 and {MaxSectionLength}", len.ToString());
+            throw new FilFilFormatException("CAR", at, $"a section length between 1 and {MaxSectionLength}", len.ToString(CultureInfo.InvariantCulture));
         int n = (int)len;
         if (Fill(n) < n)
             throw new FilFilFormatException("CAR", _bufPos + Available, $"the rest of a {len}-byte section that starts at offset {at}", "end of input");

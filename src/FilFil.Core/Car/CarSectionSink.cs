@@ -190,8 +190,10 @@ internal sealed class CarSectionSink : IDisposable
         var header = _header ?? throw new InvalidOperationException("the CAR header must be written first");
         int headerTotal = Varint.Size((ulong)header.Length) + header.Length;
         if (headerTotal + (long)sectionLength > _pieceMax)
+#pragma warning disable CA2208 // the caller's argument (SnapshotWriter.WritePiecesAsync's maxPieceBytes) is what is out of range
             throw new ArgumentOutOfRangeException("maxPieceBytes", _pieceMax,
                 sectionLength == 0 ? "smaller than the CAR header" : $"a {sectionLength}-byte block does not fit in a piece with its header");
+#pragma warning restore CA2208
         HandOff();
         Queue(new Chunk([], pooled: false) { Cut = Cut.NextPiece });
         _pieceCount++;

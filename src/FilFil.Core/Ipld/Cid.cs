@@ -153,6 +153,10 @@ public readonly struct Cid : IEquatable<Cid>, IComparable<Cid>
         return h.ToHashCode();
     }
     public int CompareTo(Cid other) => Bytes.SequenceCompareTo(other.Bytes);
+    public static bool operator <(Cid left, Cid right) => left.CompareTo(right) < 0;
+    public static bool operator <=(Cid left, Cid right) => left.CompareTo(right) <= 0;
+    public static bool operator >(Cid left, Cid right) => left.CompareTo(right) > 0;
+    public static bool operator >=(Cid left, Cid right) => left.CompareTo(right) >= 0;
     public static bool operator ==(Cid a, Cid b) => a.Equals(b);
     public static bool operator !=(Cid a, Cid b) => !a.Equals(b);
 }

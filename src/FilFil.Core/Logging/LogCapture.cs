@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Collections.Concurrent;
 using Serilog.Core;
 using Serilog.Events;
@@ -45,7 +46,7 @@ public sealed class LogCapture : IDisposable
         var source = e.Properties.TryGetValue(Constants.SourceContextPropertyName, out var s) && s is ScalarValue { Value: string name }
             ? name[(name.LastIndexOf('.') + 1)..] + ": "
             : "";
-        var text = $"[{e.Level}] {source}{e.RenderMessage()}";
+        var text = $"[{e.Level}] {source}{e.RenderMessage(CultureInfo.CurrentCulture)}";
         return e.Exception is null ? text : $"{text} ({e.Exception.GetType().Name}: {e.Exception.Message})";
     }
 

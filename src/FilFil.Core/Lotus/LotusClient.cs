@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
@@ -223,7 +224,7 @@ public sealed class LotusClient : IAsyncDisposable
         var raws = await Task.WhenAll(cids.Select(c => ReadHeaderAsync(c, ct))).ConfigureAwait(false);
         var ts = new TipSet(cids, raws);
         if (e.TryGetProperty("Height", out var h) && h.TryGetInt64(out long height) && height != ts.Height)
-            throw new FilFilFormatException("Lotus JSON", 0, $"Height {ts.Height} (from the headers)", height.ToString());
+            throw new FilFilFormatException("Lotus JSON", 0, $"Height {ts.Height} (from the headers)", height.ToString(CultureInfo.InvariantCulture));
         return ts;
     }
 

@@ -194,7 +194,7 @@ public static class SnapshotWriter
         private FileStream? _cur;
         private int _committed;           // pieces renamed into place by Commit
 
-        public IReadOnlyList<string> Files => _final;
+        public List<string> Files => _final;
 
         public Stream StartPiece()
         {

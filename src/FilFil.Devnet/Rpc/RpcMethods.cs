@@ -53,7 +53,7 @@ internal sealed class RpcMethods(DevnetChain chain, DevnetFaults faults)
                 {
                     // ChainStore.LoadTipSet: an empty key is an error (only GetTipSetFromKey maps it to the head)
                     var key = DecodeKey(method, ps[0]);
-                    if (key.Count == 0) throw new DevnetRpcException("NewTipSet called with zero length array of blocks");
+                    if (key.Length == 0) throw new DevnetRpcException("NewTipSet called with zero length array of blocks");
                     LotusJson.TipSet(w, LoadTipSet(key), Net);
                     break;
                 }
@@ -229,7 +229,7 @@ internal sealed class RpcMethods(DevnetChain chain, DevnetFaults faults)
         catch (FormatException ex) { throw ParamError(method, "*cid.Cid", ex.Message); }
     }
 
-    private static IReadOnlyList<Cid> DecodeKey(string method, JsonElement e)
+    private static Cid[] DecodeKey(string method, JsonElement e)
     {
         if (e.ValueKind == JsonValueKind.Null) return Array.Empty<Cid>();
         if (e.ValueKind != JsonValueKind.Array) throw ParamError(method, "*types.TipSetKey", $"json: cannot unmarshal {GoKind(e)} into Go value of type []cid.Cid");

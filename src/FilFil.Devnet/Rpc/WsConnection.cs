@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Text.Json;
@@ -155,7 +156,7 @@ internal sealed class WsConnection
 
         private async Task PumpAsync()
         {
-            await _conn.SendAsync(RpcFrames.Result(_reqId ?? "null", System.Text.Encoding.UTF8.GetBytes(_chanId.ToString()))).ConfigureAwait(false);
+            await _conn.SendAsync(RpcFrames.Result(_reqId ?? "null", System.Text.Encoding.UTF8.GetBytes(_chanId.ToString(CultureInfo.InvariantCulture)))).ConfigureAwait(false);
             bool first = true;
             char net = _conn._chain.Options.AddressPrefix;
             try
