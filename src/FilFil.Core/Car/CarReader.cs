@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Buffers.Binary;
+using System.Globalization;
 using FilFil.Core.Encoding;
 using FilFil.Core.Ipld;
 
@@ -41,6 +41,9 @@ public sealed class CarReader : IDisposable
     /// </summary>
     public bool VerifyHashes { get; init; }
 
+    /// <summary>Reads the CAR header (CARv1, or a CARv2 container and its inner CARv1 header) from <paramref name="stream"/>, decompressing zstd input.</summary>
+    /// <exception cref="FilFilFormatException">The header is malformed, too long, not version 1 or 2, or has no roots array.</exception>
+    /// <exception cref="IOException">Reading the stream failed.</exception>
     public CarReader(Stream stream, bool leaveOpen = false)
     {
         var head = new byte[4];
@@ -63,6 +66,10 @@ public sealed class CarReader : IDisposable
         }
     }
 
+    /// <summary>Opens a CAR file for sequential reading (see the constructor).</summary>
+    /// <exception cref="FilFilFormatException">The header is malformed (see the constructor).</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">Reading the stream failed.</exception>
     public static CarReader Open(string path, bool verifyHashes = false)
     {
         var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
@@ -206,6 +213,8 @@ public sealed class CarReader : IDisposable
     }
 
     /// <summary>Reads the next section. False at the clean end of the payload.</summary>
+    /// <exception cref="FilFilFormatException">A section length is 0 or above <see cref="MaxSectionLength"/>, the input ends inside a section, its CID is malformed, or (with <see cref="VerifyHashes"/>) the block does not match its CID.</exception>
+    /// <exception cref="IOException">Reading the stream failed.</exception>
     public bool TryRead(out CarBlock block)
     {
         long at = _bufPos;
@@ -231,6 +240,8 @@ public sealed class CarReader : IDisposable
     }
 
     /// <summary>Enumerates blocks, copying each (convenient; allocates per block).</summary>
+    /// <exception cref="FilFilFormatException">A section is malformed (see <see cref="TryRead"/>).</exception>
+    /// <exception cref="IOException">Reading the stream failed.</exception>
     public IEnumerable<(Cid Cid, byte[] Data)> ReadAll()
     {
         while (TryRead(out var b)) yield return (b.Cid, b.Data.ToArray());

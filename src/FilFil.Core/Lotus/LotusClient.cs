@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
 using System.Text.Json;

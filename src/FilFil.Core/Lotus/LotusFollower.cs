@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.WebSockets;
 using FilFil.Core.Chain;
 using FilFil.Core.Logging;

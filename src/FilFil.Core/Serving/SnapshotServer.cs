@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using FilFil.Core.Logging;
 using Serilog;
