@@ -73,7 +73,7 @@ public sealed class ImportParallelBenchmark : IBenchmark
                         cpu = Cpu();
                         return r;
                     }
-                    var head = SnapshotImporter.Load(new MemoryStream(bytes, writable: false), e.Store, default, p);
+                    var head = SnapshotImporter.Load(new MemoryStream(bytes, writable: false), e.Store, p);
                     string load = Lap();
                     e.BootstrapAsync(head, null).GetAwaiter().GetResult();
                     string boot = Lap();

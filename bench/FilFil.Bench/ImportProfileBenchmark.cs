@@ -46,7 +46,7 @@ public sealed class ImportProfileBenchmark : IBenchmark
                 Phase("parse+verify", () => { using var r = CarReader.Open(car, verifyHashes: true); while (r.TryRead(out _)) { } });
                 var engine = new ChainStore(new ChainStoreOptions { RecentStateRoots = (int)epochs, ReorgDepth = 0 });
                 TipSet? head = null;
-                Phase("parse+verify+stage", () => { using var fs = File.OpenRead(car); head = SnapshotImporter.Load(fs, engine.Store, default); });
+                Phase("parse+verify+stage", () => { using var fs = File.OpenRead(car); head = SnapshotImporter.Load(fs, engine.Store); });
                 long v0 = engine.Store.LinkVisits;
                 Phase("bootstrap (link)", () => engine.BootstrapAsync(head!, null).GetAwaiter().GetResult());
                 Console.WriteLine($"  visits {engine.Store.LinkVisits - v0:N0} for {engine.Store.Count:N0} blocks");

@@ -49,7 +49,7 @@ public sealed class PiecesBenchmark : IBenchmark
             void Single()
             {
                 using var hasher = new CommPHasher(SnapshotWriter.CommPParallelism);
-                res = SnapshotWriter.WriteFileAsync(engine, Path.Combine(outDir, $"s{k++}.car"), so, null, default, hasher).GetAwaiter().GetResult();
+                res = SnapshotWriter.WriteFileAsync(engine, Path.Combine(outDir, $"s{k++}.car"), so, null, hasher).GetAwaiter().GetResult();
                 single = hasher.Finish();
             }
             Settle();

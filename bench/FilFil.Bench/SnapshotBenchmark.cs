@@ -146,7 +146,7 @@ public sealed class SnapshotBenchmark : IBenchmark
                 {
                     // as New-FilFilSnapshot writes a file with its commP (SnapshotService: WriteFileAsync with a hasher)
                     using var hasher = new CommPHasher(par);
-                    SnapshotWriter.WriteFileAsync(engine, NextPath("snapc"), so, null, default, hasher).GetAwaiter().GetResult();
+                    SnapshotWriter.WriteFileAsync(engine, NextPath("snapc"), so, null, hasher).GetAwaiter().GetResult();
                     got = hasher.Finish();
                 }
                 CommPOnly();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Reflection;
@@ -108,7 +109,7 @@ public static class Program
         try
         {
             var resources = new ResourceManager("Microsoft.PowerShell.ConsoleHost.resources.ManagedEntranceStrings", typeof(ConsoleShell).Assembly);
-            return resources.GetString("UsageHelp") ?? "";
+            return resources.GetString("UsageHelp", CultureInfo.CurrentUICulture) ?? "";
         }
         catch (MissingManifestResourceException)
         {

@@ -1,12 +1,6 @@
 namespace FilFil.Cli;
 
 /// <summary>
-/// A fil-fil verb: the cmdlet it runs and, for a long-running service, the cmdlet that stops it on Ctrl-C (the start
-/// output is piped into it).
-/// </summary>
-public sealed record VerbAlias(string Verb, string Cmdlet, string? StopCmdlet, string Summary);
-
-/// <summary>
 /// The verbs of fil-fil: <c>fil-fil &lt;verb&gt; a b --some-arg v</c> runs <c>Cmdlet -SomeArg 'v' -FirstPositional 'a','b'</c>
 /// (see <see cref="VerbTranslator"/>). A verb whose cmdlet the module does not export yet is a usage error.
 /// </summary>

@@ -1,12 +1,8 @@
 using System.Collections.Concurrent;
 using FilFil.Core.Car;
-using FilFil.Core.Chain;
 using FilFil.Core.Ipld;
 
 namespace FilFil.Devnet;
-
-/// <summary>One head change: reverted tipsets (old head downward) then applied ones (lowest first), as Lotus's reorgWorker delivers them.</summary>
-public sealed record DevnetHeadChange(IReadOnlyList<DevnetTipSet> Reverts, IReadOnlyList<DevnetTipSet> Applies);
 
 /// <summary>
 /// A deterministic, Lotus-shaped chain kept in memory: starts at the real genesis (embedded CAR), mines tipsets of 1..k
@@ -269,6 +265,3 @@ public sealed class DevnetChain : IDisposable
         public bool TryGet(Cid cid, out byte[] data) => _blocks.TryGetValue(cid, out data!);
     }
 }
-
-/// <summary>An error an RPC method returns to the caller (JSON-RPC code 1, message as Lotus words it).</summary>
-public sealed class DevnetRpcException(string message) : Exception(message);

@@ -34,7 +34,7 @@ public sealed record DevnetOptions
     public double NullRoundRate { get; init; } = 0.05;
 
     /// <summary>Probability that mining an epoch also reorganises the last 1..<see cref="MaxReorgDepth"/> tipsets.</summary>
-    public double ReorgRate { get; init; } = 0.0;
+    public double ReorgRate { get; init; }
 
     /// <summary>Maximum depth (in tipsets) of a random reorg.</summary>
     public int MaxReorgDepth { get; init; } = 3;

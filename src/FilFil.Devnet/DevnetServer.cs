@@ -93,7 +93,7 @@ public sealed class DevnetServer : IAsyncDisposable
                 continue;
             }
             var server = new DevnetServer(listener, p, chain, owns, token);
-            server._acceptLoop = Task.Run(server.AcceptLoopAsync);
+            server._acceptLoop = Task.Run(server.AcceptLoopAsync, CancellationToken.None); // the loop watches the server token itself
             return server;
         }
     }

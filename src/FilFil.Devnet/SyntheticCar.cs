@@ -3,9 +3,6 @@ using FilFil.Core.Ipld;
 
 namespace FilFil.Devnet;
 
-/// <summary>What <see cref="DevnetChain.WriteSyntheticCar"/> wrote.</summary>
-public sealed record SyntheticCarResult(IReadOnlyList<Cid> Roots, long HeadHeight, long Blocks, long Bytes, long Headers);
-
 /// <summary>Streaming generation of a large mainnet-shaped CAR (see <see cref="DevnetChain.WriteSyntheticCar"/>).</summary>
 internal static class SyntheticCar
 {

@@ -1,5 +1,4 @@
 using FilFil.Core.Chain;
-using FilFil.Core.Snapshot;
 
 namespace FilFil.PowerShell;
 

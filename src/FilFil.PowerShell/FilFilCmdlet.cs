@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using FilFil.Core.Chain;
 using FilFil.Core.Logging;
 using Serilog;
 using Serilog.Events;

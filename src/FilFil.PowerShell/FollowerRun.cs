@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using FilFil.Core.Chain;
 using FilFil.Core.Lotus;
-using FilFil.Core.Snapshot;
 
 namespace FilFil.PowerShell;
 

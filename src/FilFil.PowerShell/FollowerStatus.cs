@@ -1,6 +1,3 @@
-using FilFil.Core.Chain;
-using FilFil.Core.Snapshot;
-
 namespace FilFil.PowerShell;
 
 /// <summary>Get-FilFilFollower output: where the follower is, what it holds, how it is doing.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using FilFil.Core.Encoding;
 using FilFil.Core.Ipld;
 
@@ -40,6 +41,9 @@ public sealed class CarReader : IDisposable
     /// </summary>
     public bool VerifyHashes { get; init; }
 
+    /// <summary>Reads the CAR header (CARv1, or a CARv2 container and its inner CARv1 header) from <paramref name="stream"/>, decompressing zstd input.</summary>
+    /// <exception cref="FilFilFormatException">The header is malformed, too long, not version 1 or 2, or has no roots array.</exception>
+    /// <exception cref="IOException">Reading the stream failed.</exception>
     public CarReader(Stream stream, bool leaveOpen = false)
     {
         var head = new byte[4];
@@ -62,6 +66,10 @@ public sealed class CarReader : IDisposable
         }
     }
 
+    /// <summary>Opens a CAR file for sequential reading (see the constructor).</summary>
+    /// <exception cref="FilFilFormatException">The header is malformed (see the constructor).</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">Reading the stream failed.</exception>
     public static CarReader Open(string path, bool verifyHashes = false)
     {
         var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
@@ -145,7 +153,7 @@ public sealed class CarReader : IDisposable
         if (!TryReadVarint(out ulong len, "header length"))
             throw new FilFilFormatException("CAR", 0, "a CAR header", "empty input");
         if (len == 0 || len > MaxHeaderLength)
-            throw new FilFilFormatException("CAR", at, $"a header length between 1 and {MaxHeaderLength}", len.ToString());
+            throw new FilFilFormatException("CAR", at, $"a header length between 1 and {MaxHeaderLength}", len.ToString(CultureInfo.InvariantCulture));
         if (Fill((int)len) < (int)len)
             throw new FilFilFormatException("CAR", _bufPos + Available, $"a {len}-byte header", $"{Available} bytes before end of input");
         var hdr = _buf.AsSpan(_start, (int)len);
@@ -204,13 +212,16 @@ public sealed class CarReader : IDisposable
         }
         r.ExpectEnd();
         if (version != 1)
-            throw new FilFilFormatException(_limit == long.MaxValue ? "CAR header" : "CARv2 payload header", hdrAt, "version 1", version?.ToString() ?? "no version");
+            throw new FilFilFormatException(_limit == long.MaxValue ? "CAR header" : "CARv2 payload header", hdrAt, "version 1",
+                version?.ToString(CultureInfo.InvariantCulture) ?? "no version");
         if (roots is null) throw new FilFilFormatException("CAR header", hdrAt, "a roots array", "none");
         Consume((int)len);
         return (roots, 1);
     }
 
     /// <summary>Reads the next section. False at the clean end of the payload.</summary>
+    /// <exception cref="FilFilFormatException">A section length is 0 or above <see cref="MaxSectionLength"/>, the input ends inside a section, its CID is malformed, or (with <see cref="VerifyHashes"/>) the block does not match its CID.</exception>
+    /// <exception cref="IOException">Reading the stream failed.</exception>
     public bool TryRead(out CarBlock block)
     {
         long at = _bufPos;
@@ -223,7 +234,7 @@ public sealed class CarReader : IDisposable
             return false;
         }
         if (len == 0 || len > MaxSectionLength)
-            throw new FilFilFormatException("CAR", at, $"a section length between 1 and {MaxSectionLength}", len.ToString());
+            throw new FilFilFormatException("CAR", at, $"a section length between 1 and {MaxSectionLength}", len.ToString(CultureInfo.InvariantCulture));
         int n = (int)len;
         if (Fill(n) < n)
             throw new FilFilFormatException("CAR", _bufPos + Available, $"the rest of a {len}-byte section that starts at offset {at}", "end of input");
@@ -239,6 +250,8 @@ public sealed class CarReader : IDisposable
     }
 
     /// <summary>Enumerates blocks, copying each (convenient; allocates per block).</summary>
+    /// <exception cref="FilFilFormatException">A section is malformed (see <see cref="TryRead"/>).</exception>
+    /// <exception cref="IOException">Reading the stream failed.</exception>
     public IEnumerable<(Cid Cid, byte[] Data)> ReadAll()
     {
         while (TryRead(out var b)) yield return (b.Cid, b.Data.ToArray());

@@ -6,17 +6,6 @@ using FilFil.Core.Piece;
 namespace FilFil.Core.Car;
 
 /// <summary>
-/// The files of a split snapshot, opened one after the other by the <see cref="CarSectionSink"/>'s writer thread.
-/// </summary>
-internal interface IPieceFiles
-{
-    /// <summary>Ends the current piece's file (if any) and opens the next one.</summary>
-    Stream StartPiece();
-    /// <summary>Ends the last piece's file.</summary>
-    void EndPieces();
-}
-
-/// <summary>
 /// Builds CARv1 sections straight into large buffers and hands each full buffer to a dedicated writer thread, so
 /// the producer (a snapshot walk) fills the next buffer while earlier ones go to the stream (a file, a zstd
 /// encoder). With a <see cref="CommPHasher"/>, a second dedicated thread hashes the same buffers, each consumer at
@@ -201,8 +190,10 @@ internal sealed class CarSectionSink : IDisposable
         var header = _header ?? throw new InvalidOperationException("the CAR header must be written first");
         int headerTotal = Varint.Size((ulong)header.Length) + header.Length;
         if (headerTotal + (long)sectionLength > _pieceMax)
+#pragma warning disable CA2208 // the caller's argument (SnapshotWriter.WritePiecesAsync's maxPieceBytes) is what is out of range
             throw new ArgumentOutOfRangeException("maxPieceBytes", _pieceMax,
                 sectionLength == 0 ? "smaller than the CAR header" : $"a {sectionLength}-byte block does not fit in a piece with its header");
+#pragma warning restore CA2208
         HandOff();
         Queue(new Chunk([], pooled: false) { Cut = Cut.NextPiece });
         _pieceCount++;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using FilFil.Core.Ipld;
 
 namespace FilFil.Core.Car;
@@ -56,7 +57,7 @@ public sealed record SnapshotMetadata(IReadOnlyList<Cid> HeadTipsetKey, Cid? F3D
         }
         r.ExpectEnd();
         if (version is null || head is null) return null;
-        if (version != Version) throw new FilFilFormatException("SnapshotMetadata", offset, "Version 2", version.ToString());
+        if (version != Version) throw new FilFilFormatException("SnapshotMetadata", offset, "Version 2", version.Value.ToString(CultureInfo.InvariantCulture));
         if (head.Count == 0) throw new FilFilFormatException("SnapshotMetadata", offset, "a non-empty HeadTipsetKey", "an empty one");
         return new SnapshotMetadata(head, f3);
     }

@@ -148,7 +148,7 @@ public sealed class ChainStore : IDisposable
                         if (importMode && !Store.Contains(h.Messages.Bytes))
                             throw new BlockUnavailableException(h.Messages, $"messages at height {h.Height} are not in the snapshot (import without KeepAllMessages)");
                         if (staged is not null) staged.Add(h.Messages);
-                        else await Dag.LinkAsync(h.Messages, source, ct).ConfigureAwait(false);
+                        else await Dag.LinkAsync(h.Messages, source, ct: ct).ConfigureAwait(false);
                         _oldMessageRoots.Add(h.Messages);
                     }
                     if (ts.Height == 0) break;
@@ -163,7 +163,7 @@ public sealed class ChainStore : IDisposable
             }
             else
             {
-                await Dag.LinkAsync(gstate, source, ct).ConfigureAwait(false);
+                await Dag.LinkAsync(gstate, source, ct: ct).ConfigureAwait(false);
             }
             _genesisStateLinked = gstate;
             lock (_chain) _chain.AddRange(entries);
@@ -232,18 +232,18 @@ public sealed class ChainStore : IDisposable
         if (Store.GetPins(addr) == 0 && Store.GetRefs(addr) == 0) Store.Remove(addr);
     }
 
-    private async Task LinkRootsAsync(IEnumerable<Cid> roots, IBlockSource? source, CancellationToken ct, bool rollback = true)
+    private async Task LinkRootsAsync(IEnumerable<Cid> roots, IBlockSource? source, CancellationToken ct)
     {
         var done = new List<Cid>();
         try
         {
             foreach (var r in roots)
             {
-                await Dag.LinkAsync(r, source, ct, rollback).ConfigureAwait(false);
+                await Dag.LinkAsync(r, source, ct: ct).ConfigureAwait(false);
                 done.Add(r);
             }
         }
-        catch when (rollback)
+        catch
         {
             foreach (var r in done) Dag.Unlink(r);
             throw;

@@ -1,5 +1,5 @@
+using System.Globalization;
 using FilFil.Core.Ipld;
-using FilFil.Core.Store;
 
 namespace FilFil.Core.Chain;
 
@@ -17,7 +17,7 @@ public sealed record HeaderLinks(IReadOnlyList<Cid> Parents, long Height, Cid Pa
         for (int i = 0; i < np; i++) parents[i] = r.ReadCid();
         r.SkipItem();
         long height = r.ReadInt64();
-        if (height < 0) throw new FilFilFormatException("BlockHeader", offset, "a height of 0 or more", height.ToString());
+        if (height < 0) throw new FilFilFormatException("BlockHeader", offset, "a height of 0 or more", height.ToString(CultureInfo.InvariantCulture));
         var state = r.ReadCid();
         var receipts = r.ReadCid();
         var msgs = r.ReadCid();

@@ -126,6 +126,6 @@ public static class FilFilConfigFile
         if (s.Contract != null) NormalizeContract(s.Contract);
         if (s.DealBackend != null && !Backends.Contains(s.DealBackend))
             throw new FilFilFormatException("deal backend", 0, "Boost or Curio", $"\"{s.DealBackend}\"");
-        if (s.Miner is > long.MaxValue) throw new FilFilFormatException("miner", 0, "an actor ID of at most 2^63-1", s.Miner.ToString());
+        if (s.Miner is > long.MaxValue) throw new FilFilFormatException("miner", 0, "an actor ID of at most 2^63-1", s.Miner.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 }

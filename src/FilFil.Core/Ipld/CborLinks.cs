@@ -1,11 +1,5 @@
 namespace FilFil.Core.Ipld;
 
-/// <summary>Receives each link a <see cref="CborLinks"/> scan finds, as the binary CID (valid only during the call).</summary>
-public interface ILinkVisitor
-{
-    void Visit(ReadOnlySpan<byte> cid);
-}
-
 /// <summary>
 /// Finds every DAG-CBOR link (tag 42) in a block, in document order, without allocating per link, as Lotus's
 /// cbor-gen <c>ScanForLinks</c> does. The block must be exactly one well-formed, definite-length CBOR item.

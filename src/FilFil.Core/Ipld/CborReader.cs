@@ -3,9 +3,6 @@ using System.Text;
 
 namespace FilFil.Core.Ipld;
 
-/// <summary>CBOR major types.</summary>
-public enum CborMajor : byte { UInt = 0, NegInt = 1, Bytes = 2, Text = 3, Array = 4, Map = 5, Tag = 6, Simple = 7 }
-
 /// <summary>
 /// A strict, allocation-free reader over DAG-CBOR in a span. Definite lengths only (as cbor-gen writes them).
 /// Every error names the byte offset (plus <see cref="BaseOffset"/>) and what was expected.
@@ -34,6 +31,7 @@ public ref struct CborReader
         new(What, BaseOffset + (at ?? _pos), expected, found);
 
     /// <summary>Reads an item header: major type and argument. Floats return their raw bits.</summary>
+    /// <exception cref="FilFilFormatException">The input ends inside the header, or it is indefinite-length or uses a reserved additional-information value.</exception>
     public CborMajor ReadHeader(out ulong arg)
     {
         int start = _pos;
@@ -58,6 +56,8 @@ public ref struct CborReader
         return major;
     }
 
+    /// <summary>Returns the major type of the next item without consuming it.</summary>
+    /// <exception cref="FilFilFormatException">The input is at its end.</exception>
     public CborMajor PeekMajor()
     {
         if (_pos >= _data.Length) throw Error("a CBOR item", "end of input");
@@ -71,6 +71,8 @@ public ref struct CborReader
         if (got != want) throw Error(what, $"major type {got}", at);
     }
 
+    /// <summary>Reads an unsigned integer (major type 0).</summary>
+    /// <exception cref="FilFilFormatException">The next item is not an unsigned integer, or its header is invalid.</exception>
     public ulong ReadUInt64()
     {
         int at = _pos;
@@ -79,6 +81,8 @@ public ref struct CborReader
         return v;
     }
 
+    /// <summary>Reads a signed integer (major type 0 or 1) that fits in a <see cref="long"/>.</summary>
+    /// <exception cref="FilFilFormatException">The next item is not an integer, or it does not fit in a <see cref="long"/>.</exception>
     public long ReadInt64()
     {
         int at = _pos;
@@ -96,6 +100,8 @@ public ref struct CborReader
         throw Error("an integer", $"major type {m}", at);
     }
 
+    /// <summary>Reads an array header and returns its length.</summary>
+    /// <exception cref="FilFilFormatException">The next item is not an array, or its length is beyond what the input can hold.</exception>
     public int ReadArrayHeader()
     {
         int at = _pos;
@@ -105,6 +111,8 @@ public ref struct CborReader
         return (int)n;
     }
 
+    /// <summary>Reads the header of an array that must have <paramref name="expected"/> items (a tuple-encoded <paramref name="name"/>).</summary>
+    /// <exception cref="FilFilFormatException">The next item is not an array of exactly <paramref name="expected"/> items.</exception>
     public void ReadArrayHeader(int expected, string name)
     {
         int at = _pos;
@@ -112,6 +120,8 @@ public ref struct CborReader
         if (n != expected) throw Error($"{name} as an array of {expected} fields", $"{n} fields", at);
     }
 
+    /// <summary>Reads a map header and returns its number of pairs.</summary>
+    /// <exception cref="FilFilFormatException">The next item is not a map, or its length is beyond what the input can hold.</exception>
     public int ReadMapHeader()
     {
         int at = _pos;
@@ -121,6 +131,8 @@ public ref struct CborReader
         return (int)n;
     }
 
+    /// <summary>Reads a byte string; the span points into the input.</summary>
+    /// <exception cref="FilFilFormatException">The next item is not a byte string, or the input ends inside it.</exception>
     public ReadOnlySpan<byte> ReadBytes()
     {
         int at = _pos;
@@ -129,6 +141,8 @@ public ref struct CborReader
         return Take(n, "byte string");
     }
 
+    /// <summary>Reads a text string.</summary>
+    /// <exception cref="FilFilFormatException">The next item is not a text string, the input ends inside it, or it is not valid UTF-8.</exception>
     public string ReadText()
     {
         int at = _pos;
@@ -148,8 +162,11 @@ public ref struct CborReader
     }
 
     /// <summary>Skips <paramref name="n"/> payload bytes.</summary>
+    /// <exception cref="FilFilFormatException">Fewer than <paramref name="n"/> bytes are left.</exception>
     public void Skip(int n) => Take((ulong)n, "payload");
 
+    /// <summary>Reads <c>true</c> or <c>false</c>.</summary>
+    /// <exception cref="FilFilFormatException">The next item is not a boolean.</exception>
     public bool ReadBool()
     {
         if (_pos < _data.Length && (_data[_pos] == 0xf4 || _data[_pos] == 0xf5)) return _data[_pos++] == 0xf5;
@@ -164,6 +181,7 @@ public ref struct CborReader
     }
 
     /// <summary>Reads a DAG-CBOR link (tag 42, byte string with a 0x00 multibase prefix); returns the binary CID.</summary>
+    /// <exception cref="FilFilFormatException">The next item is not tag 42 over a byte string with a 0x00 prefix.</exception>
     public ReadOnlySpan<byte> ReadCidBytes()
     {
         int at = _pos;
@@ -178,9 +196,12 @@ public ref struct CborReader
         return cid;
     }
 
+    /// <summary>Reads a DAG-CBOR link as a <see cref="Cid"/> (the bytes are copied).</summary>
+    /// <exception cref="FilFilFormatException">The next item is not a DAG-CBOR link.</exception>
     public Cid ReadCid() => Cid.FromTrusted(ReadCidBytes().ToArray());
 
     /// <summary>Skips one complete item (with nested items).</summary>
+    /// <exception cref="FilFilFormatException">The item or one nested in it is malformed or truncated.</exception>
     public void SkipItem()
     {
         long pending = 1;
@@ -209,6 +230,8 @@ public ref struct CborReader
         }
     }
 
+    /// <summary>Checks that the whole input was consumed.</summary>
+    /// <exception cref="FilFilFormatException">Bytes are left after the last item.</exception>
     public void ExpectEnd()
     {
         if (!AtEnd) throw Error("end of the item", $"{Remaining} trailing bytes");

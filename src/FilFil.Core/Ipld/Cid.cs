@@ -62,6 +62,7 @@ public readonly struct Cid : IEquatable<Cid>, IComparable<Cid>
     }
 
     /// <summary>Reads a complete binary CID; the span must hold exactly one CID.</summary>
+    /// <exception cref="FilFilFormatException">The bytes are not exactly one CIDv1 (or a 34-byte CIDv0 multihash); the error names the offset.</exception>
     public static Cid FromBytes(ReadOnlySpan<byte> bytes, long offset = 0)
     {
         var p = ReadPrefix(bytes, offset);
@@ -102,6 +103,9 @@ public readonly struct Cid : IEquatable<Cid>, IComparable<Cid>
     /// <summary>Checks the block bytes against this CID's multihash.</summary>
     public bool Verify(ReadOnlySpan<byte> data) => Hashing.Verify(HashCode, Digest, data);
 
+    /// <summary>Parses a CID in text: a multibase CIDv1 (base32 <c>b...</c>, base58btc <c>z...</c> or base16 <c>f...</c>) or a base58btc CIDv0 (<c>Qm...</c>).</summary>
+    /// <exception cref="FilFilFormatException">The text is not valid multibase, or the bytes are not a CID.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="s"/> is null.</exception>
     public static Cid Parse(string s)
     {
         ArgumentNullException.ThrowIfNull(s);
@@ -120,6 +124,7 @@ public readonly struct Cid : IEquatable<Cid>, IComparable<Cid>
         return FromBytes(bytes);
     }
 
+    /// <summary>Like <see cref="Parse"/>, but returns false instead of throwing.</summary>
     public static bool TryParse(string? s, out Cid cid)
     {
         cid = default;
@@ -153,6 +158,10 @@ public readonly struct Cid : IEquatable<Cid>, IComparable<Cid>
         return h.ToHashCode();
     }
     public int CompareTo(Cid other) => Bytes.SequenceCompareTo(other.Bytes);
+    public static bool operator <(Cid left, Cid right) => left.CompareTo(right) < 0;
+    public static bool operator <=(Cid left, Cid right) => left.CompareTo(right) <= 0;
+    public static bool operator >(Cid left, Cid right) => left.CompareTo(right) > 0;
+    public static bool operator >=(Cid left, Cid right) => left.CompareTo(right) >= 0;
     public static bool operator ==(Cid a, Cid b) => a.Equals(b);
     public static bool operator !=(Cid a, Cid b) => !a.Equals(b);
 }

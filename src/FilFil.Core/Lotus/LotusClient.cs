@@ -1,30 +1,15 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using FilFil.Core.Chain;
 using FilFil.Core.Ipld;
-using FilFil.Core.Snapshot;
 using FilFil.Core.Store;
 
 namespace FilFil.Core.Lotus;
-
-/// <summary>An error object returned by the Lotus node.</summary>
-public sealed class LotusRpcException(string method, long code, string message)
-    : Exception($"{method} failed: {message} (code {code})")
-{
-    public string Method { get; } = method;
-    public long Code { get; } = code;
-}
-
-/// <summary>The WebSocket to the node closed (or failed); pending calls and channels end with this.</summary>
-public sealed class LotusConnectionLostException(string message, Exception? inner = null) : Exception(message, inner);
-
-/// <summary>One entry of a ChainNotify batch: Type is "current", "apply" or "revert".</summary>
-public sealed record HeadChange(string Type, TipSet Val);
 
 /// <summary>
 /// A Lotus JSON-RPC client over one WebSocket, speaking go-jsonrpc's frames: requests
@@ -240,7 +225,7 @@ public sealed class LotusClient : IAsyncDisposable
         var raws = await Task.WhenAll(cids.Select(c => ReadHeaderAsync(c, ct))).ConfigureAwait(false);
         var ts = new TipSet(cids, raws);
         if (e.TryGetProperty("Height", out var h) && h.TryGetInt64(out long height) && height != ts.Height)
-            throw new FilFilFormatException("Lotus JSON", 0, $"Height {ts.Height} (from the headers)", height.ToString());
+            throw new FilFilFormatException("Lotus JSON", 0, $"Height {ts.Height} (from the headers)", height.ToString(CultureInfo.InvariantCulture));
         return ts;
     }
 
@@ -345,21 +330,5 @@ public sealed class LotusClient : IAsyncDisposable
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException) { }
         try { await _receive.ConfigureAwait(false); } catch { }
         _ws.Dispose();
-    }
-}
-
-/// <summary>An <see cref="IBlockSource"/> over ChainReadObj (the caller, e.g. <see cref="RefDag"/>, verifies hashes).</summary>
-public sealed class LotusBlockSource(LotusClient client) : IBlockSource
-{
-    public async ValueTask<ReadOnlyMemory<byte>> GetAsync(Cid cid, CancellationToken ct)
-    {
-        try
-        {
-            return await client.ChainReadObjAsync(cid, ct).ConfigureAwait(false);
-        }
-        catch (LotusRpcException e)
-        {
-            throw new BlockUnavailableException(cid, $"the node does not have it ({e.Message})", e);
-        }
     }
 }

@@ -1,8 +1,8 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.WebSockets;
 using FilFil.Core.Chain;
 using FilFil.Core.Logging;
-using FilFil.Core.Snapshot;
 using FilFil.Core.Store;
 using Serilog;
 using Serilog.Events;
@@ -53,7 +53,7 @@ public sealed class LotusFollower
     {
         Logger.Write(level, error, template, values);
         if (level >= LogEventLevel.Information && Logger.BindMessageTemplate(template, values, out var parsed, out var bound))
-            Volatile.Write(ref _lastEvent, parsed.Render(bound.ToDictionary(p => p.Name, p => p.Value)));
+            Volatile.Write(ref _lastEvent, parsed.Render(bound.ToDictionary(p => p.Name, p => p.Value), CultureInfo.CurrentCulture));
     }
 
     /// <summary>Raised after each head change has been applied to the engine.</summary>

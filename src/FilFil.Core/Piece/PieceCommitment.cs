@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Numerics;
 using FilFil.Core.Encoding;
 using FilFil.Core.Ipld;
@@ -83,7 +84,7 @@ public static class PieceCommitment
             throw new FilFilFormatException(what, at, $"a digest of {vl + 33} bytes (padding varint, height, 32-byte root)", $"{digest.Length} bytes");
         int height = digest[vl];
         if (height < MinHeight || height > ZeroComm.MaxLevel)
-            throw new FilFilFormatException(what, at + vl, $"a tree height of {MinHeight}..{ZeroComm.MaxLevel}", height.ToString());
+            throw new FilFilFormatException(what, at + vl, $"a tree height of {MinHeight}..{ZeroComm.MaxLevel}", height.ToString(CultureInfo.InvariantCulture));
         var root = digest.Slice(vl + 1, 32);
         if ((root[31] & 0xC0) != 0)
             throw new FilFilFormatException(what, at + vl + 32, "a trunc254 root (top two bits of byte 31 clear)", $"0x{root[31]:x2}");
@@ -92,7 +93,7 @@ public static class PieceCommitment
         if (padding > limit)
             throw new FilFilFormatException(what, at, height == MinHeight
                 ? $"padding of at most {capacity} bytes for a height-{height} piece"
-                : $"padding under half the padded payload ({capacity / 2} bytes) for a height-{height} piece", padding.ToString());
+                : $"padding under half the padded payload ({capacity / 2} bytes) for a height-{height} piece", padding.ToString(CultureInfo.InvariantCulture));
         return MakeInfo(root.ToArray(), capacity - padding, height);
     }
 

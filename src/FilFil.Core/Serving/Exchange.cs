@@ -1,10 +1,6 @@
 using System.Net;
-using System.Text;
 
 namespace FilFil.Core.Serving;
-
-/// <summary>The client stopped taking bytes for longer than <see cref="ServerOptions.WriteTimeout"/>.</summary>
-internal sealed class ClientStalledException(TimeSpan timeout) : IOException($"the client took no bytes for {timeout.TotalSeconds:0.#} s");
 
 /// <summary>
 /// One request and its response: status, headers and body writes that count bytes, time out on a client that does

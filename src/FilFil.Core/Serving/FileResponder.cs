@@ -3,9 +3,6 @@ using System.Globalization;
 
 namespace FilFil.Core.Serving;
 
-/// <summary>What a file response says about the file.</summary>
-internal sealed record FileRepresentation(string Path, string ContentType, string ETag, string CacheControl, long? ExpectedLength = null);
-
 /// <summary>
 /// Streams a file the server chose (a catalog piece or snapshot, or a root file) with HTTP ranges: exact
 /// Content-Length, Accept-Ranges, one range (206 + Content-Range), several (206 multipart/byteranges), none

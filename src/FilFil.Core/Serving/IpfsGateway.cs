@@ -3,7 +3,6 @@ using FilFil.Core.Car;
 using FilFil.Core.Chain;
 using FilFil.Core.Encoding;
 using FilFil.Core.Ipld;
-using FilFil.Core.Snapshot;
 using FilFil.Core.Store;
 
 namespace FilFil.Core.Serving;

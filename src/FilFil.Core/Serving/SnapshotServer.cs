@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using FilFil.Core.Logging;
 using Serilog;
@@ -161,9 +162,9 @@ public sealed class SnapshotServer : IDisposable
         string target = Target(ex);
         // 503 is an answer (no engine yet, a full walk queue) unless it turned a request away: not a server fault
         if (ex.Problem is not null || note is not null || ex.Aborted || (ex.Status >= 500 && ex.Status != 503))
-            Log.Warning("{Method:l} {Target:l} {Status:l} {Bytes} bytes {Ms:0.0} ms: {Problem:l}", method, target, ex.Aborted ? "cut" : ex.Status.ToString(), ex.BytesSent, ms, ex.Problem ?? note ?? "server error");
+            Log.Warning("{Method:l} {Target:l} {Status:l} {Bytes} bytes {Ms:0.0} ms: {Problem:l}", method, target, ex.Aborted ? "cut" : ex.Status.ToString(CultureInfo.InvariantCulture), ex.BytesSent, ms, ex.Problem ?? note ?? "server error");
         else
-            Log.Debug("{Method:l} {Target:l} {Status:l} {Bytes} bytes {Ms:0.0} ms", method, target, ex.Status.ToString(), ex.BytesSent, ms);
+            Log.Debug("{Method:l} {Target:l} {Status:l} {Bytes} bytes {Ms:0.0} ms", method, target, ex.Status.ToString(CultureInfo.InvariantCulture), ex.BytesSent, ms);
     }
 
     private static string Target(Exchange ex) => Target(ex.Request);

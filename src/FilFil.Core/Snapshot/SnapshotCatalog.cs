@@ -3,31 +3,6 @@ using System.Text.Json.Serialization;
 
 namespace FilFil.Core.Snapshot;
 
-/// <summary>One piece of a snapshot: a file that fits a sector, and its piece commitment.</summary>
-public sealed record SnapshotPiece(string Path, string PieceCidV1, string PieceCidV2, ulong PayloadSize, ulong PaddedSize);
-
-/// <summary>A snapshot that was taken: what, where, how big, its pieces, and how long it took.</summary>
-public sealed record SnapshotRecord
-{
-    public required long Height { get; init; }
-    public required string[] TipSetKey { get; init; }
-    /// <summary>The snapshot's files: one CAR, or the piece CARs in order.</summary>
-    public required string[] Paths { get; init; }
-    public required string Format { get; init; }
-    public long RecentStateRoots { get; init; }
-    public bool SkipOldMessages { get; init; }
-    public bool Compressed { get; init; }
-    /// <summary>CAR payload bytes (uncompressed).</summary>
-    public long Bytes { get; init; }
-    public long Blocks { get; init; }
-    public long Headers { get; init; }
-    /// <summary>Pieces with their piece CIDs (empty for zstd output, which is for distribution, not deals).</summary>
-    public SnapshotPiece[] Pieces { get; init; } = [];
-    public DateTimeOffset Created { get; init; }
-    /// <summary>Wall time of the walk, write and commP.</summary>
-    public double Seconds { get; init; }
-}
-
 /// <summary>
 /// The list of snapshots taken on this machine: a JSON file (default <c>$FILFIL_HOME/catalog.json</c>, else the
 /// user's local application data folder <c>filfil/catalog.json</c>), rewritten atomically on every change.

@@ -33,7 +33,7 @@ public static class SnapshotImporter
             var total = Stopwatch.StartNew();
             var clock = Stopwatch.StartNew();
             int threads = engine.Options.EffectiveImportParallelism;
-            var head = Load(input, engine.Store, ct, threads);
+            var head = Load(input, engine.Store, threads, ct);
             Log.Information("Import read and verified {Blocks} blocks, {Bytes} bytes in {Elapsed} ({Threads} threads); head {Height} {TipSet:l}",
                 engine.Store.Count, engine.Store.DataBytes, clock.Elapsed, threads, head.Height, string.Join(",", head.Cids));
             clock.Restart();
@@ -61,7 +61,7 @@ public static class SnapshotImporter
     /// fails the import (whose caller discards the store) naming the first corrupt block in file order, whatever the
     /// parallelism.
     /// </summary>
-    internal static TipSet Load(Stream input, BlockStore store, CancellationToken ct, int parallelism = 1)
+    internal static TipSet Load(Stream input, BlockStore store, int parallelism = 1, CancellationToken ct = default)
     {
         using var reader = new CarReader(input, leaveOpen: true);
         using var verifier = new Verifier(store, parallelism);

@@ -5,27 +5,6 @@ using FilFil.Core.Piece;
 
 namespace FilFil.Core.Snapshot;
 
-/// <summary>How to take a snapshot (New-FilFilSnapshot).</summary>
-public sealed record TakeSnapshotRequest
-{
-    /// <summary>Output file. With <see cref="PieceSize"/> it is the prefix of the piece files.</summary>
-    public required string Path { get; init; }
-    /// <summary>Tipset to snapshot; null: the head (or <see cref="Height"/>).</summary>
-    public IReadOnlyList<Ipld.Cid>? TipSetKey { get; init; }
-    /// <summary>Height to snapshot (the tipset at or below it in the engine's chain); null: the head.</summary>
-    public long? Height { get; init; }
-    public long RecentStateRoots { get; init; }
-    public bool SkipOldMessages { get; init; }
-    public SnapshotFormat Format { get; init; } = SnapshotFormat.V1;
-    /// <summary>zstd level for a compressed (distribution) file; 0 = plain CAR.</summary>
-    public int ZstdLevel { get; init; }
-    /// <summary>
-    /// Padded piece size each piece must fit: a power of two from 1 MiB to 64 GiB (a sector size, 32 or 64 GiB, is the
-    /// usual choice; smaller pieces are legal deals); null: one file, commP in the same pass.
-    /// </summary>
-    public long? PieceSize { get; init; }
-}
-
 /// <summary>Takes snapshots from an engine: the walk, the file(s), the piece commitments, the catalog entry.</summary>
 public static class SnapshotService
 {
@@ -49,7 +28,7 @@ public static class SnapshotService
             if (sector < MinPieceSize || sector > MaxPieceSize || (sector & (sector - 1)) != 0)
                 throw new ArgumentOutOfRangeException(nameof(req), sector, "a piece size must be a power of two from 1 MiB to 64 GiB (32 GiB or 64 GiB for a whole sector)");
             string prefix = req.Path.EndsWith(".car", StringComparison.OrdinalIgnoreCase) ? req.Path[..^4] : req.Path;
-            var written = await SnapshotWriter.WritePiecesAsync(engine, prefix, SnapshotWriter.PiecePayloadLimit(sector), options, ct, progress).ConfigureAwait(false);
+            var written = await SnapshotWriter.WritePiecesAsync(engine, prefix, SnapshotWriter.PiecePayloadLimit(sector), options, progress, ct).ConfigureAwait(false);
             paths = written.Files.ToArray();
             // Each piece file carries the snapshot's header again; its commP was computed over exactly its bytes as they were written.
             for (int i = 0; i < written.Files.Count; i++) pieces.Add(ToPiece(written.Files[i], written.Pieces[i]));
@@ -66,7 +45,7 @@ public static class SnapshotService
                 if (req.ZstdLevel > 0) target = zstd = new ZstdSharp.CompressionStream(file, req.ZstdLevel, leaveOpen: true);
                 return new ObservingStream(target, progress, zstd);
             }
-            result = await SnapshotWriter.WriteFileAsync(engine, req.Path, options, Tee, ct, hasher).ConfigureAwait(false);
+            result = await SnapshotWriter.WriteFileAsync(engine, req.Path, options, Tee, hasher, ct).ConfigureAwait(false);
             string full = System.IO.Path.GetFullPath(req.Path);
             paths = [full];
             if (hasher is not null) pieces.Add(ToPiece(full, hasher.Finish()));

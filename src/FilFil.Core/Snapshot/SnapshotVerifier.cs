@@ -5,21 +5,6 @@ using FilFil.Core.Store;
 
 namespace FilFil.Core.Snapshot;
 
-/// <summary>The outcome of <see cref="SnapshotVerifier.Verify(string, CancellationToken)"/>.</summary>
-public sealed record SnapshotVerification(
-    IReadOnlyList<Cid> HeadTipsetKey,
-    long HeadHeight,
-    long Blocks,
-    long BadHashes,
-    Cid? FirstBadHash,
-    Cid? FirstMissing,
-    long HeadersWalked,
-    long BlocksReached)
-{
-    /// <summary>True when every hash matched and every block the Lotus walk needs is present.</summary>
-    public bool Ok => BadHashes == 0 && FirstMissing is null;
-}
-
 /// <summary>
 /// Checks a snapshot file the way Lotus would use it: every block's hash, and that every block Lotus's walk needs
 /// from the roots is present — headers back to genesis, the genesis parent and state, and for each header whose

@@ -9,37 +9,6 @@ using FilFil.Core.Piece;
 
 namespace FilFil.Core.Snapshot;
 
-/// <summary>CAR layout of a snapshot.</summary>
-public enum SnapshotFormat
-{
-    /// <summary>Lotus <c>ExportV1</c>: CARv1, roots = the tipset's block CIDs.</summary>
-    V1,
-    /// <summary>FRC-0108 v2 (Lotus <c>ExportV2</c>): root = a SnapshotMetadata block written first (no F3 data).</summary>
-    V2,
-}
-
-/// <summary>What to write.</summary>
-public sealed record SnapshotOptions
-{
-    /// <summary>The tipset to snapshot (null: the engine's head).</summary>
-    public TipSet? TipSet { get; init; }
-    /// <summary>N, Lotus's <c>--recent-stateroots</c>: state for heights in (H-N, H] plus genesis (0: genesis state only).</summary>
-    public long RecentStateRoots { get; init; }
-    /// <summary>Lotus's <c>--skip-old-msgs</c>: messages only for heights in (H-N, H].</summary>
-    public bool SkipOldMessages { get; init; }
-    public SnapshotFormat Format { get; init; } = SnapshotFormat.V1;
-}
-
-/// <summary>What was written.</summary>
-public sealed record SnapshotResult(TipSet TipSet, IReadOnlyList<Cid> Roots, long Bytes, long Blocks, long Headers);
-
-/// <summary>
-/// What <see cref="SnapshotWriter.WritePiecesAsync"/> wrote: the piece files in order, the piece commitment of each
-/// (<c>Pieces[i]</c> is the commP of exactly the bytes of <c>Files[i]</c>, header included, computed as they were
-/// written), and the snapshot they hold.
-/// </summary>
-public sealed record PiecesResult(IReadOnlyList<string> Files, IReadOnlyList<PieceInfo> Pieces, SnapshotResult Snapshot);
-
 /// <summary>
 /// Writes Lotus-compatible snapshots from a <see cref="ChainStore"/>: the blocks of Lotus's <c>WalkSnapshot</c> in
 /// its exact order (see <see cref="LotusWalk"/>), as CARv1 or FRC-0108 v2. What the walk reads is pinned in the
@@ -54,7 +23,7 @@ public static class SnapshotWriter
     /// When given, every byte of the snapshot also goes through it, on its own thread and at its own pace (the caller
     /// finishes it): the piece commitment in the same pass, without the file write and the hashing waiting on each other.
     /// </param>
-    public static async Task<SnapshotResult> WriteAsync(ChainStore engine, Stream output, SnapshotOptions options, CancellationToken ct = default, CommPHasher? hasher = null)
+    public static async Task<SnapshotResult> WriteAsync(ChainStore engine, Stream output, SnapshotOptions options, CommPHasher? hasher = null, CancellationToken ct = default)
     {
         return await WriteAsync(engine, () => new CarSectionSink(output, hasher), options, ct).ConfigureAwait(false);
     }
@@ -125,7 +94,7 @@ public static class SnapshotWriter
     /// renamed. On failure or cancellation no file is left. <paramref name="tee"/> wraps the file stream (e.g. a
     /// compressor or a progress observer); <paramref name="hasher"/> as in <see cref="WriteAsync"/>.
     /// </summary>
-    public static async Task<SnapshotResult> WriteFileAsync(ChainStore engine, string path, SnapshotOptions options, Func<Stream, Stream>? tee = null, CancellationToken ct = default, CommPHasher? hasher = null)
+    public static async Task<SnapshotResult> WriteFileAsync(ChainStore engine, string path, SnapshotOptions options, Func<Stream, Stream>? tee = null, CommPHasher? hasher = null, CancellationToken ct = default)
     {
         string full = Path.GetFullPath(path);
         if (File.Exists(full)) throw new IOException($"{full} already exists");
@@ -137,7 +106,7 @@ public static class SnapshotWriter
             {
                 var wb = new WritebackFileStream(fs);
                 var s = tee?.Invoke(wb) ?? wb;
-                r = await WriteAsync(engine, s, options, ct, hasher).ConfigureAwait(false);
+                r = await WriteAsync(engine, s, options, hasher, ct).ConfigureAwait(false);
                 if (s is WriteOnlyStream w) w.Complete(); // e.g. ends a zstd stream
                 else s.Flush();
                 fs.Flush(flushToDisk: true);
@@ -174,7 +143,7 @@ public static class SnapshotWriter
     /// are written (as a single file's do), so its piece commitment comes out of the same pass.
     /// </summary>
     /// <param name="progress">Receives the bytes of the snapshot stream written so far (its header counted once), once per buffer written.</param>
-    public static async Task<PiecesResult> WritePiecesAsync(ChainStore engine, string pathPrefix, long maxPieceBytes, SnapshotOptions options, CancellationToken ct = default, IProgress<long>? progress = null)
+    public static async Task<PiecesResult> WritePiecesAsync(ChainStore engine, string pathPrefix, long maxPieceBytes, SnapshotOptions options, IProgress<long>? progress = null, CancellationToken ct = default)
     {
         if (maxPieceBytes <= 0 || (ulong)maxPieceBytes > CommPHasher.MaxPayloadSize)
             throw new ArgumentOutOfRangeException(nameof(maxPieceBytes), maxPieceBytes, $"a piece holds 1 to {CommPHasher.MaxPayloadSize} bytes (a 64 GiB sector)");
@@ -225,7 +194,7 @@ public static class SnapshotWriter
         private FileStream? _cur;
         private int _committed;           // pieces renamed into place by Commit
 
-        public IReadOnlyList<string> Files => _final;
+        public List<string> Files => _final;
 
         public Stream StartPiece()
         {

@@ -288,7 +288,7 @@ internal sealed unsafe class BlockStore : IDisposable
     {
         if (cid.Length is 0 or > MaxCidLength) throw new ArgumentException($"a CID of 1..{MaxCidLength} bytes is required, got {cid.Length}", nameof(cid));
         if (data.Length > MaxDataLength) throw new ArgumentException($"block of {data.Length} bytes exceeds the store's limit of {MaxDataLength}", nameof(data));
-        if (refs > MaxRefs) throw new ArgumentOutOfRangeException(nameof(refs));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(refs, MaxRefs);
         if (pins is < 0 or > MaxPins) throw new ArgumentOutOfRangeException(nameof(pins));
         ulong h = HashCid(cid);
         _lock.EnterWriteLock();

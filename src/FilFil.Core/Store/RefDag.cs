@@ -75,7 +75,7 @@ internal sealed class RefDag
     /// (identity, other codecs) are refused with <see cref="ArgumentException"/>.
     /// </summary>
     /// <param name="trackRollback">When false (bulk import), a failure leaves partial counts: the caller discards the store.</param>
-    public async Task LinkAsync(Cid root, IBlockSource? source, CancellationToken ct = default, bool trackRollback = true)
+    public async Task LinkAsync(Cid root, IBlockSource? source, bool trackRollback = true, CancellationToken ct = default)
     {
         if (!DagLinks.IsStorable(root.Bytes)) throw new ArgumentException($"{root} is not a storable block (identity hash or codec {Multicodec.CodecName(root.Codec)})", nameof(root));
         await _gate.WaitAsync(ct).ConfigureAwait(false);

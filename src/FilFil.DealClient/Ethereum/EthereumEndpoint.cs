@@ -19,7 +19,7 @@ namespace FilFil.DealClient.Ethereum;
 /// </summary>
 public sealed class EthereumEndpoint
 {
-    private readonly IClient _client;
+    private readonly RpcClient _client;
     private BigInteger? _chainId;
 
     /// <param name="url">http(s) URL of the endpoint, e.g. http://127.0.0.1:1234/rpc/v1 or http://127.0.0.1:8545.</param>

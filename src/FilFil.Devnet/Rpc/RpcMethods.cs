@@ -5,13 +5,6 @@ using FilFil.Core.Ipld;
 
 namespace FilFil.Devnet.Rpc;
 
-/// <summary>A go-jsonrpc protocol error (parse, unknown method, bad params) with its code and message text.</summary>
-internal sealed class RpcProtocolException(int code, string message) : Exception(message)
-{
-    public const int ParseError = -32700, InvalidRequest = -32600, MethodNotFound = -32601, InvalidParams = -32602;
-    public int Code { get; } = code;
-}
-
 /// <summary>
 /// The Lotus methods the devnet serves (lotus api/api_full.go, node/impl/full/chain.go), parameter decoding as
 /// go-jsonrpc's handler.go does it (param count first, then each param), results in Lotus's JSON shapes.
@@ -60,7 +53,7 @@ internal sealed class RpcMethods(DevnetChain chain, DevnetFaults faults)
                 {
                     // ChainStore.LoadTipSet: an empty key is an error (only GetTipSetFromKey maps it to the head)
                     var key = DecodeKey(method, ps[0]);
-                    if (key.Count == 0) throw new DevnetRpcException("NewTipSet called with zero length array of blocks");
+                    if (key.Length == 0) throw new DevnetRpcException("NewTipSet called with zero length array of blocks");
                     LotusJson.TipSet(w, LoadTipSet(key), Net);
                     break;
                 }
@@ -236,7 +229,7 @@ internal sealed class RpcMethods(DevnetChain chain, DevnetFaults faults)
         catch (FormatException ex) { throw ParamError(method, "*cid.Cid", ex.Message); }
     }
 
-    private static IReadOnlyList<Cid> DecodeKey(string method, JsonElement e)
+    private static Cid[] DecodeKey(string method, JsonElement e)
     {
         if (e.ValueKind == JsonValueKind.Null) return Array.Empty<Cid>();
         if (e.ValueKind != JsonValueKind.Array) throw ParamError(method, "*types.TipSetKey", $"json: cannot unmarshal {GoKind(e)} into Go value of type []cid.Cid");

@@ -1,8 +1,8 @@
 using System.Buffers;
+using System.Globalization;
 using System.Net.WebSockets;
 using System.Text.Json;
 using System.Threading.Channels;
-using FilFil.Core.Chain;
 
 namespace FilFil.Devnet.Rpc;
 
@@ -156,7 +156,7 @@ internal sealed class WsConnection
 
         private async Task PumpAsync()
         {
-            await _conn.SendAsync(RpcFrames.Result(_reqId ?? "null", System.Text.Encoding.UTF8.GetBytes(_chanId.ToString()))).ConfigureAwait(false);
+            await _conn.SendAsync(RpcFrames.Result(_reqId ?? "null", System.Text.Encoding.UTF8.GetBytes(_chanId.ToString(CultureInfo.InvariantCulture)))).ConfigureAwait(false);
             bool first = true;
             char net = _conn._chain.Options.AddressPrefix;
             try

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using FilFil.Core.Chain;
 
 namespace FilFil.PowerShell.Commands;
 

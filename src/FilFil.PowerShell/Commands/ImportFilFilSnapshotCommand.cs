@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Management.Automation;
-using FilFil.Core.Snapshot;
 
 namespace FilFil.PowerShell.Commands;
 

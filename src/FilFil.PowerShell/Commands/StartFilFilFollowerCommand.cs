@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using System.Security;
 using FilFil.Core.Chain;
-using FilFil.Core.Snapshot;
 
 namespace FilFil.PowerShell.Commands;
 

@@ -61,7 +61,7 @@ public class ChainStoreDisposalTests
         using var gate = new ManualResetEventSlim(false);
         using var firstWrite = new ManualResetEventSlim(false);
         using var cts = new CancellationTokenSource();
-        var snap = SnapshotWriter.WriteAsync(e, new GatedStream(gate, firstWrite), o, cts.Token);
+        var snap = SnapshotWriter.WriteAsync(e, new GatedStream(gate, firstWrite), o, ct: cts.Token);
         Assert.True(firstWrite.Wait(TimeSpan.FromSeconds(60)));
         var dispose = Task.Run(e.Dispose);
         cts.Cancel();

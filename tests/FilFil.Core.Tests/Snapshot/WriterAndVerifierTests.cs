@@ -28,7 +28,7 @@ public class WriterAndVerifierTests : IDisposable
         using var cts = new CancellationTokenSource();
         var other = Path.Combine(_dir, "c.car");
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            SnapshotWriter.WriteFileAsync(e, other, Golden, s => new CancelAfter(s, cts, 1000), cts.Token));
+            SnapshotWriter.WriteFileAsync(e, other, Golden, s => new CancelAfter(s, cts, 1000), ct: cts.Token));
         Assert.Equal(new[] { "s.car" }, Directory.GetFiles(_dir).Select(Path.GetFileName));
         e.VerifyInvariant();
     }

@@ -2,12 +2,6 @@ using FilFil.Core.Ipld;
 
 namespace FilFil.Devnet;
 
-/// <summary>Receives each new block the generator produces (a store, a CAR writer, or nothing for a dry run).</summary>
-internal interface IBlockSink
-{
-    void Put(Cid cid, byte[] data);
-}
-
 internal static class BlockSinkExtensions
 {
     /// <summary>Hashes a DAG-CBOR block (blake2b-256), hands it to the sink and returns its CID.</summary>

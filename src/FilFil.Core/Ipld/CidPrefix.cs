@@ -1,6 +1,4 @@
-using FilFil.Core.Ipld;
-
-namespace FilFil.Core.Store;
+namespace FilFil.Core.Ipld;
 
 /// <summary>
 /// A fast path for the CIDs Filecoin uses (v1, one-byte codec, blake2b-256 or one-byte hash code, 32-byte digest),

@@ -1,35 +1,4 @@
-using System.Numerics;
-using System.Runtime.CompilerServices;
-
 namespace FilFil.Core.Piece;
-
-/// <summary>
-/// Roots of all-zero trees: level 0 is 32 zero bytes, level l+1 = H(level l || level l). Zero padding regions of a
-/// piece are never hashed: they are taken from this table (go-fil-commp-hashhash <c>stackedNulPadding</c>).
-/// </summary>
-internal static class ZeroComm
-{
-    /// <summary>Highest level held: 32 &lt;&lt; 58 bytes is the largest size a ulong can express.</summary>
-    public const int MaxLevel = 58;
-    private static readonly byte[] Table = Build();
-
-    private static byte[] Build()
-    {
-        var t = new byte[(MaxLevel + 1) * 32];
-        for (int l = 1; l <= MaxLevel; l++)
-        {
-            var prev = t.AsSpan((l - 1) * 32, 32);
-            NodeHasher.Managed.HashPair(prev, prev, t.AsSpan(l * 32, 32));
-        }
-        return t;
-    }
-
-    public static ReadOnlySpan<byte> Level(int level)
-    {
-        if ((uint)level > MaxLevel) throw new ArgumentOutOfRangeException(nameof(level), level, $"zero-tree level must be 0..{MaxLevel}");
-        return Table.AsSpan(level * 32, 32);
-    }
-}
 
 /// <summary>
 /// The right edge of a left-packed binary tree being built bottom-up: at most one pending node per level (a binary
@@ -96,39 +65,5 @@ internal sealed class NodeStack
         if (carry) cur.CopyTo(root);
         else _nodes.AsSpan(height * 32, 32).CopyTo(root);
         _present = 0;
-    }
-}
-
-/// <summary>Hashes runs of Fr32 quads into <see cref="NodeStack"/> subtrees through an L1-sized leaf buffer.</summary>
-internal static class QuadHasher
-{
-    /// <summary>Quads expanded and reduced at a time: 256 quads = 1024 leaves = 32 KiB (L1-sized), a level-10 subtree.</summary>
-    public const int BlockQuads = 256;
-
-    /// <summary>
-    /// Pads and hashes <paramref name="quads"/> quads (127 bytes each) at <paramref name="payload"/> and pushes their
-    /// subtrees onto <paramref name="stack"/>: 256-quad blocks, then descending powers of two, so every push is aligned
-    /// when the run starts at an aligned position.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static unsafe void HashQuads(byte* payload, long quads, NodeHasher hasher, NodeStack stack)
-    {
-        byte* leaves = stackalloc byte[BlockQuads * Fr32.OutBytesPerQuad];
-        while (quads > 0)
-        {
-            int q = quads >= BlockQuads ? BlockQuads : (int)BitOperations.RoundUpToPowerOf2((uint)quads + 1) >> 1;
-            Fr32.Pad(payload, leaves, q);
-            int n = q * 4;
-            int level = 0;
-            while (n > 1)
-            {
-                hasher.HashLayer(leaves, leaves, n / 2);
-                n /= 2;
-                level++;
-            }
-            stack.Push(new ReadOnlySpan<byte>(leaves, 32), level);
-            payload += (long)q * Fr32.InBytesPerQuad;
-            quads -= q;
-        }
     }
 }

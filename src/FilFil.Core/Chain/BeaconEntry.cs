@@ -1,0 +1,3 @@
+namespace FilFil.Core.Chain;
+
+public sealed record BeaconEntry(ulong Round, byte[] Data);
