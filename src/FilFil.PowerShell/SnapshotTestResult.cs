@@ -19,13 +19,15 @@ public sealed class SnapshotTestResult
     public string? FirstBadHash { get; init; }
     /// <summary>The first block the walk needs that the file lacks, or null.</summary>
     public string? FirstMissing { get; init; }
-    /// <summary>Every hash matched and nothing the walk needs is missing.</summary>
+    /// <summary>The file names a head tipset, every hash matched and nothing the walk needs is missing.</summary>
     public bool Ok { get; init; }
+    /// <summary>Why it is not Ok, in words (no roots, bad hashes, the first missing block), or null.</summary>
+    public string? Problem { get; init; }
 
     internal static SnapshotTestResult From(string[] files, SnapshotVerification v) => new()
     {
         Path = files[0], Files = files, HeadHeight = v.HeadHeight, HeadTipSet = v.HeadTipsetKey.Select(c => c.ToString()).ToArray(),
         Blocks = v.Blocks, HeadersWalked = v.HeadersWalked, BlocksReached = v.BlocksReached, BadHashes = v.BadHashes,
-        FirstBadHash = v.FirstBadHash?.ToString(), FirstMissing = v.FirstMissing?.ToString(), Ok = v.Ok,
+        FirstBadHash = v.FirstBadHash?.ToString(), FirstMissing = v.FirstMissing?.ToString(), Ok = v.Ok, Problem = v.Problem,
     };
 }

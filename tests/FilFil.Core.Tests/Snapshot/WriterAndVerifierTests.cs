@@ -146,6 +146,22 @@ public class WriterAndVerifierTests : IDisposable
         Assert.Equal(1, v.BadHashes);
         Assert.Equal(corrupt, v.FirstBadHash);
         Assert.Equal(dropped, v.FirstMissing);
+        Assert.Contains(corrupt.ToString(), v.Problem);
+    }
+
+    [Fact]
+    public void A_CAR_without_roots_or_blocks_is_not_a_snapshot()
+    {
+        // Import-FilFilSnapshot refuses it; Test-FilFilSnapshot used to call it Ok
+        using var ms = new MemoryStream();
+        using (new CarWriter(ms, Array.Empty<Cid>(), leaveOpen: true)) { }
+        ms.Position = 0;
+        var v = SnapshotVerifier.Verify(ms);
+        Assert.False(v.Ok);
+        Assert.Equal(0, v.Blocks);
+        Assert.Contains("no roots", v.Problem);
+        ms.Position = 0;
+        Assert.ThrowsAny<Exception>(() => SnapshotImporter.ImportAsync(ms, new ChainStoreOptions()).GetAwaiter().GetResult());
     }
 }
 
