@@ -88,7 +88,8 @@ public abstract class FilFilPathCmdlet : FilFilCmdlet
             foreach (var f in found) RequireFile(f, p);
             return found.ToList();
         }
-        return found.Where(File.Exists).ToList();
+        // a wildcard never matches the temporary file of a snapshot being written (or left by a killed process)
+        return found.Where(f => File.Exists(f) && !FilFil.Core.Snapshot.TempFiles.IsTemporary(f)).ToList();
     }
 
     private static void RequireFile(string file, string p)

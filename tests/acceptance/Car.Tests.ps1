@@ -70,6 +70,19 @@ Describe 'Test-FilFilCar' {
         ($matched | ForEach-Object { [System.IO.Path]::GetFileName($_.Path) }) | Should -Be @('mainnet-chain4-h0-3.car', 'mainnet.car.zst')
     }
 
+    It 'never matches the temporary file of a snapshot being written (or left by a killed process) with a wildcard' {
+        $dir = Join-Path $TestDrive 'wild'
+        $null = New-Item -ItemType Directory -Path $dir
+        Copy-Item -LiteralPath $chain4 -Destination (Join-Path $dir 'snap.car')
+        # half a file under the writer's temporary name, as kill -9 leaves it
+        $bytes = [System.IO.File]::ReadAllBytes($chain4)
+        [System.IO.File]::WriteAllBytes((Join-Path $dir "snap2.car.tmp-4000000-$([guid]::NewGuid().ToString('N'))"), $bytes[0..999])
+        $r = @(Test-FilFilCar -Path (Join-Path $dir '*.car*'))
+        $r | Should -HaveCount 1
+        $r[0].Path | Should -Be (Join-Path $dir 'snap.car')
+        $r[0].HashFailures | Should -Be 0
+    }
+
     It 'reports a truncated CAR as InvalidData with the offset and goes on with the next file' {
         $bytes = [System.IO.File]::ReadAllBytes($chain4)
         $truncated = [System.IO.Path]::Combine($TestDrive, 'truncated.car')

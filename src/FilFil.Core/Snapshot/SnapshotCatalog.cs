@@ -55,7 +55,7 @@ public sealed class SnapshotCatalog
     private void Save(List<SnapshotRecord> all)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        string tmp = Path + $".tmp-{Environment.ProcessId}";
+        string tmp = TempFiles.For(Path);
         File.WriteAllBytes(tmp, JsonSerializer.SerializeToUtf8Bytes(all, Json));
         File.Move(tmp, Path, overwrite: true);
     }

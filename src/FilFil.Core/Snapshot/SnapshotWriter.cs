@@ -98,7 +98,8 @@ public static class SnapshotWriter
     {
         string full = Path.GetFullPath(path);
         if (File.Exists(full)) throw new IOException($"{full} already exists");
-        string tmp = full + $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        TempFiles.RemoveStale(Path.GetDirectoryName(full)!);
+        string tmp = TempFiles.For(full);
         try
         {
             SnapshotResult r;
@@ -201,7 +202,8 @@ public static class SnapshotWriter
             EndPieces();
             string final = $"{prefix}.{_final.Count:D3}.car";
             if (File.Exists(final)) throw new IOException($"{final} already exists");
-            string tmp = final + $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
+            if (_final.Count == 0) TempFiles.RemoveStale(Path.GetDirectoryName(Path.GetFullPath(final))!);
+            string tmp = TempFiles.For(final);
             _tmp.Add(tmp);
             _final.Add(final);
             _cur = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None);
