@@ -77,3 +77,25 @@ Describe 'Clear-FilFilEngine while a thread job writes snapshots' {
         { New-FilFilSnapshot -Path (Join-Path $TestDrive 'none.car') -ErrorAction Stop } | Should -Throw '*no chain is loaded*'
     }
 }
+
+Describe 'New-FilFilSnapshot when the catalog cannot be updated' {
+    It 'still outputs the record with its piece CID, and reports the catalog as a separate error' {
+        $null = Import-FilFilSnapshot -LiteralPath $chain -Force
+        $home2 = Join-Path $TestDrive 'home2'
+        # the catalog's path is a folder: checked fine before the walk, not replaceable after it
+        $null = New-Item -ItemType Directory -Path (Join-Path $home2 'catalog.json') -Force
+        $saved = $env:FILFIL_HOME
+        try {
+            $env:FILFIL_HOME = $home2
+            $out = Join-Path $TestDrive 'catalog-fails.car'
+            $err = $null
+            $r = New-FilFilSnapshot -Path $out -RecentStateRoots 10 -ErrorVariable err -ErrorAction SilentlyContinue
+        }
+        finally { $env:FILFIL_HOME = $saved }
+        $r | Should -BeOfType FilFil.Core.Snapshot.SnapshotRecord
+        $r.Pieces[0].PieceCidV1 | Should -Be (Get-FilFilPieceCid -LiteralPath $out).PieceCidV1
+        $err | Should -HaveCount 1
+        $err[0].FullyQualifiedErrorId | Should -Be 'CatalogNotUpdated,FilFil.PowerShell.Commands.NewFilFilSnapshotCommand'
+        $err[0].CategoryInfo.Category | Should -Be 'WriteError'
+    }
+}

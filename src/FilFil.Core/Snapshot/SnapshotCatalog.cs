@@ -29,6 +29,24 @@ public sealed class SnapshotCatalog
         lock (Gate) return Load();
     }
 
+    /// <summary>
+    /// Throws when an entry could not be added now: the catalog file is corrupt (<see cref="FilFilFormatException"/>)
+    /// or its folder is not writable (<see cref="UnauthorizedAccessException"/>, <see cref="IOException"/>). Checked
+    /// before a snapshot's walk, so an hour of work is not lost to a bad catalog.
+    /// </summary>
+    public void CheckWritable()
+    {
+        lock (Gate)
+        {
+            Load();
+            string dir = System.IO.Path.GetDirectoryName(Path)!;
+            Directory.CreateDirectory(dir);
+            string probe = TempFiles.For(Path);
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+    }
+
     public void Add(SnapshotRecord record)
     {
         lock (Gate)

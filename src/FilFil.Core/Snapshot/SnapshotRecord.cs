@@ -20,4 +20,10 @@ public sealed record SnapshotRecord
     public DateTimeOffset Created { get; init; }
     /// <summary>Wall time of the walk, write and commP.</summary>
     public double Seconds { get; init; }
+    /// <summary>
+    /// Set when the snapshot was written but its catalog entry could not be (the files and piece CIDs here are still
+    /// right); never stored in the catalog.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? CatalogProblem { get; init; }
 }

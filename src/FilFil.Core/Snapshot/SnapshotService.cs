@@ -19,6 +19,7 @@ public static class SnapshotService
         if (req.ZstdLevel > 0 && req.PieceSize is not null)
             throw new ArgumentException("pieces are plain CARs for deals; zstd output is a single file for distribution: use one or the other");
         var options = new SnapshotOptions { TipSet = ts, RecentStateRoots = req.RecentStateRoots, SkipOldMessages = req.SkipOldMessages, Format = req.Format };
+        catalog?.CheckWritable(); // before the walk: a corrupt or read-only catalog fails here, not after the write
         var clock = Stopwatch.StartNew();
         SnapshotResult result;
         string[] paths;
@@ -57,8 +58,17 @@ public static class SnapshotService
             Compressed = req.ZstdLevel > 0, Bytes = result.Bytes, Blocks = result.Blocks, Headers = result.Headers,
             Pieces = pieces.ToArray(), Created = DateTimeOffset.UtcNow, Seconds = clock.Elapsed.TotalSeconds,
         };
-        catalog?.Add(record);
-        return record;
+        if (catalog is null) return record;
+        try
+        {
+            catalog.Add(record);
+            return record;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FilFilFormatException)
+        {
+            // the files are written and renamed into place: the caller keeps the record (and its piece CIDs)
+            return record with { CatalogProblem = $"the snapshot was written, but {catalog.Path} was not updated: {e.Message}" };
+        }
     }
 
     private static SnapshotPiece ToPiece(string path, PieceInfo p) =>

@@ -106,6 +106,8 @@ public sealed class NewFilFilSnapshotCommand : FilFilCmdlet
                     SnapshotService.TakeAsync(engine, req, new SnapshotCatalog(), progress, ct).GetAwaiter().GetResult());
                 WriteVerbose($"{full}: height {record.Height}, {record.Blocks} blocks, {record.Bytes} bytes in {record.Seconds:F2} s");
                 WriteObject(record);
+                if (record.CatalogProblem is { } problem)
+                    WriteError(new IOException(problem), full, "CatalogNotUpdated");
             }
             finally
             {
