@@ -15,6 +15,7 @@ public static class ErrorMapping
         FilFilFormatException => (ErrorCategory.InvalidData, "FormatError"),
         InvalidDataException or FormatException => (ErrorCategory.InvalidData, "InvalidData"),
         FileNotFoundException => (ErrorCategory.ObjectNotFound, "FileNotFound"),
+        FilFil.Core.Snapshot.FileExistsException => (ErrorCategory.ResourceExists, "AlreadyExists"),
         DirectoryNotFoundException => (ErrorCategory.ObjectNotFound, "DirectoryNotFound"),
         ItemNotFoundException => (ErrorCategory.ObjectNotFound, "NotFound"),
         FilFil.Core.Store.BlockUnavailableException => (ErrorCategory.ObjectNotFound, "BlockUnavailable"),
@@ -28,6 +29,17 @@ public static class ErrorMapping
         IOException => (ioCategory, ioCategory == ErrorCategory.WriteError ? "WriteError" : "ReadError"),
         _ => (ErrorCategory.NotSpecified, "UnexpectedError"),
     };
+
+    /// <summary>
+    /// The message of <paramref name="e"/> for a user: an <see cref="ArgumentException"/>'s text without the
+    /// " (Parameter 'name')" suffix and "Actual value was" line, which name the engine's internal parameters.
+    /// </summary>
+    public static string UserMessage(Exception e)
+    {
+        if (e is not ArgumentException { ParamName: not null }) return e.Message;
+        string m = System.Text.RegularExpressions.Regex.Replace(e.Message, @"\s*\(Parameter '[^']*'\)", "");
+        return System.Text.RegularExpressions.Regex.Replace(m, @"\s*Actual value was [^\r\n]*\.?", "").Trim();
+    }
 
     /// <summary>Unwraps AggregateException (single inner) and TargetInvocationException to the exception that matters.</summary>
     public static Exception Unwrap(Exception e)

@@ -180,8 +180,11 @@ public abstract class FilFilCmdlet : PSCmdlet, IDisposable
         e = ErrorMapping.Unwrap(e);
         var (category, defaultProblem) = ErrorMapping.Classify(e, IOErrorCategory);
         var record = new ErrorRecord(e, problem ?? defaultProblem, category, target);
-        if (target is string path && !e.Message.Contains(path, StringComparison.Ordinal))
-            record.ErrorDetails = new ErrorDetails($"{path}: {e.Message}");
+        string message = ErrorMapping.UserMessage(e);
+        if (target is string path && !message.Contains(path, StringComparison.Ordinal))
+            record.ErrorDetails = new ErrorDetails($"{path}: {message}");
+        else if (!ReferenceEquals(message, e.Message))
+            record.ErrorDetails = new ErrorDetails(message);
         return record;
     }
 

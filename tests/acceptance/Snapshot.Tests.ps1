@@ -76,8 +76,18 @@ Describe 'Snapshots from an imported chain' {
         $err = $null
         New-FilFilSnapshot -Path $out -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $err | Should -HaveCount 1
-        $err[0].CategoryInfo.Category | Should -Be 'WriteError'
+        $err[0].CategoryInfo.Category | Should -Be 'ResourceExists'
+        $err[0].FullyQualifiedErrorId | Should -Be 'AlreadyExists,FilFil.PowerShell.Commands.NewFilFilSnapshotCommand'
         [System.IO.File]::ReadAllText($out) | Should -Be 'precious'
+    }
+
+    It 'names no internal parameter in its errors (a height above the head)' {
+        $err = $null
+        New-FilFilSnapshot -Path (Join-Path $TestDrive 'too-high.car') -Height 1000000 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err | Should -HaveCount 1
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        "$err" | Should -Match 'the head is at height'
+        "$err" | Should -Not -Match "Parameter '|Actual value"
     }
 
     It 'rejects a height above the head' {

@@ -97,7 +97,7 @@ public static class SnapshotWriter
     public static async Task<SnapshotResult> WriteFileAsync(ChainStore engine, string path, SnapshotOptions options, Func<Stream, Stream>? tee = null, CommPHasher? hasher = null, CancellationToken ct = default)
     {
         string full = Path.GetFullPath(path);
-        if (File.Exists(full)) throw new IOException($"{full} already exists");
+        if (File.Exists(full)) throw new FileExistsException(full);
         TempFiles.RemoveStale(Path.GetDirectoryName(full)!);
         string tmp = TempFiles.For(full);
         try
@@ -201,7 +201,7 @@ public static class SnapshotWriter
         {
             EndPieces();
             string final = $"{prefix}.{_final.Count:D3}.car";
-            if (File.Exists(final)) throw new IOException($"{final} already exists");
+            if (File.Exists(final)) throw new FileExistsException(final);
             if (_final.Count == 0) TempFiles.RemoveStale(Path.GetDirectoryName(Path.GetFullPath(final))!);
             string tmp = TempFiles.For(final);
             _tmp.Add(tmp);
