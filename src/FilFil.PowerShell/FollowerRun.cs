@@ -76,8 +76,9 @@ internal sealed class FollowerRun
     /// <summary>Refuses endpoints other than ws:// and wss:// (ChainNotify needs a WebSocket).</summary>
     public static void CheckEndpoint(Uri endpoint)
     {
-        if (endpoint.Scheme is not ("ws" or "wss"))
-            throw new ArgumentException($"'{endpoint}' is not a WebSocket URL (ws:// or wss://): ChainNotify needs a WebSocket");
+        // a relative Uri (e.g. 'not a url') has no Scheme to ask for: say what is expected instead of "relative URI"
+        if (!endpoint.IsAbsoluteUri || endpoint.Scheme is not ("ws" or "wss"))
+            throw new ArgumentException($"'{endpoint.OriginalString}' is not a WebSocket URL such as ws://127.0.0.1:1234/rpc/v1 (ws:// or wss://): ChainNotify needs a WebSocket");
     }
 
     /// <summary>

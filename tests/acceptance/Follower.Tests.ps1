@@ -78,6 +78,15 @@ Describe 'Starting a follower on a node that is not there' {
         Get-FilFilFollower -ErrorAction SilentlyContinue | Where-Object Running | Should -BeNullOrEmpty
     }
 
+    It 'says what a node URL looks like when given something that is not one' {
+        $err = $null
+        Start-FilFilFollower -Lotus 'not a url' -ErrorVariable err -ErrorAction SilentlyContinue
+        $err | Should -HaveCount 1
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        "$err" | Should -Match 'ws://'
+        "$err" | Should -Not -Match 'relative URI'
+    }
+
     It 'fails at once when the node refuses the token' {
         $guarded = Start-FilFilDevnet -Seed 22 -Epochs 3 -StateBlocks 64 -Token 'sesame'
         try {
