@@ -155,4 +155,15 @@ Describe 'Module' {
         $s.FilePath | Should -BeNullOrEmpty
         [System.IO.File]::ReadAllText($log) | Should -Match 'inspecting'
     }
+
+    It 'refuses a log path it cannot write, and keeps the settings it had' {
+        $before = Set-FilFilLogging -Level Warning -PassThru
+        foreach ($bad in @($TestDrive, '/proc/filfil.log')) {
+            $err = $null
+            Set-FilFilLogging -Level Debug -Path $bad -ErrorVariable err -ErrorAction SilentlyContinue
+            $err | Should -HaveCount 1 -Because "$bad cannot be a log file"
+        }
+        $after = Set-FilFilLogging -Level Warning -PassThru
+        $after.FilePath | Should -Be $before.FilePath
+    }
 }

@@ -78,6 +78,10 @@ public static class FilFilLog
                     var dir = Path.GetDirectoryName(full);
                     if (!string.IsNullOrEmpty(dir) && !Directory.Exists(dir))
                         throw new DirectoryNotFoundException($"log file folder '{dir}' does not exist");
+                    if (Directory.Exists(full)) throw new IOException($"'{full}' is a folder, not a log file");
+                    // the file sink swallows open errors (it reports them only to Serilog's SelfLog): open it here once
+                    // so a path that cannot be written is an error now, not a log that silently stays empty
+                    using (new FileStream(full, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete)) { }
                     opened = new LoggerConfiguration().MinimumLevel.Verbose()
                         .WriteTo.File(full, outputTemplate: Template, shared: true, flushToDiskInterval: TimeSpan.FromSeconds(1))
                         .CreateLogger();
