@@ -58,6 +58,9 @@ public sealed class DevnetServer : IAsyncDisposable
     /// <summary>Number of open WebSocket connections.</summary>
     public int ConnectionCount { get { lock (_connections) return _connections.Count; } }
 
+    /// <summary>The most requests any open connection has had in flight at once (tests of the per-connection bound).</summary>
+    internal int PeakInFlight { get { lock (_connections) return _connections.Select(c => c.PeakInFlight).DefaultIfEmpty(0).Max(); } }
+
     /// <summary>Creates a chain from <paramref name="options"/> and serves it.</summary>
     public static Task<DevnetServer> StartAsync(DevnetOptions options, CancellationToken cancellationToken = default)
     {

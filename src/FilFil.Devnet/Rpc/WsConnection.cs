@@ -16,11 +16,26 @@ internal sealed class WsConnection
     /// <summary>Lotus SubHeadChanges buffers 16 batches; a subscriber further behind is closed.</summary>
     public const int SubscriptionBuffer = 16;
 
+    /// <summary>
+    /// Requests of one connection handled at once. At the limit the connection is not read until one finishes, so a
+    /// client that floods requests (and never reads the replies) holds at most this many requests and their replies,
+    /// not memory without bound; the others are served meanwhile.
+    /// </summary>
+    public const int MaxInFlight = 256;
+
+    /// <summary>
+    /// How long one reply may wait for the client to take it before the connection is closed (a client that never
+    /// reads, as Lotus closes a ChainNotify reader that falls behind).
+    /// </summary>
+    public static TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     private readonly WebSocket _ws;
     private readonly RpcDispatcher _dispatcher;
     private readonly DevnetChain _chain;
     private readonly int _apiVersion;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly SemaphoreSlim _inFlight = new(MaxInFlight, MaxInFlight);
+    private int _peakInFlight;
     private readonly Dictionary<string, Subscription> _subs = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _cts;
     private long _chanCtr;
@@ -61,13 +76,20 @@ internal sealed class WsConnection
                 JsonDocument doc;
                 try { doc = JsonDocument.Parse(buffer.WrittenMemory.ToArray()); }
                 catch (JsonException) { return; } // go-jsonrpc drops the connection on an undecodable frame
+                await _inFlight.WaitAsync(ct).ConfigureAwait(false); // at the limit: stop reading this client
+                int now = MaxInFlight - _inFlight.CurrentCount;
+                if (now > Volatile.Read(ref _peakInFlight)) Volatile.Write(ref _peakInFlight, now);
                 _ = Task.Run(async () =>
                 {
-                    using (doc)
+                    try
                     {
-                        var reply = await _dispatcher.HandleAsync(doc.RootElement, _apiVersion, this, ct).ConfigureAwait(false);
-                        if (reply.Frame is not null) await SendAsync(reply.Frame).ConfigureAwait(false);
+                        using (doc)
+                        {
+                            var reply = await _dispatcher.HandleAsync(doc.RootElement, _apiVersion, this, ct).ConfigureAwait(false);
+                            if (reply.Frame is not null) await SendAsync(reply.Frame).ConfigureAwait(false);
+                        }
                     }
+                    finally { _inFlight.Release(); }
                 }, CancellationToken.None);
             }
         }
@@ -90,14 +112,28 @@ internal sealed class WsConnection
         }
     }
 
+    /// <summary>The most requests this connection had in flight at once (at most <see cref="MaxInFlight"/>).</summary>
+    internal int PeakInFlight => Volatile.Read(ref _peakInFlight);
+
     public async Task SendAsync(byte[] frame)
     {
-        await _writeLock.WaitAsync().ConfigureAwait(false);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_cts.Token);
+        timeout.CancelAfter(SendTimeout); // the wait for the write lock counts: it is the queue of earlier replies
+        try
+        {
+            await _writeLock.WaitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            if (!_cts.IsCancellationRequested) Abort(); // the client has not taken replies for SendTimeout
+            return;
+        }
         try
         {
             if (_ws.State != WebSocketState.Open) return;
-            await _ws.SendAsync(frame, WebSocketMessageType.Text, true, _cts.Token).ConfigureAwait(false);
+            await _ws.SendAsync(frame, WebSocketMessageType.Text, true, timeout.Token).ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (!_cts.IsCancellationRequested) { Abort(); }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException) { }
         finally { _writeLock.Release(); }
     }
