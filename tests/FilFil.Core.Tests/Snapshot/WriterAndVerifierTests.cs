@@ -23,7 +23,7 @@ public class WriterAndVerifierTests : IDisposable
         var r = await SnapshotWriter.WriteFileAsync(e, path, Golden);
         Assert.Equal(File.ReadAllBytes(Fixtures.Chain4), File.ReadAllBytes(path));
         Assert.Equal(new FileInfo(path).Length, r.Bytes);
-        await Assert.ThrowsAsync<IOException>(() => SnapshotWriter.WriteFileAsync(e, path, Golden));
+        await Assert.ThrowsAsync<FileExistsException>(() => SnapshotWriter.WriteFileAsync(e, path, Golden));
 
         using var cts = new CancellationTokenSource();
         var other = Path.Combine(_dir, "c.car");
@@ -108,7 +108,7 @@ public class WriterAndVerifierTests : IDisposable
         // the third piece's name is taken: the first two were already written (as temporary files) when that is found
         var taken = Path.Combine(_dir, "p.002.car");
         File.WriteAllText(taken, "precious");
-        await Assert.ThrowsAsync<IOException>(() => SnapshotWriter.WritePiecesAsync(e, Path.Combine(_dir, "p"), 200_000, Golden));
+        await Assert.ThrowsAsync<FileExistsException>(() => SnapshotWriter.WritePiecesAsync(e, Path.Combine(_dir, "p"), 200_000, Golden));
         Assert.Equal(new[] { "p.002.car" }, Directory.GetFiles(_dir).Select(Path.GetFileName));
         Assert.Equal("precious", File.ReadAllText(taken));
         // a block that cannot fit in a piece with the header fails the same way, after earlier pieces were written
