@@ -23,6 +23,37 @@ public class LotusFollowerTests
     }
 
     [Fact]
+    public async Task BootstrapsAfterTenInterruptedAttemptsWithoutLeakingPins()
+    {
+        // each interrupted bootstrap used to leave its header pins behind: the 8th overflowed the 3-bit pin counter
+        await using var server = await DevnetServer.StartAsync(new DevnetOptions { StateBlocks = 20_000, ChurnPerEpoch = 8, MessagesPerBlock = 2, Seed = 12 });
+        server.Chain.Advance(3);
+        using var engine = new ChainStore(new ChainStoreOptions { RecentStateRoots = 5, ReorgDepth = 3 });
+        var follower = new LotusFollower(engine, ct => LotusClient.ConnectAsync(server.Endpoint, null, ct))
+        {
+            InitialBackoff = TimeSpan.FromMilliseconds(1), MaxBackoff = TimeSpan.FromMilliseconds(5),
+        };
+        using var cts = new CancellationTokenSource();
+        var run = follower.RunAsync(cts.Token);
+        for (int drop = 0; drop < 10; drop++)
+        {
+            long calls = server.Faults.ReadObjCalls;
+            await WaitFor(() => server.Faults.ReadObjCalls >= calls + 100 || run.IsCompleted, "bootstrap reads");
+            Assert.False(run.IsCompleted, run.Exception?.ToString());
+            Assert.Null(engine.Head); // still bootstrapping: the drop interrupts it
+            server.Faults.DropConnections();
+            await WaitFor(() => follower.Reconnects > drop || run.IsCompleted, "reconnect");
+        }
+        await WaitFor(() => run.IsCompleted || engine.Head is { } h && h.KeyEquals(server.Chain.Head.Cids), "bootstrap after the drops");
+        Assert.False(run.IsCompleted, run.Exception?.ToString());
+        server.Chain.Advance(2);
+        await WaitFor(() => engine.Head is { } h && h.KeyEquals(server.Chain.Head.Cids), "follow");
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        engine.VerifyInvariant();
+    }
+
+    [Fact]
     public async Task FollowsThroughDroppedSocketsReorgsAndBadBlocks()
     {
         await using var server = await DevnetServer.StartAsync(new DevnetOptions { StateBlocks = 300, ChurnPerEpoch = 8, MessagesPerBlock = 2, Seed = 11 });
