@@ -241,9 +241,7 @@ public sealed class ChainStore : IDisposable
         if (raw is null)
         {
             if (source is null) throw new BlockUnavailableException(cid, "block header not in the snapshot");
-            var mem = await source.GetAsync(cid, ct).ConfigureAwait(false);
-            if (!cid.Verify(mem.Span)) throw new BlockUnavailableException(cid, "the source returned bytes that do not hash to it");
-            raw = mem.ToArray();
+            raw = (await Dag.FetchVerifiedAsync(cid, source, ct).ConfigureAwait(false)).ToArray();
         }
         Store.Insert(cid.Bytes, raw, 0, 1);
         return raw;

@@ -54,6 +54,32 @@ public class LotusFollowerTests
     }
 
     [Fact]
+    public async Task RetriesFailedReadsWithoutReconnecting()
+    {
+        // a ChainReadObj method error is the node's answer, not a lost connection: retry the block, keep the subscription
+        await using var server = await DevnetServer.StartAsync(new DevnetOptions { StateBlocks = 2_000, ChurnPerEpoch = 8, MessagesPerBlock = 2, MaxBlocksPerTipSet = 3, Seed = 13 });
+        server.Chain.Advance(3);
+        server.Faults.ReadObjFailureRate = 0.1;
+        using var engine = new ChainStore(new ChainStoreOptions { RecentStateRoots = 5, ReorgDepth = 3 });
+        var follower = new LotusFollower(engine, ct => LotusClient.ConnectAsync(server.Endpoint, null, ct));
+        using var cts = new CancellationTokenSource();
+        var run = follower.RunAsync(cts.Token);
+        bool AtHead() => run.IsCompleted || engine.Head is { } h && h.KeyEquals(server.Chain.Head.Cids);
+        await WaitFor(AtHead, "bootstrap");
+        for (int i = 0; i < 10; i++)
+        {
+            server.Chain.Advance(1);
+            await WaitFor(AtHead, $"epoch {i}");
+        }
+        Assert.False(run.IsCompleted, run.Exception?.ToString());
+        Assert.True(server.Faults.FailedReads > 100, $"only {server.Faults.FailedReads} failed reads were served");
+        Assert.Equal(0, follower.Reconnects);
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        engine.VerifyInvariant();
+    }
+
+    [Fact]
     public async Task FollowsThroughDroppedSocketsReorgsAndBadBlocks()
     {
         await using var server = await DevnetServer.StartAsync(new DevnetOptions { StateBlocks = 300, ChurnPerEpoch = 8, MessagesPerBlock = 2, Seed = 11 });
