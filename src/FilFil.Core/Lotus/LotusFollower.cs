@@ -80,6 +80,7 @@ public sealed class LotusFollower
                     Log(LogEventLevel.Information, null, "Connected to the node; the engine is at {Height}", _engine.Head?.Height);
                 }
                 first = false;
+                await CheckGenesisAsync(client, ct).ConfigureAwait(false);
                 var source = new LotusBlockSource(client);
                 await foreach (var batch in client.ChainNotifyAsync(ct).ConfigureAwait(false))
                 {
@@ -95,6 +96,18 @@ public sealed class LotusFollower
                 backoff = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, backoff.Ticks * 2));
             }
         }
+    }
+
+    /// <summary>Refuses a node whose genesis is not the engine's (another network behind the same address).</summary>
+    private async Task CheckGenesisAsync(LotusClient client, CancellationToken ct)
+    {
+        if (_engine.Genesis is not { } mine) return; // not bootstrapped yet: the node's chain becomes the engine's
+        var theirs = await client.ChainGetGenesisAsync(ct).ConfigureAwait(false);
+        if (theirs.KeyEquals(mine.Cids)) return;
+        var e = new LotusChainMismatchException(
+            $"the node serves another chain: its genesis is {Key(theirs)}, the engine's is {Key(mine)}; stopped (follow a node of the same network, or start a new engine)");
+        Log(LogEventLevel.Error, e, "The node serves another chain (genesis {NodeGenesis:l}, the engine's {Genesis:l}); stopping", Key(theirs), Key(mine));
+        throw e;
     }
 
     private async Task HandleAsync(LotusClient client, LotusBlockSource source, IReadOnlyList<HeadChange> batch, CancellationToken ct)

@@ -80,6 +80,34 @@ public class LotusFollowerTests
     }
 
     [Fact]
+    public async Task FaultsWhenTheNodeServesAnotherChainAfterAReconnect()
+    {
+        await using var mainnet = await DevnetServer.StartAsync(new DevnetOptions { StateBlocks = 200, ChurnPerEpoch = 6, MessagesPerBlock = 2, Seed = 14 });
+        await using var other = await DevnetServer.StartAsync(new DevnetOptions { Network = "calibnet", StateBlocks = 200, ChurnPerEpoch = 6, MessagesPerBlock = 2, Seed = 15 });
+        mainnet.Chain.Advance(3);
+        other.Chain.Advance(20);
+        Assert.False(mainnet.Chain.Genesis.Cids.SequenceEqual(other.Chain.Genesis.Cids));
+        using var engine = new ChainStore(new ChainStoreOptions { RecentStateRoots = 5, ReorgDepth = 3 });
+        var endpoint = mainnet.Endpoint;
+        var follower = new LotusFollower(engine, ct => LotusClient.ConnectAsync(Volatile.Read(ref endpoint), null, ct))
+        {
+            InitialBackoff = TimeSpan.FromMilliseconds(20),
+        };
+        using var cts = new CancellationTokenSource();
+        var run = follower.RunAsync(cts.Token);
+        await WaitFor(() => run.IsCompleted || engine.Head is { } h && h.KeyEquals(mainnet.Chain.Head.Cids), "bootstrap");
+        var held = engine.Head!;
+
+        Volatile.Write(ref endpoint, other.Endpoint); // the same address now serves another chain
+        mainnet.Faults.DropConnections();
+        var e = await Assert.ThrowsAsync<LotusChainMismatchException>(() => run.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Contains("genesis", e.Message, StringComparison.Ordinal);
+        Assert.True(engine.Head!.KeyEquals(held.Cids), "the engine moved onto the other chain");
+        Assert.Equal(1, follower.Reconnects);
+        engine.VerifyInvariant();
+    }
+
+    [Fact]
     public async Task FollowsThroughDroppedSocketsReorgsAndBadBlocks()
     {
         await using var server = await DevnetServer.StartAsync(new DevnetOptions { StateBlocks = 300, ChurnPerEpoch = 8, MessagesPerBlock = 2, Seed = 11 });
