@@ -89,7 +89,8 @@ public sealed class LotusFollower
                 }
                 Log(LogEventLevel.Information, null, "The node closed the head-change subscription at {Height}; resubscribing", _engine.Head?.Height);
             }
-            catch (Exception e) when (!ct.IsCancellationRequested && e is LotusConnectionLostException or WebSocketException or IOException or BlockUnavailableException or LotusRpcException or FilFilFormatException)
+            // an operation cancelled while ct is not: the socket was aborted under a pending send or call
+            catch (Exception e) when (!ct.IsCancellationRequested && e is LotusConnectionLostException or WebSocketException or IOException or BlockUnavailableException or LotusRpcException or FilFilFormatException or OperationCanceledException)
             {
                 Log(LogEventLevel.Warning, e, "Connection problem at {Height} ({Error:l}); reconnecting in {Backoff}", _engine.Head?.Height, e.Message, backoff);
                 await Task.Delay(backoff, ct).ConfigureAwait(false);

@@ -22,14 +22,20 @@ public class LotusFollowerTests
         }
     }
 
+    /// <summary>The engine these tests follow into (5 recent state roots, reorgs up to 3 deep).</summary>
+    private static ChainStore NewEngine() => new(new ChainStoreOptions { RecentStateRoots = 5, ReorgDepth = 3 });
+
+    private static Func<CancellationToken, Task<LotusClient>> Connect(DevnetServer server) =>
+        ct => LotusClient.ConnectAsync(server.Endpoint, null, ct);
+
     [Fact]
     public async Task BootstrapsAfterTenInterruptedAttemptsWithoutLeakingPins()
     {
         // each interrupted bootstrap used to leave its header pins behind: the 8th overflowed the 3-bit pin counter
         await using var server = await DevnetServer.StartAsync(new DevnetOptions { StateBlocks = 20_000, ChurnPerEpoch = 8, MessagesPerBlock = 2, Seed = 12 });
         server.Chain.Advance(3);
-        using var engine = new ChainStore(new ChainStoreOptions { RecentStateRoots = 5, ReorgDepth = 3 });
-        var follower = new LotusFollower(engine, ct => LotusClient.ConnectAsync(server.Endpoint, null, ct))
+        using var engine = NewEngine();
+        var follower = new LotusFollower(engine, Connect(server))
         {
             InitialBackoff = TimeSpan.FromMilliseconds(1), MaxBackoff = TimeSpan.FromMilliseconds(5),
         };
@@ -60,8 +66,8 @@ public class LotusFollowerTests
         await using var server = await DevnetServer.StartAsync(new DevnetOptions { StateBlocks = 2_000, ChurnPerEpoch = 8, MessagesPerBlock = 2, MaxBlocksPerTipSet = 3, Seed = 13 });
         server.Chain.Advance(3);
         server.Faults.ReadObjFailureRate = 0.1;
-        using var engine = new ChainStore(new ChainStoreOptions { RecentStateRoots = 5, ReorgDepth = 3 });
-        var follower = new LotusFollower(engine, ct => LotusClient.ConnectAsync(server.Endpoint, null, ct));
+        using var engine = NewEngine();
+        var follower = new LotusFollower(engine, Connect(server));
         using var cts = new CancellationTokenSource();
         var run = follower.RunAsync(cts.Token);
         bool AtHead() => run.IsCompleted || engine.Head is { } h && h.KeyEquals(server.Chain.Head.Cids);
@@ -87,7 +93,7 @@ public class LotusFollowerTests
         mainnet.Chain.Advance(3);
         other.Chain.Advance(20);
         Assert.False(mainnet.Chain.Genesis.Cids.SequenceEqual(other.Chain.Genesis.Cids));
-        using var engine = new ChainStore(new ChainStoreOptions { RecentStateRoots = 5, ReorgDepth = 3 });
+        using var engine = NewEngine();
         var endpoint = mainnet.Endpoint;
         var follower = new LotusFollower(engine, ct => LotusClient.ConnectAsync(Volatile.Read(ref endpoint), null, ct))
         {
@@ -112,8 +118,8 @@ public class LotusFollowerTests
     {
         await using var server = await DevnetServer.StartAsync(new DevnetOptions { StateBlocks = 300, ChurnPerEpoch = 8, MessagesPerBlock = 2, Seed = 11 });
         server.Chain.Advance(3);
-        using var engine = new ChainStore(new ChainStoreOptions { RecentStateRoots = 5, ReorgDepth = 3 });
-        var follower = new LotusFollower(engine, ct => LotusClient.ConnectAsync(server.Endpoint, null, ct))
+        using var engine = NewEngine();
+        var follower = new LotusFollower(engine, Connect(server))
         {
             InitialBackoff = TimeSpan.FromMilliseconds(20),
         };
@@ -160,7 +166,7 @@ public class LotusFollowerTests
         server.Chain.HeadChanged += hc => { if (hc.Reverts.Count > 0) Interlocked.Increment(ref reorgs); };
         // A small window (N = 20) so tipsets leave it, and are unlinked, all through the run.
         using var engine = new ChainStore(new ChainStoreOptions { RecentStateRoots = 20, ReorgDepth = 5 });
-        var follower = new LotusFollower(engine, ct => LotusClient.ConnectAsync(server.Endpoint, null, ct));
+        var follower = new LotusFollower(engine, Connect(server));
         using var cts = new CancellationTokenSource();
         var run = follower.RunAsync(cts.Token);
         bool AtHead() => engine.Head is { } h && h.KeyEquals(server.Chain.Head.Cids);
@@ -211,8 +217,8 @@ public class LotusFollowerTests
         server.Chain.Advance(4);
         var sink = new CollectingSink();
         using var logger = new LoggerConfiguration().MinimumLevel.Debug().WriteTo.Sink(sink).CreateLogger();
-        using var engine = new ChainStore(new ChainStoreOptions { RecentStateRoots = 5, ReorgDepth = 3 });
-        var follower = new LotusFollower(engine, ct => LotusClient.ConnectAsync(server.Endpoint, null, ct)) { Logger = logger };
+        using var engine = NewEngine();
+        var follower = new LotusFollower(engine, Connect(server)) { Logger = logger };
         using var cts = new CancellationTokenSource();
         var run = follower.RunAsync(cts.Token);
         bool AtHead() => engine.Head is { } h && h.KeyEquals(server.Chain.Head.Cids);
