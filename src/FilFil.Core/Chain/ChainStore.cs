@@ -104,69 +104,21 @@ public sealed class ChainStore : IDisposable
         try
         {
             if (_chain.Count > 0) throw new InvalidOperationException("the engine is already bootstrapped");
-            await PinHeaderChainAsync(head, source, ct).ConfigureAwait(false);
-            long bottom = head.Height - Options.RecentStateRoots - Options.ReorgDepth;
-            var entries = new List<Entry>();
-            var ts = head;
-            while (true)
+            // a failed attempt (a dropped connection, a cancel) releases everything it took, so it can be retried
+            var pinned = new List<Cid>();
+            var linked = new List<Cid>();
+            try
             {
-                ct.ThrowIfCancellationRequested();
-                entries.Add(new Entry(ts));
-                if (ts.Height == 0 || ts.Height <= bottom + 1) break;
-                ts = TipSet.Load(Store, ts.Parents);
+                await BootstrapCoreAsync(head, source, pinned, linked, ct).ConfigureAwait(false);
             }
-            entries.Reverse();
-            bool importMode = source is null;
-            // An import links every root in one walk over the staged blocks (RefDag.LinkStagedAsync: the same counts
-            // as root by root, in levels wide enough to split among threads); a follower links root by root, fetching.
-            var staged = importMode ? new List<Cid>() : null;
-            foreach (var e in entries)
+            catch
             {
-                bool state = !importMode || e.Ts.Headers.All(h => Store.Contains(h.ParentStateRoot.Bytes));
-                bool msgs = !importMode || e.Ts.Headers.All(h => Store.Contains(h.Messages.Bytes));
-                if (staged is not null)
-                {
-                    if (state) staged.AddRange(e.Ts.Headers.Select(h => h.ParentStateRoot));
-                    if (msgs) staged.AddRange(e.Ts.Headers.Select(h => h.Messages));
-                }
-                else
-                {
-                    if (state) await LinkRootsAsync(e.Ts.Headers.Select(h => h.ParentStateRoot), source, ct).ConfigureAwait(false);
-                    if (msgs) await LinkRootsAsync(e.Ts.Headers.Select(h => h.Messages), source, ct).ConfigureAwait(false);
-                }
-                e.StateLinked = state;
-                e.MessagesLinked = msgs;
+                for (int i = linked.Count - 1; i >= 0; i--) Dag.Unlink(linked[i]);
+                for (int i = pinned.Count - 1; i >= 0; i--) UnpinHeader(pinned[i]);
+                _oldMessageRoots.Clear();
+                Genesis = null;
+                throw;
             }
-            if (Options.KeepAllMessages && entries[0].Ts.Height > 0)
-            {
-                ts = TipSet.Load(Store, entries[0].Ts.Parents);
-                while (true)
-                {
-                    ct.ThrowIfCancellationRequested();
-                    foreach (var h in ts.Headers)
-                    {
-                        if (importMode && !Store.Contains(h.Messages.Bytes))
-                            throw new BlockUnavailableException(h.Messages, $"messages at height {h.Height} are not in the snapshot (import without KeepAllMessages)");
-                        if (staged is not null) staged.Add(h.Messages);
-                        else await Dag.LinkAsync(h.Messages, source, ct: ct).ConfigureAwait(false);
-                        _oldMessageRoots.Add(h.Messages);
-                    }
-                    if (ts.Height == 0) break;
-                    ts = TipSet.Load(Store, ts.Parents);
-                }
-            }
-            var gstate = Genesis!.Headers[0].ParentStateRoot;
-            if (staged is not null)
-            {
-                staged.Add(gstate);
-                await Dag.LinkStagedAsync(staged, ct).ConfigureAwait(false);
-            }
-            else
-            {
-                await Dag.LinkAsync(gstate, source, ct: ct).ConfigureAwait(false);
-            }
-            _genesisStateLinked = gstate;
-            lock (_chain) _chain.AddRange(entries);
         }
         finally
         {
@@ -174,9 +126,80 @@ public sealed class ChainStore : IDisposable
         }
     }
 
-    private async Task PinHeaderChainAsync(TipSet head, IBlockSource? source, CancellationToken ct)
+    private async Task BootstrapCoreAsync(TipSet head, IBlockSource? source, List<Cid> pinned, List<Cid> linked, CancellationToken ct)
     {
-        for (int i = 0; i < head.Cids.Count; i++) await PinHeaderAsync(head.Cids[i], head.RawHeaders[i], null, ct).ConfigureAwait(false);
+        await PinHeaderChainAsync(head, source, pinned, ct).ConfigureAwait(false);
+        long bottom = head.Height - Options.RecentStateRoots - Options.ReorgDepth;
+        var entries = new List<Entry>();
+        var ts = head;
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            entries.Add(new Entry(ts));
+            if (ts.Height == 0 || ts.Height <= bottom + 1) break;
+            ts = TipSet.Load(Store, ts.Parents);
+        }
+        entries.Reverse();
+        bool importMode = source is null;
+        // An import links every root in one walk over the staged blocks (RefDag.LinkStagedAsync: the same counts
+        // as root by root, in levels wide enough to split among threads); a follower links root by root, fetching.
+        var staged = importMode ? new List<Cid>() : null;
+        foreach (var e in entries)
+        {
+            bool state = !importMode || e.Ts.Headers.All(h => Store.Contains(h.ParentStateRoot.Bytes));
+            bool msgs = !importMode || e.Ts.Headers.All(h => Store.Contains(h.Messages.Bytes));
+            if (staged is not null)
+            {
+                if (state) staged.AddRange(e.Ts.Headers.Select(h => h.ParentStateRoot));
+                if (msgs) staged.AddRange(e.Ts.Headers.Select(h => h.Messages));
+            }
+            else
+            {
+                if (state) await LinkRootsAsync(e.Ts.Headers.Select(h => h.ParentStateRoot), source, linked, ct).ConfigureAwait(false);
+                if (msgs) await LinkRootsAsync(e.Ts.Headers.Select(h => h.Messages), source, linked, ct).ConfigureAwait(false);
+            }
+            e.StateLinked = state;
+            e.MessagesLinked = msgs;
+        }
+        if (Options.KeepAllMessages && entries[0].Ts.Height > 0)
+        {
+            ts = TipSet.Load(Store, entries[0].Ts.Parents);
+            while (true)
+            {
+                ct.ThrowIfCancellationRequested();
+                foreach (var h in ts.Headers)
+                {
+                    if (importMode && !Store.Contains(h.Messages.Bytes))
+                        throw new BlockUnavailableException(h.Messages, $"messages at height {h.Height} are not in the snapshot (import without KeepAllMessages)");
+                    if (staged is not null) staged.Add(h.Messages);
+                    else await LinkRootsAsync([h.Messages], source, linked, ct).ConfigureAwait(false);
+                    _oldMessageRoots.Add(h.Messages);
+                }
+                if (ts.Height == 0) break;
+                ts = TipSet.Load(Store, ts.Parents);
+            }
+        }
+        var gstate = Genesis!.Headers[0].ParentStateRoot;
+        if (staged is not null)
+        {
+            staged.Add(gstate);
+            await Dag.LinkStagedAsync(staged, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            await LinkRootsAsync([gstate], source, linked, ct).ConfigureAwait(false);
+        }
+        _genesisStateLinked = gstate;
+        lock (_chain) _chain.AddRange(entries);
+    }
+
+    private async Task PinHeaderChainAsync(TipSet head, IBlockSource? source, List<Cid> pinned, CancellationToken ct)
+    {
+        for (int i = 0; i < head.Cids.Count; i++)
+        {
+            await PinHeaderAsync(head.Cids[i], head.RawHeaders[i], null, ct).ConfigureAwait(false);
+            pinned.Add(head.Cids[i]);
+        }
         var queue = new Queue<Cid>();
         if (head.Height > 0) foreach (var h in head.Parents) queue.Enqueue(h);
         else Genesis = head;
@@ -187,6 +210,7 @@ public sealed class ChainStore : IDisposable
             long addr = Store.Find(c.Bytes);
             if (addr >= 0 && Store.GetPins(addr) > 0) continue;
             var raw = await PinHeaderAsync(c, null, source, ct).ConfigureAwait(false);
+            pinned.Add(c);
             var h = HeaderLinks.Read(raw);
             if (h.Height > 0)
             {
@@ -202,6 +226,7 @@ public sealed class ChainStore : IDisposable
         {
             if (!DagLinks.IsStorable(gp.Bytes)) continue;
             await PinHeaderAsync(gp, null, source, ct).ConfigureAwait(false);
+            pinned.Add(gp);
         }
     }
 
@@ -216,9 +241,7 @@ public sealed class ChainStore : IDisposable
         if (raw is null)
         {
             if (source is null) throw new BlockUnavailableException(cid, "block header not in the snapshot");
-            var mem = await source.GetAsync(cid, ct).ConfigureAwait(false);
-            if (!cid.Verify(mem.Span)) throw new BlockUnavailableException(cid, "the source returned bytes that do not hash to it");
-            raw = mem.ToArray();
+            raw = (await Dag.FetchVerifiedAsync(cid, source, ct).ConfigureAwait(false)).ToArray();
         }
         Store.Insert(cid.Bytes, raw, 0, 1);
         return raw;
@@ -232,7 +255,8 @@ public sealed class ChainStore : IDisposable
         if (Store.GetPins(addr) == 0 && Store.GetRefs(addr) == 0) Store.Remove(addr);
     }
 
-    private async Task LinkRootsAsync(IEnumerable<Cid> roots, IBlockSource? source, CancellationToken ct)
+    /// <summary>Links every root or none; the linked roots are added to <paramref name="linked"/> (for a caller's rollback).</summary>
+    private async Task LinkRootsAsync(IEnumerable<Cid> roots, IBlockSource? source, List<Cid>? linked, CancellationToken ct)
     {
         var done = new List<Cid>();
         try
@@ -242,6 +266,7 @@ public sealed class ChainStore : IDisposable
                 await Dag.LinkAsync(r, source, ct: ct).ConfigureAwait(false);
                 done.Add(r);
             }
+            linked?.AddRange(done);
         }
         catch
         {
@@ -288,9 +313,9 @@ public sealed class ChainStore : IDisposable
                     await PinHeaderAsync(ts.Cids[i], ts.RawHeaders[i], null, ct).ConfigureAwait(false);
                     pinned.Add(ts.Cids[i]);
                 }
-                await LinkRootsAsync(ts.Headers.Select(h => h.ParentStateRoot), source, ct).ConfigureAwait(false);
+                await LinkRootsAsync(ts.Headers.Select(h => h.ParentStateRoot), source, null, ct).ConfigureAwait(false);
                 e.StateLinked = true;
-                await LinkRootsAsync(ts.Headers.Select(h => h.Messages), source, ct).ConfigureAwait(false);
+                await LinkRootsAsync(ts.Headers.Select(h => h.Messages), source, null, ct).ConfigureAwait(false);
                 e.MessagesLinked = true;
             }
             catch
@@ -363,7 +388,7 @@ public sealed class ChainStore : IDisposable
 
     private async Task LinkEntryAsync(Entry e, IBlockSource? source, CancellationToken ct)
     {
-        await LinkRootsAsync(e.Ts.Headers.Select(h => h.ParentStateRoot), source, ct).ConfigureAwait(false);
+        await LinkRootsAsync(e.Ts.Headers.Select(h => h.ParentStateRoot), source, null, ct).ConfigureAwait(false);
         e.StateLinked = true;
         try
         {
@@ -374,7 +399,7 @@ public sealed class ChainStore : IDisposable
             }
             else
             {
-                await LinkRootsAsync(e.Ts.Headers.Select(h => h.Messages), source, ct).ConfigureAwait(false);
+                await LinkRootsAsync(e.Ts.Headers.Select(h => h.Messages), source, null, ct).ConfigureAwait(false);
             }
             e.MessagesLinked = true;
         }
@@ -427,7 +452,7 @@ public sealed class ChainStore : IDisposable
             }
             if (!skipOldMessages) roots.AddRange(_oldMessageRoots);
             if (_genesisStateLinked is { } g) roots.Add(g);
-            await LinkRootsAsync(roots, null, ct).ConfigureAwait(false);
+            await LinkRootsAsync(roots, null, null, ct).ConfigureAwait(false);
             foreach (var c in headers) Store.AddPins(Store.Find(c.Bytes), 1);
             pinned = true;
             return new Pin(this, roots, headers, lease);

@@ -229,16 +229,19 @@ public sealed class LotusClient : IAsyncDisposable
         return ts;
     }
 
-    /// <summary>A block header's raw bytes, verified against its CID (refetched up to 3 times on a mismatch).</summary>
-    private async Task<byte[]> ReadHeaderAsync(Cid cid, CancellationToken ct)
-    {
-        for (int attempt = 0; attempt < 3; attempt++)
+    /// <summary>
+    /// A block header's raw bytes, verified against its CID: a method error or bad bytes are retried with backoff
+    /// (<see cref="Retry"/>, <see cref="HeaderReadAttempts"/> attempts); a transport failure ends at once.
+    /// </summary>
+    private Task<byte[]> ReadHeaderAsync(Cid cid, CancellationToken ct) =>
+        Retry.RunAsync(async c =>
         {
-            var raw = await ChainReadObjAsync(cid, ct).ConfigureAwait(false);
-            if (cid.Verify(raw)) return raw;
-        }
-        throw new BlockUnavailableException(cid, "the node returned header bytes that do not hash to it, three times");
-    }
+            var raw = await ChainReadObjAsync(cid, c).ConfigureAwait(false);
+            return cid.Verify(raw) ? raw : throw new BlockUnavailableException(cid, "the node returned header bytes that do not hash to it");
+        }, HeaderReadAttempts, TimeSpan.FromMilliseconds(20), null, ct);
+
+    /// <summary>Attempts at reading a block header before its failure is final.</summary>
+    private const int HeaderReadAttempts = 6;
 
     // ------------------------------------------------------------------ API
 

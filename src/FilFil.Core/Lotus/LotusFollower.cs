@@ -80,6 +80,7 @@ public sealed class LotusFollower
                     Log(LogEventLevel.Information, null, "Connected to the node; the engine is at {Height}", _engine.Head?.Height);
                 }
                 first = false;
+                await CheckGenesisAsync(client, ct).ConfigureAwait(false);
                 var source = new LotusBlockSource(client);
                 await foreach (var batch in client.ChainNotifyAsync(ct).ConfigureAwait(false))
                 {
@@ -88,13 +89,26 @@ public sealed class LotusFollower
                 }
                 Log(LogEventLevel.Information, null, "The node closed the head-change subscription at {Height}; resubscribing", _engine.Head?.Height);
             }
-            catch (Exception e) when (!ct.IsCancellationRequested && e is LotusConnectionLostException or WebSocketException or IOException or BlockUnavailableException or LotusRpcException or FilFilFormatException)
+            // an operation cancelled while ct is not: the socket was aborted under a pending send or call
+            catch (Exception e) when (!ct.IsCancellationRequested && e is LotusConnectionLostException or WebSocketException or IOException or BlockUnavailableException or LotusRpcException or FilFilFormatException or OperationCanceledException)
             {
                 Log(LogEventLevel.Warning, e, "Connection problem at {Height} ({Error:l}); reconnecting in {Backoff}", _engine.Head?.Height, e.Message, backoff);
                 await Task.Delay(backoff, ct).ConfigureAwait(false);
                 backoff = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, backoff.Ticks * 2));
             }
         }
+    }
+
+    /// <summary>Refuses a node whose genesis is not the engine's (another network behind the same address).</summary>
+    private async Task CheckGenesisAsync(LotusClient client, CancellationToken ct)
+    {
+        if (_engine.Genesis is not { } mine) return; // not bootstrapped yet: the node's chain becomes the engine's
+        var theirs = await client.ChainGetGenesisAsync(ct).ConfigureAwait(false);
+        if (theirs.KeyEquals(mine.Cids)) return;
+        var e = new LotusChainMismatchException(
+            $"the node serves another chain: its genesis is {Key(theirs)}, the engine's is {Key(mine)}; stopped (follow a node of the same network, or start a new engine)");
+        Log(LogEventLevel.Error, e, "The node serves another chain (genesis {NodeGenesis:l}, the engine's {Genesis:l}); stopping", Key(theirs), Key(mine));
+        throw e;
     }
 
     private async Task HandleAsync(LotusClient client, LotusBlockSource source, IReadOnlyList<HeadChange> batch, CancellationToken ct)

@@ -47,8 +47,11 @@ internal sealed class RefDag
     /// <summary>Smallest level split among threads (smaller ones cost more to hand out than to scan).</summary>
     private const int ParallelLevelMin = 2048;
 
-    /// <summary>Attempts per block before a fetch or hash failure is final (default 3).</summary>
-    public int FetchAttempts { get; init; } = 3;
+    /// <summary>Attempts per block before a fetch or hash failure is final (default 6; a transport failure is final at once).</summary>
+    public int FetchAttempts { get; init; } = 6;
+
+    /// <summary>Wait after a block's first failed fetch, doubled after each next one (default 20 ms).</summary>
+    public TimeSpan FetchRetryDelay { get; init; } = TimeSpan.FromMilliseconds(20);
 
     /// <summary>Blocks fetched from sources so far.</summary>
     public long BlocksFetched => Interlocked.Read(ref _fetched);
@@ -282,32 +285,32 @@ internal sealed class RefDag
         return results;
     }
 
-    private async Task<ReadOnlyMemory<byte>> FetchVerifiedAsync(Cid cid, IBlockSource source, CancellationToken ct)
+    /// <summary>
+    /// A block from <paramref name="source"/>, its hash verified: a failed read (not a transport failure) or bad bytes
+    /// are retried up to <see cref="FetchAttempts"/> times with backoff (<see cref="Retry"/>); the last failure is
+    /// reported as a <see cref="BlockUnavailableException"/>.
+    /// </summary>
+    internal async Task<ReadOnlyMemory<byte>> FetchVerifiedAsync(Cid cid, IBlockSource source, CancellationToken ct)
     {
         if (!Hashing.CanVerify(cid.HashCode))
             throw new BlockUnavailableException(cid, $"its hash function {Multicodec.HashName(cid.HashCode)} cannot be verified");
-        Exception? last = null;
-        for (int attempt = 1; attempt <= Math.Max(1, FetchAttempts); attempt++)
+        try
         {
-            ct.ThrowIfCancellationRequested();
-            ReadOnlyMemory<byte> data;
-            try
+            return await Retry.RunAsync(async c =>
             {
-                data = await source.GetAsync(cid, ct).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException && e is not BlockUnavailableException)
-            {
-                last = e;
-                if (attempt < FetchAttempts) Log.Warning("Fetch of {Cid} failed (attempt {Attempt} of {Attempts}): {Error:l}; retrying", cid, attempt, FetchAttempts, e.Message);
-                continue;
-            }
-            Interlocked.Increment(ref _fetched);
-            if (data.Length <= BlockStore.MaxDataLength && cid.Verify(data.Span)) return data;
-            Interlocked.Increment(ref _refused);
-            last = new BlockUnavailableException(cid, $"the source returned {data.Length} bytes that do not hash to it");
-            if (attempt < FetchAttempts) Log.Warning("Fetch of {Cid} returned {Bytes} bytes that do not hash to it (attempt {Attempt} of {Attempts}); retrying", cid, data.Length, attempt, FetchAttempts);
+                var data = await source.GetAsync(cid, c).ConfigureAwait(false);
+                Interlocked.Increment(ref _fetched);
+                if (data.Length <= BlockStore.MaxDataLength && cid.Verify(data.Span)) return data;
+                Interlocked.Increment(ref _refused);
+                throw new BlockUnavailableException(cid, $"the source returned {data.Length} bytes that do not hash to it");
+            }, Math.Max(1, FetchAttempts), FetchRetryDelay,
+            (e, attempt) => Log.Warning("Fetch of {Cid} failed (attempt {Attempt} of {Attempts}): {Error:l}; retrying", cid, attempt, FetchAttempts, e.Message),
+            ct).ConfigureAwait(false);
         }
-        throw last as BlockUnavailableException ?? new BlockUnavailableException(cid, $"fetch failed {FetchAttempts} times", last);
+        catch (Exception e) when (e is not OperationCanceledException && e is not BlockUnavailableException)
+        {
+            throw new BlockUnavailableException(cid, $"fetch failed: {e.Message}", e);
+        }
     }
 
     /// <summary>

@@ -22,13 +22,104 @@ public class LotusFollowerTests
         }
     }
 
+    /// <summary>The engine these tests follow into (5 recent state roots, reorgs up to 3 deep).</summary>
+    private static ChainStore NewEngine() => new(new ChainStoreOptions { RecentStateRoots = 5, ReorgDepth = 3 });
+
+    private static Func<CancellationToken, Task<LotusClient>> Connect(DevnetServer server) =>
+        ct => LotusClient.ConnectAsync(server.Endpoint, null, ct);
+
+    [Fact]
+    public async Task BootstrapsAfterTenInterruptedAttemptsWithoutLeakingPins()
+    {
+        // each interrupted bootstrap used to leave its header pins behind: the 8th overflowed the 3-bit pin counter
+        await using var server = await DevnetServer.StartAsync(new DevnetOptions { StateBlocks = 20_000, ChurnPerEpoch = 8, MessagesPerBlock = 2, Seed = 12 });
+        server.Chain.Advance(3);
+        using var engine = NewEngine();
+        var follower = new LotusFollower(engine, Connect(server))
+        {
+            InitialBackoff = TimeSpan.FromMilliseconds(1), MaxBackoff = TimeSpan.FromMilliseconds(5),
+        };
+        using var cts = new CancellationTokenSource();
+        var run = follower.RunAsync(cts.Token);
+        for (int drop = 0; drop < 10; drop++)
+        {
+            long calls = server.Faults.ReadObjCalls;
+            await WaitFor(() => server.Faults.ReadObjCalls >= calls + 100 || run.IsCompleted, "bootstrap reads");
+            Assert.False(run.IsCompleted, run.Exception?.ToString());
+            Assert.Null(engine.Head); // still bootstrapping: the drop interrupts it
+            server.Faults.DropConnections();
+            await WaitFor(() => follower.Reconnects > drop || run.IsCompleted, "reconnect");
+        }
+        await WaitFor(() => run.IsCompleted || engine.Head is { } h && h.KeyEquals(server.Chain.Head.Cids), "bootstrap after the drops");
+        Assert.False(run.IsCompleted, run.Exception?.ToString());
+        server.Chain.Advance(2);
+        await WaitFor(() => engine.Head is { } h && h.KeyEquals(server.Chain.Head.Cids), "follow");
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        engine.VerifyInvariant();
+    }
+
+    [Fact]
+    public async Task RetriesFailedReadsWithoutReconnecting()
+    {
+        // a ChainReadObj method error is the node's answer, not a lost connection: retry the block, keep the subscription
+        await using var server = await DevnetServer.StartAsync(new DevnetOptions { StateBlocks = 2_000, ChurnPerEpoch = 8, MessagesPerBlock = 2, MaxBlocksPerTipSet = 3, Seed = 13 });
+        server.Chain.Advance(3);
+        server.Faults.ReadObjFailureRate = 0.1;
+        using var engine = NewEngine();
+        var follower = new LotusFollower(engine, Connect(server));
+        using var cts = new CancellationTokenSource();
+        var run = follower.RunAsync(cts.Token);
+        bool AtHead() => run.IsCompleted || engine.Head is { } h && h.KeyEquals(server.Chain.Head.Cids);
+        await WaitFor(AtHead, "bootstrap");
+        for (int i = 0; i < 10; i++)
+        {
+            server.Chain.Advance(1);
+            await WaitFor(AtHead, $"epoch {i}");
+        }
+        Assert.False(run.IsCompleted, run.Exception?.ToString());
+        Assert.True(server.Faults.FailedReads > 100, $"only {server.Faults.FailedReads} failed reads were served");
+        Assert.Equal(0, follower.Reconnects);
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        engine.VerifyInvariant();
+    }
+
+    [Fact]
+    public async Task FaultsWhenTheNodeServesAnotherChainAfterAReconnect()
+    {
+        await using var mainnet = await DevnetServer.StartAsync(new DevnetOptions { StateBlocks = 200, ChurnPerEpoch = 6, MessagesPerBlock = 2, Seed = 14 });
+        await using var other = await DevnetServer.StartAsync(new DevnetOptions { Network = "calibnet", StateBlocks = 200, ChurnPerEpoch = 6, MessagesPerBlock = 2, Seed = 15 });
+        mainnet.Chain.Advance(3);
+        other.Chain.Advance(20);
+        Assert.False(mainnet.Chain.Genesis.Cids.SequenceEqual(other.Chain.Genesis.Cids));
+        using var engine = NewEngine();
+        var endpoint = mainnet.Endpoint;
+        var follower = new LotusFollower(engine, ct => LotusClient.ConnectAsync(Volatile.Read(ref endpoint), null, ct))
+        {
+            InitialBackoff = TimeSpan.FromMilliseconds(20),
+        };
+        using var cts = new CancellationTokenSource();
+        var run = follower.RunAsync(cts.Token);
+        await WaitFor(() => run.IsCompleted || engine.Head is { } h && h.KeyEquals(mainnet.Chain.Head.Cids), "bootstrap");
+        var held = engine.Head!;
+
+        Volatile.Write(ref endpoint, other.Endpoint); // the same address now serves another chain
+        mainnet.Faults.DropConnections();
+        var e = await Assert.ThrowsAsync<LotusChainMismatchException>(() => run.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Contains("genesis", e.Message, StringComparison.Ordinal);
+        Assert.True(engine.Head!.KeyEquals(held.Cids), "the engine moved onto the other chain");
+        Assert.Equal(1, follower.Reconnects);
+        engine.VerifyInvariant();
+    }
+
     [Fact]
     public async Task FollowsThroughDroppedSocketsReorgsAndBadBlocks()
     {
         await using var server = await DevnetServer.StartAsync(new DevnetOptions { StateBlocks = 300, ChurnPerEpoch = 8, MessagesPerBlock = 2, Seed = 11 });
         server.Chain.Advance(3);
-        using var engine = new ChainStore(new ChainStoreOptions { RecentStateRoots = 5, ReorgDepth = 3 });
-        var follower = new LotusFollower(engine, ct => LotusClient.ConnectAsync(server.Endpoint, null, ct))
+        using var engine = NewEngine();
+        var follower = new LotusFollower(engine, Connect(server))
         {
             InitialBackoff = TimeSpan.FromMilliseconds(20),
         };
@@ -75,7 +166,7 @@ public class LotusFollowerTests
         server.Chain.HeadChanged += hc => { if (hc.Reverts.Count > 0) Interlocked.Increment(ref reorgs); };
         // A small window (N = 20) so tipsets leave it, and are unlinked, all through the run.
         using var engine = new ChainStore(new ChainStoreOptions { RecentStateRoots = 20, ReorgDepth = 5 });
-        var follower = new LotusFollower(engine, ct => LotusClient.ConnectAsync(server.Endpoint, null, ct));
+        var follower = new LotusFollower(engine, Connect(server));
         using var cts = new CancellationTokenSource();
         var run = follower.RunAsync(cts.Token);
         bool AtHead() => engine.Head is { } h && h.KeyEquals(server.Chain.Head.Cids);
@@ -126,8 +217,8 @@ public class LotusFollowerTests
         server.Chain.Advance(4);
         var sink = new CollectingSink();
         using var logger = new LoggerConfiguration().MinimumLevel.Debug().WriteTo.Sink(sink).CreateLogger();
-        using var engine = new ChainStore(new ChainStoreOptions { RecentStateRoots = 5, ReorgDepth = 3 });
-        var follower = new LotusFollower(engine, ct => LotusClient.ConnectAsync(server.Endpoint, null, ct)) { Logger = logger };
+        using var engine = NewEngine();
+        var follower = new LotusFollower(engine, Connect(server)) { Logger = logger };
         using var cts = new CancellationTokenSource();
         var run = follower.RunAsync(cts.Token);
         bool AtHead() => engine.Head is { } h && h.KeyEquals(server.Chain.Head.Cids);

@@ -1,0 +1,39 @@
+using System.Net.WebSockets;
+
+namespace FilFil.Core.Store;
+
+/// <summary>
+/// The one policy for retrying a read from a node: a bounded number of attempts with exponential backoff, retrying
+/// only what may succeed on the same connection (method errors, bad bytes). Transport failures and cancellation end
+/// at once: the caller reconnects (<see cref="Lotus.LotusFollower"/>) or gives up.
+/// </summary>
+internal static class Retry
+{
+    /// <summary>A failure of the connection itself (retrying on it is pointless).</summary>
+    public static bool IsTransportFailure(Exception e) => e is IOException or WebSocketException or ObjectDisposedException;
+
+    /// <summary>
+    /// Runs <paramref name="op"/> up to <paramref name="attempts"/> times, waiting <paramref name="firstDelay"/> after
+    /// the first failure and twice as long after each next one (at most one second). <paramref name="onRetry"/> is
+    /// told of each failure that will be retried (the failure, the attempt that failed). The last failure is thrown.
+    /// </summary>
+    public static async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> op, int attempts, TimeSpan firstDelay,
+        Action<Exception, int>? onRetry, CancellationToken ct)
+    {
+        var delay = firstDelay;
+        for (int attempt = 1; ; attempt++)
+        {
+            ct.ThrowIfCancellationRequested();
+            try
+            {
+                return await op(ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (attempt < attempts && e is not OperationCanceledException && !IsTransportFailure(e))
+            {
+                onRetry?.Invoke(e, attempt);
+            }
+            if (delay > TimeSpan.Zero) await Task.Delay(delay, ct).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(TimeSpan.TicksPerSecond, delay.Ticks * 2));
+        }
+    }
+}
