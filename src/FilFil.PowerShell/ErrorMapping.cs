@@ -24,7 +24,7 @@ public static class ErrorMapping
         TimeoutException => (ErrorCategory.OperationTimeout, "Timeout"),
         FollowerRunningException => (ErrorCategory.InvalidOperation, "FollowerRunning"),
         InvalidOperationException => (ErrorCategory.InvalidOperation, "InvalidOperation"),
-        System.Net.WebSockets.WebSocketException or System.Net.Http.HttpRequestException => (ErrorCategory.ConnectionError, "ConnectionError"),
+        FilFil.Core.Lotus.LotusConnectionLostException or System.Net.WebSockets.WebSocketException or System.Net.Http.HttpRequestException => (ErrorCategory.ConnectionError, "ConnectionError"),
         ArgumentException => (ErrorCategory.InvalidArgument, "InvalidArgument"),
         IOException => (ioCategory, ioCategory == ErrorCategory.WriteError ? "WriteError" : "ReadError"),
         _ => (ErrorCategory.NotSpecified, "UnexpectedError"),
