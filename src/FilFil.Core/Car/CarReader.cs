@@ -114,6 +114,11 @@ public sealed class CarReader : IDisposable
             if (want <= 0) { _eof = true; break; }
             int r;
             try { r = _stream.Read(_buf, _end, want); }
+            catch (EndOfStreamException e) when (Compressed)
+            {
+                // ZstdSharp's "Premature end of stream": the compressed input stops inside a frame
+                throw new FilFilFormatException("CAR", _bufPos + Available, "the rest of the zstd frame", "end of the compressed input", e);
+            }
             catch (Exception e) when (e is not FilFilFormatException && e is not OperationCanceledException && e is not IOException)
             {
                 throw new FilFilFormatException("CAR", _bufPos + Available, "readable (zstd) input", e.Message, e);

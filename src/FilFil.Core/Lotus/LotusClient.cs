@@ -154,44 +154,34 @@ public sealed class LotusClient : IAsyncDisposable
 
     private void Dispatch(ReadOnlySpan<byte> frame)
     {
-        using var doc = JsonDocument.Parse(frame.ToArray());
-        var root = doc.RootElement;
-        if (root.ValueKind != JsonValueKind.Object) return;
-        if (root.TryGetProperty("method", out var m))
+        var f = LotusFrame.Parse(frame);
+        switch (f.Kind)
         {
-            string method = m.GetString() ?? "";
-            var ps = root.TryGetProperty("params", out var p) && p.ValueKind == JsonValueKind.Array ? p : default;
-            if (method == "xrpc.ch.val" && ps.ValueKind == JsonValueKind.Array && ps.GetArrayLength() == 2)
-            {
-                if (_channels.TryGetValue(ps[0].GetInt64(), out var ch)) ch.Writer.TryWrite(ps[1].Clone());
-            }
-            else if (method == "xrpc.ch.close" && ps.ValueKind == JsonValueKind.Array && ps.GetArrayLength() >= 1)
-            {
-                if (_channels.TryRemove(ps[0].GetInt64(), out var ch)) ch.Writer.TryComplete();
-            }
-            return; // other server-to-client calls are not used by Lotus's full-node API
-        }
-        if (!root.TryGetProperty("id", out var idEl) || !idEl.TryGetInt64(out long id)) return;
-        if (!_pending.TryGetValue(id, out var pending)) return;
-        if (root.TryGetProperty("error", out var err) && err.ValueKind == JsonValueKind.Object)
-        {
-            long code = err.TryGetProperty("code", out var c) && c.TryGetInt64(out long cv) ? cv : 0;
-            string message = err.TryGetProperty("message", out var mm) ? mm.GetString() ?? "" : err.ToString();
-            pending.Tcs.TrySetException(new LotusRpcException(pending.Method, code, message));
-            return;
-        }
-        var result = root.TryGetProperty("result", out var res) ? res.Clone() : default;
-        if (pending.Channel)
-        {
-            // register before any value of this channel is dispatched (values follow the response on the socket)
-            if (result.ValueKind != JsonValueKind.Number || !result.TryGetInt64(out long chanId))
-            {
-                pending.Tcs.TrySetException(new LotusRpcException(pending.Method, 0, $"expected a channel id, got {result.ValueKind}"));
+            case LotusFrameKind.ChannelValue:
+                if (_channels.TryGetValue(f.Id, out var ch)) ch.Writer.TryWrite(f.Value);
                 return;
-            }
-            _channels[chanId] = Channel.CreateUnbounded<JsonElement>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+            case LotusFrameKind.ChannelClose:
+                if (_channels.TryRemove(f.Id, out var closed)) closed.Writer.TryComplete();
+                return;
+            case LotusFrameKind.Error:
+                if (_pending.TryGetValue(f.Id, out var failed))
+                    failed.Tcs.TrySetException(new LotusRpcException(failed.Method, f.ErrorCode, f.ErrorMessage ?? ""));
+                return;
+            case LotusFrameKind.Result:
+                if (!_pending.TryGetValue(f.Id, out var pending)) return;
+                if (pending.Channel)
+                {
+                    // register before any value of this channel is dispatched (values follow the response on the socket)
+                    if (f.Value.ValueKind != JsonValueKind.Number || !f.Value.TryGetInt64(out long chanId))
+                    {
+                        pending.Tcs.TrySetException(new LotusRpcException(pending.Method, 0, $"expected a channel id, got {f.Value.ValueKind}"));
+                        return;
+                    }
+                    _channels[chanId] = Channel.CreateUnbounded<JsonElement>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+                }
+                pending.Tcs.TrySetResult(f.Value);
+                return;
         }
-        pending.Tcs.TrySetResult(result);
     }
 
     // ------------------------------------------------------------------ JSON shapes
@@ -210,22 +200,13 @@ public sealed class LotusClient : IAsyncDisposable
         w.WriteEndArray();
     }
 
-    internal static Cid ReadCid(JsonElement e)
-    {
-        if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty("/", out var s) || s.ValueKind != JsonValueKind.String)
-            throw new FilFilFormatException("Lotus JSON", 0, "a CID object {\"/\": \"...\"}", e.ToString());
-        return Cid.Parse(s.GetString()!);
-    }
-
     private async Task<TipSet> ReadTipSetAsync(JsonElement e, CancellationToken ct)
     {
-        if (e.ValueKind != JsonValueKind.Object || !e.TryGetProperty("Cids", out var cidsEl) || cidsEl.ValueKind != JsonValueKind.Array)
-            throw new FilFilFormatException("Lotus JSON", 0, "a TipSet {Cids, Blocks, Height}", e.ValueKind.ToString());
-        var cids = cidsEl.EnumerateArray().Select(ReadCid).ToArray();
+        var (cids, height) = LotusFrame.TipSetKey(e);
         var raws = await Task.WhenAll(cids.Select(c => ReadHeaderAsync(c, ct))).ConfigureAwait(false);
         var ts = new TipSet(cids, raws);
-        if (e.TryGetProperty("Height", out var h) && h.TryGetInt64(out long height) && height != ts.Height)
-            throw new FilFilFormatException("Lotus JSON", 0, $"Height {ts.Height} (from the headers)", height.ToString(CultureInfo.InvariantCulture));
+        if (height is { } hv && hv != ts.Height)
+            throw new FilFilFormatException("Lotus JSON", 0, $"Height {ts.Height} (from the headers)", hv.ToString(CultureInfo.InvariantCulture));
         return ts;
     }
 
@@ -262,9 +243,7 @@ public sealed class LotusClient : IAsyncDisposable
     public async Task<byte[]> ChainReadObjAsync(Cid cid, CancellationToken ct = default)
     {
         var r = await CallAsync("Filecoin.ChainReadObj", w => WriteCid(w, cid), ct).ConfigureAwait(false);
-        if (r.ValueKind == JsonValueKind.Null) return Array.Empty<byte>();
-        if (r.ValueKind != JsonValueKind.String) throw new FilFilFormatException("Lotus JSON", 0, "base64 block bytes", r.ValueKind.ToString());
-        return r.GetBytesFromBase64();
+        return LotusFrame.Base64(r);
     }
 
     public async Task<bool> ChainHasObjAsync(Cid cid, CancellationToken ct = default)
@@ -276,7 +255,7 @@ public sealed class LotusClient : IAsyncDisposable
     public async Task<string> StateNetworkNameAsync(CancellationToken ct = default)
     {
         var r = await CallAsync("Filecoin.StateNetworkName", null, ct).ConfigureAwait(false);
-        return r.GetString() ?? throw new FilFilFormatException("Lotus JSON", 0, "a network name", "null");
+        return LotusFrame.Text(r, "a network name");
     }
 
     /// <summary>
@@ -296,15 +275,8 @@ public sealed class LotusClient : IAsyncDisposable
                 while (ch.Reader.TryRead(out var batch))
                 {
                     var list = new List<HeadChange>();
-                    if (batch.ValueKind == JsonValueKind.Array)
-                    {
-                        foreach (var hc in batch.EnumerateArray())
-                        {
-                            string type = hc.GetProperty("Type").GetString() ?? "";
-                            var ts = await ReadTipSetAsync(hc.GetProperty("Val"), ct).ConfigureAwait(false);
-                            list.Add(new HeadChange(type, ts));
-                        }
-                    }
+                    foreach (var (type, val) in LotusFrame.HeadChanges(batch))
+                        list.Add(new HeadChange(type, await ReadTipSetAsync(val, ct).ConfigureAwait(false)));
                     yield return list;
                 }
             }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Json;
 
 namespace FilFil.Devnet.Rpc;
@@ -9,11 +10,22 @@ internal sealed class RpcDispatcher(RpcMethods methods)
     /// <summary>A response frame and the HTTP status go-jsonrpc would give it (200; 500 for protocol errors; 400 invalid request).</summary>
     public readonly record struct Reply(byte[]? Frame, int Status);
 
+    private const string InvalidUtf8 = "Parse error: a string of the request is not valid UTF-8";
+
     public async Task<Reply> HandleAsync(JsonElement req, int apiVersion, WsConnection? ws, CancellationToken ct)
     {
         if (req.ValueKind != JsonValueKind.Object) return new(RpcFrames.Error(null, RpcProtocolException.ParseError, "Parse error"), 500);
-        string? rawId = req.TryGetProperty("id", out var idEl) && idEl.ValueKind != JsonValueKind.Null ? idEl.GetRawText() : null;
-        string method = req.TryGetProperty("method", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : "";
+        string? rawId;
+        string method;
+        try
+        {
+            rawId = req.TryGetProperty("id", out var idEl) && idEl.ValueKind != JsonValueKind.Null ? idEl.GetRawText() : null;
+            method = req.TryGetProperty("method", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : "";
+        }
+        catch (InvalidOperationException e) when (e.InnerException is DecoderFallbackException)
+        {
+            return new(RpcFrames.Error(null, RpcProtocolException.ParseError, InvalidUtf8), 500);
+        }
         JsonElement? ps = req.TryGetProperty("params", out var p) ? p : null;
         try
         {
@@ -50,6 +62,11 @@ internal sealed class RpcDispatcher(RpcMethods methods)
         catch (KeyNotFoundException e)
         {
             return rawId is null ? new(null, 200) : new(RpcFrames.Error(rawId, 1, e.Message), 200);
+        }
+        catch (InvalidOperationException e) when (e.InnerException is DecoderFallbackException)
+        {
+            // JsonDocument checks a request's structure, not the UTF-8 of its strings: a param string is read here
+            return new(RpcFrames.Error(rawId, RpcProtocolException.ParseError, InvalidUtf8), 500);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
