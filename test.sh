@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every FilFil test suite: xUnit (Core, Devnet, fil-fil host), the PowerShell acceptance tests under pwsh and
+# Runs every FilFil test suite: xUnit (Core, Devnet, fil-fil host), a smoke of the parsers' fuzz targets, the
+# PowerShell acceptance tests under pwsh and
 # Pester (local dotnet tool and NuGet package, both pinned; Pester's NUnit XML in TestResults/acceptance.nunit.xml)
 # and forge (contracts). Ends with one line "N passed, N failed" over all suites; exits non-zero if anything failed or
 # did not run.
@@ -40,6 +41,22 @@ for proj in tests/*/*.Tests.csproj; do
   passed=$((passed+p)); failed=$((failed+f)); skipped=$((skipped+s))
   [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && { echo "$name exited $rc"; broken=$((broken+1)); }
 done
+
+# The parsers' fuzz targets (fuzz/, docs/fuzzing.md) without afl++: every seed and fuzz-regression input, then
+# 2,000 deterministic mutations per target; one pass or failure per target.
+echo "== fuzz smoke"
+dotnet fuzz/FilFil.Fuzz/bin/Release/net10.0/FilFil.Fuzz.dll smoke fuzz/corpus -n 2000 -r tests/FilFil.Core.Tests/fuzz-regressions \
+  > "$logdir/fuzz.log" 2>&1
+rc=$?
+cat "$logdir/fuzz.log"
+line=$(grep -E "^fuzz-smoke: [0-9]+ passed, [0-9]+ failed" "$logdir/fuzz.log" | tail -1)
+if [ -z "$line" ]; then
+  echo "fuzz smoke: no summary (rc=$rc)"; broken=$((broken+1))
+else
+  p=$(sed -E 's/^fuzz-smoke: ([0-9]+) passed.*/\1/' <<<"$line"); f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+  passed=$((passed+p)); failed=$((failed+f))
+  [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && { echo "fuzz smoke exited $rc"; broken=$((broken+1)); }
+fi
 
 echo "== acceptance (pwsh, Pester)"
 dotnet pwsh -NoProfile -NonInteractive -File tests/Invoke-AcceptanceTests.ps1 > "$logdir/acceptance.log" 2>&1
