@@ -1,6 +1,7 @@
 
 using System.Text.Json;
 using FilFil.Core.Car;
+using FilFil.Core.Ipld;
 using FilFil.Core.Lotus;
 using FilFil.Devnet;
 using FilFil.Devnet.Rpc;
@@ -150,5 +151,39 @@ public class FuzzRegressionTests
         byte[] req = [.. "{\"jsonrpc\":\"2.0\",\"id\":\""u8, 0xff, .. "\",\"method\":\"Filecoin.ChainHead\"}"u8];
         var reply = Dispatch(req, out _);
         Assert.Equal(RpcProtocolException.ParseError, reply.GetProperty("error").GetProperty("code").GetInt32());
+    }
+}
+
+/// <summary>Quadratic base58: found by hand while reading the cid target's slow inputs (afl++ keeps inputs small).</summary>
+public class CidTextLengthTests
+{
+    [Fact]
+    public void Cid_HugeBase58Text_IsRefusedBeforeDecoding()
+    {
+        // 200 KB of base58 took 8 s of CPU to decode before the length check
+        var e = Assert.Throws<FilFilFormatException>(() => Cid.Parse("z" + new string('2', 200_000)));
+        Assert.Contains("at most 512 characters", e.Message);
+    }
+
+    [Fact]
+    public void Cid_LongestAcceptedText_StillParses()
+    {
+        var identity = Cid.Create(Multicodec.Raw, Multicodec.Identity, new byte[250]);
+        Assert.True(identity.ToString().Length <= Cid.MaxTextLength);
+        Assert.Equal(identity, Cid.Parse(identity.ToString()));
+    }
+
+    [Fact]
+    public async Task Devnet_RequestWithAMegabyteCid_IsAnsweredWithAParamError()
+    {
+        using var chain = new DevnetChain(new DevnetOptions { Seed = 7, StateBlocks = 64, MessagesPerBlock = 2 });
+        var dispatcher = new RpcDispatcher(new RpcMethods(chain, new DevnetFaults(chain, () => { })));
+        var req = JsonSerializer.SerializeToUtf8Bytes(new { jsonrpc = "2.0", id = 1, method = "Filecoin.ChainReadObj", @params = new[] { new Dictionary<string, string> { ["/"] = "z" + new string('2', 1 << 20) } } });
+        using var doc = JsonDocument.Parse(req);
+        var reply = await dispatcher.HandleAsync(doc.RootElement, 1, null, CancellationToken.None);
+        using var parsed = JsonDocument.Parse(reply.Frame!);
+        var err = parsed.RootElement.GetProperty("error");
+        Assert.Equal(RpcProtocolException.ParseError, err.GetProperty("code").GetInt32());
+        Assert.Contains("at most 512 characters", err.GetProperty("message").GetString());
     }
 }
