@@ -154,7 +154,7 @@ public class FuzzRegressionTests
     }
 }
 
-/// <summary>Quadratic base58: found by hand while reading the cid target's slow inputs (afl++ keeps inputs small).</summary>
+/// <summary>Quadratic base58: found by hand with one large input through the cid and devnet targets (afl++ keeps inputs small).</summary>
 public class CidTextLengthTests
 {
     [Fact]
