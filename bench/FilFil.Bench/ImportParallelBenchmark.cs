@@ -77,7 +77,7 @@ public sealed class ImportParallelBenchmark : IBenchmark
                     string load = Lap();
                     e.BootstrapAsync(head, null).GetAwaiter().GetResult();
                     string boot = Lap();
-                    e.Store.SweepUnreferenced();
+                    e.Store.SweepUnreferenced(p);
                     Console.WriteLine($"  phases p={p}: load {load}, bootstrap {boot} ({e.Dag.ParallelLevels} levels split), sweep {Lap()}");
                     e.Dispose();
                 }
