@@ -243,15 +243,60 @@ public sealed class CarReader : IDisposable
         int n = (int)len;
         if (Fill(n) < n)
             throw new FilFilFormatException("CAR", _bufPos + Available, $"the rest of a {len}-byte section that starts at offset {at}", "end of input");
+        block = ReadSection(at, n);
+        return true;
+    }
+
+    /// <summary>
+    /// Reads the next section's bounds, without parsing its CID, if it is entirely in the buffer already: no refill
+    /// moves the buffer, so every section read this way since the last <see cref="FillBuffer"/> stays where it is (a
+    /// batch importer hands the buffer to another thread with <see cref="SwapBuffer"/>, which parses the CIDs there).
+    /// <paramref name="offset"/> is the payload offset of the section's length varint, <paramref name="start"/> the
+    /// index of its CID in the buffer, <paramref name="length"/> its CID and data. False when the section is not
+    /// complete in the buffer or its length is malformed (<see cref="TryRead"/> then reads it, or reports the error).
+    /// </summary>
+    internal bool TryReadBufferedSection(out long offset, out int start, out int length)
+    {
+        int vn = Varint.TryRead(_buf.AsSpan(_start, Available), out ulong len);
+        if (vn <= 0 || len == 0 || len > MaxSectionLength || (long)len > Available - vn)
+        {
+            (offset, start, length) = (0, 0, 0);
+            return false;
+        }
+        (offset, start, length) = (_bufPos, _start + vn, (int)len);
+        Consume(vn + (int)len);
+        BlocksRead++;
+        return true;
+    }
+
+    /// <summary>Reads ahead until the buffer is full or the input ends (before a run of <see cref="TryReadBufferedSection"/>).</summary>
+    internal void FillBuffer() => Fill(_buf.Length);
+
+    /// <summary>
+    /// Continues in <paramref name="fresh"/> (grown if the unread bytes do not fit) with the bytes not yet consumed and
+    /// returns the buffer the blocks read so far point into: they stay valid for whoever holds it.
+    /// </summary>
+    internal byte[] SwapBuffer(byte[] fresh)
+    {
+        if (fresh.Length < _buf.Length) fresh = new byte[_buf.Length];
+        Buffer.BlockCopy(_buf, _start, fresh, 0, Available);
+        var old = _buf;
+        (_buf, _end, _start) = (fresh, Available, 0);
+        return old;
+    }
+
+    /// <summary>The <paramref name="n"/>-byte section at the cursor (its length varint, at <paramref name="at"/>, consumed).</summary>
+    private CarBlock ReadSection(long at, int n)
+    {
         var section = _buf.AsSpan(_start, n);
         var parts = Cid.ReadPrefix(section, _bufPos);
         var mem = new ReadOnlyMemory<byte>(_buf, _start, n);
-        block = new CarBlock(mem[..parts.Length], mem[parts.Length..], at, parts);
+        var block = new CarBlock(mem[..parts.Length], mem[parts.Length..], at, parts);
         if (VerifyHashes && Hashing.CanVerify(parts.HashCode) && !block.VerifyHash())
             throw new FilFilFormatException("CAR", at, $"block bytes that hash to {block.Cid}", "a hash mismatch");
         Consume(n);
         BlocksRead++;
-        return true;
+        return block;
     }
 
     /// <summary>Enumerates blocks, copying each (convenient; allocates per block).</summary>

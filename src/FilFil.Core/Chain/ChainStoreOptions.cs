@@ -22,10 +22,17 @@ public sealed record ChainStoreOptions
     /// </summary>
     public int ImportParallelism { get; init; }
 
+    /// <summary>
+    /// Most section bytes an import hands to one thread at a time (default: a whole read buffer, about 1 MiB). Tests
+    /// make it small so that small files are cut into many runs processed at once.
+    /// </summary>
+    internal int ImportRunBytes { get; init; } = int.MaxValue;
+
     internal int EffectiveImportParallelism => ImportParallelism == 0 ? Environment.ProcessorCount : ImportParallelism;
 
     internal void Validate()
     {
+        if (ImportRunBytes < 1) throw new ArgumentOutOfRangeException(nameof(ImportRunBytes), ImportRunBytes, "must be 1 or more");
         if (ImportParallelism < 0) throw new ArgumentOutOfRangeException(nameof(ImportParallelism), ImportParallelism, "must be 0 (every processor) or more");
         if (RecentStateRoots < 0) throw new ArgumentOutOfRangeException(nameof(RecentStateRoots), RecentStateRoots, "must be 0 or more");
         if (ReorgDepth < 0) throw new ArgumentOutOfRangeException(nameof(ReorgDepth), ReorgDepth, "must be 0 or more");

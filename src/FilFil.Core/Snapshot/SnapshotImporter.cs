@@ -4,6 +4,7 @@ using FilFil.Core.Chain;
 using FilFil.Core.Logging;
 using Serilog;
 using FilFil.Core.Car;
+using FilFil.Core.Encoding;
 using FilFil.Core.Ipld;
 using FilFil.Core.Store;
 
@@ -33,7 +34,7 @@ public static class SnapshotImporter
             var total = Stopwatch.StartNew();
             var clock = Stopwatch.StartNew();
             int threads = engine.Options.EffectiveImportParallelism;
-            var head = Load(input, engine.Store, threads, ct);
+            var head = Load(input, engine.Store, threads, engine.Options.ImportRunBytes, ct);
             Log.Information("Import read and verified {Blocks} blocks, {Bytes} bytes in {Elapsed} ({Threads} threads); head {Height} {TipSet:l}",
                 engine.Store.Count, engine.Store.DataBytes, clock.Elapsed, threads, head.Height, string.Join(",", head.Cids));
             clock.Restart();
@@ -41,7 +42,7 @@ public static class SnapshotImporter
             Log.Information("Import linked the header chain and the window at {Height} in {Elapsed}", head.Height, clock.Elapsed);
             clock.Restart();
             long staged = engine.Store.Count;
-            engine.Store.SweepUnreferenced();
+            engine.Store.SweepUnreferenced(threads);
             Log.Information("Import swept {Swept} blocks nothing reaches in {Elapsed}; imported {Height} {TipSet:l}: {Blocks} blocks, {Bytes} bytes held in {Total}",
                 staged - engine.Store.Count, clock.Elapsed, head.Height, string.Join(",", head.Cids), engine.Store.Count, engine.Store.DataBytes, total.Elapsed);
             return engine;
@@ -54,213 +55,334 @@ public static class SnapshotImporter
     }
 
     /// <summary>
-    /// Stages every block of the CAR in <paramref name="store"/> and returns the head tipset. Every block is
-    /// hash-verified: BLAKE2b blocks in batches after they are copied into the store (multi-buffer hashing; with
-    /// <paramref name="parallelism"/> above 1, on <c>parallelism - 1</c> other threads while the sections are read,
-    /// and on the reading thread when they fall behind), anything else one by one before it is stored. A mismatch
-    /// fails the import (whose caller discards the store) naming the first corrupt block in file order, whatever the
-    /// parallelism.
+    /// Stages every block of the CAR in <paramref name="store"/> and returns the head tipset. The reading thread
+    /// cuts the input into runs of whole sections (one read buffer each, about 1 MiB; it reads only their lengths) and
+    /// hands each run, with its buffer, to a worker that parses the CIDs, verifies every block's hash (BLAKE2b-256 in multi-buffer batches, anything else one
+    /// by one) and inserts the run into the store (<see cref="BlockStore.InsertRun"/>: concurrent with other runs).
+    /// With <paramref name="parallelism"/> above 1 there are <c>parallelism - 1</c> workers, and the reading thread
+    /// processes a run itself when every run is taken; with 1 it processes each run as it is read, in file order. The
+    /// first block is verified before anything else (it may be the v2 metadata block that names the head). A corrupt
+    /// or unusable block fails the load (whose caller discards the store) naming the first bad block in file order,
+    /// whatever the parallelism: an error waits for the runs in flight and the lowest offset wins.
     /// </summary>
-    internal static TipSet Load(Stream input, BlockStore store, int parallelism = 1, CancellationToken ct = default)
+    /// <param name="runBytes">Most section bytes in one run (default: whatever one read buffer holds).</param>
+    internal static TipSet Load(Stream input, BlockStore store, int parallelism = 1, int runBytes = int.MaxValue, CancellationToken ct = default)
     {
         using var reader = new CarReader(input, leaveOpen: true);
-        using var verifier = new Verifier(store, parallelism);
+        using var loader = new RunLoader(store, parallelism);
         IReadOnlyList<Cid> headKey = reader.Roots;
-        bool first = true;
         try
         {
-            while (reader.TryRead(out var b))
+            if (reader.TryRead(out var first))
             {
-                if ((reader.BlocksRead & 4095) == 0) ct.ThrowIfCancellationRequested();
-                if (!Hashing.CanVerify(b.HashCode))
-                    throw new FilFilFormatException("CAR", b.Offset, "blocks hashed with identity, sha2-256 or blake2b-256", Multicodec.HashName(b.HashCode));
-                bool batched = b.HashCode == Multicodec.Blake2b256 && b.Parts.DigestLength == 32 && DagLinks.IsBlockCodec(b.Codec);
-                if (!batched || first)
-                {
-                    if (!b.VerifyHash()) throw Mismatch(b.Offset, b.CidBytes.Span);
-                    batched = false;
-                }
-                if (first && reader.Roots.Count == 1 && b.CidBytes.Span.SequenceEqual(reader.Roots[0].Bytes)
-                    && SnapshotMetadata.TryDecode(b.Data.Span, b.Offset) is { } md)
+                if (Problem(first.Offset, first.CidBytes.Span, first.Parts, first.Data.Span.Length) is { } p) throw p;
+                if (!first.VerifyHash()) throw Mismatch(first.Offset, first.CidBytes.Span);
+                if (reader.Roots.Count == 1 && first.CidBytes.Span.SequenceEqual(reader.Roots[0].Bytes)
+                    && SnapshotMetadata.TryDecode(first.Data.Span, first.Offset) is { } md)
                 {
                     headKey = md.HeadTipsetKey;
                 }
-                first = false;
-                if (b.HashCode == Multicodec.Identity || !DagLinks.IsBlockCodec(b.Codec)) continue;
-                if (store.TryInsert(b.CidBytes.Span, b.Data.Span, out long addr))
-                {
-                    if (batched) verifier.Add(addr, b.Parts.DigestOffset, b.Offset);
-                }
-                else if (batched && !b.VerifyHash())
-                {
-                    throw Mismatch(b.Offset, b.CidBytes.Span); // a duplicate section with other bytes
-                }
+                if (IsStored(first.Parts)) store.TryInsert(first.CidBytes.Span, first.Data.Span, out _);
             }
-            verifier.Complete();
+            while (true)
+            {
+                ct.ThrowIfCancellationRequested();
+                var run = loader.Rent();
+                reader.FillBuffer();
+                if (!reader.TryRead(out var b))
+                {
+                    loader.Return(run);
+                    break;
+                }
+                run.Add(b);
+                while (run.Bytes < runBytes && reader.TryReadBufferedSection(out long offset, out int start, out int length)) run.Add(offset, start, length);
+                run.Seal(reader.SwapBuffer(run.Spare));
+                loader.Submit(run);
+            }
+            loader.Complete();
         }
         catch (FilFilFormatException)
         {
-            // a block staged before this point that fails its hash is the first problem in the file
-            verifier.Complete();
+            // a block of a run handed out before this point that is bad is the first problem in the file
+            loader.Complete();
             throw;
         }
         if (headKey.Count == 0) throw new FilFilFormatException("CAR", 0, "at least one root", "none");
         return TipSet.Load(store, headKey);
     }
 
+    /// <summary>True for the blocks the store holds (identity blocks and other codecs are verified, not stored).</summary>
+    private static bool IsStored(Cid.Parts parts) => parts.HashCode != Multicodec.Identity && DagLinks.IsBlockCodec(parts.Codec);
+
+    /// <summary>Why a block cannot be imported whatever its bytes (a hash function not computed here, a block too large to store), or null.</summary>
+    private static FilFilFormatException? Problem(long offset, ReadOnlySpan<byte> cid, Cid.Parts parts, int dataLength)
+    {
+        if (!Hashing.CanVerify(parts.HashCode))
+            return new FilFilFormatException("CAR", offset, "blocks hashed with identity, sha2-256 or blake2b-256", Multicodec.HashName(parts.HashCode));
+        if (IsStored(parts) && dataLength > BlockStore.MaxDataLength)
+            return new FilFilFormatException("CAR", offset, $"blocks of at most {BlockStore.MaxDataLength} bytes", $"{dataLength} bytes in {Cid.FromBytes(cid)}");
+        return null;
+    }
+
     private static FilFilFormatException Mismatch(long offset, ReadOnlySpan<byte> cid) =>
         new("CAR", offset, $"block bytes that hash to {Cid.FromBytes(cid)}", "a hash mismatch");
 
     /// <summary>
-    /// Verifies staged BLAKE2b-256 blocks in batches: on the reading thread with one thread, otherwise on worker
-    /// threads fed through a small pool of batches (the reading thread verifies a batch itself when none is free,
-    /// so it never waits). Records the corrupt block with the lowest CAR offset.
+    /// Runs handed from the reading thread to <c>parallelism - 1</c> worker threads through a pool of
+    /// <c>2 x parallelism</c> runs; the reading thread processes a queued run itself when no run is free, and
+    /// everything inline with one thread. Records the bad block with the lowest CAR offset.
     /// </summary>
-    private sealed class Verifier : IDisposable
+    private sealed class RunLoader : IDisposable
     {
-        private readonly BlockingCollection<VerifyBatch>? _full;
-        private readonly BlockingCollection<VerifyBatch>? _free;
+        private readonly BlockStore _store;
+        private readonly BlockingCollection<Run>? _full;
+        private readonly BlockingCollection<Run> _free = new();
         private readonly Thread[] _workers;
         private readonly object _gate = new();
-        private VerifyBatch _cur;
-        private long _badOffset = long.MaxValue;
-        private byte[]? _badCid;
-        private volatile bool _failed;
-        private Exception? _workerError;
-        private int _inFlight; // batches queued or being verified by workers
+        private Exception? _first;
+        private long _firstOffset = long.MaxValue;
+        private volatile bool _failed, _abandon;
+        private int _inFlight; // runs queued or being processed by workers
         private bool _stopped;
 
-        public Verifier(BlockStore store, int parallelism)
+        public RunLoader(BlockStore store, int parallelism)
         {
-            _cur = new VerifyBatch(store);
+            _store = store;
             _workers = new Thread[Math.Max(0, parallelism - 1)];
+            int runs = _workers.Length == 0 ? 1 : 2 * parallelism;
+            for (int i = 0; i < runs; i++) _free.Add(new Run());
             if (_workers.Length == 0) return;
-            _full = new BlockingCollection<VerifyBatch>();
-            _free = new BlockingCollection<VerifyBatch>();
-            for (int i = 0; i < 2 * _workers.Length; i++) _free.Add(new VerifyBatch(store));
+            _full = new BlockingCollection<Run>();
             for (int i = 0; i < _workers.Length; i++)
             {
-                _workers[i] = new Thread(Work) { IsBackground = true, Name = "FilFil import verify" };
+                _workers[i] = new Thread(Work) { IsBackground = true, Name = "FilFil import" };
                 _workers[i].Start();
             }
         }
 
         private void Work()
         {
-            foreach (var batch in _full!.GetConsumingEnumerable())
+            foreach (var run in _full!.GetConsumingEnumerable())
             {
-                try { Check(batch); }
-                catch (Exception e) { lock (_gate) _workerError ??= e; _failed = true; }
+                if (!_abandon) Process(run);
+                run.Clear();
                 lock (_gate)
                 {
                     _inFlight--;
                     Monitor.PulseAll(_gate);
                 }
-                _free!.Add(batch);
+                _free.Add(run);
             }
         }
 
-        private void Check(VerifyBatch batch)
+        /// <summary>Verifies and stores a run, recording its first bad block.</summary>
+        private void Process(Run run)
         {
-            if (batch.Verify() is not { } bad) return;
+            (long Offset, Exception Error)? bad;
+            try { bad = run.Process(_store); }
+            catch (Exception e) { bad = (run.FirstOffset, e); }
+            if (bad is not { } b) return;
             lock (_gate)
             {
-                if (bad.Offset < _badOffset) (_badOffset, _badCid) = (bad.Offset, bad.Cid);
+                if (b.Offset < _firstOffset) (_firstOffset, _first) = (b.Offset, b.Error);
             }
             _failed = true;
         }
 
-        /// <summary>Queues a stored block (verifying or handing off a full batch); throws once a mismatch is known.</summary>
-        public void Add(long addr, int digestOffset, long carOffset)
+        /// <summary>An empty run to read into: a free one, or (none free) one the reading thread processes from the queue itself.</summary>
+        public Run Rent()
         {
-            if (_cur.Add(addr, digestOffset, carOffset)) Submit();
-            if (_failed) ThrowFirstMismatch();
+            if (_free.TryTake(out var run)) return run;
+            if (_full is not null && _full.TryTake(out run))
+            {
+                lock (_gate) _inFlight--;
+                Process(run);
+                run.Clear();
+                return run;
+            }
+            return _free.Take();
         }
 
-        private void Submit()
+        public void Return(Run run) => _free.Add(run);
+
+        /// <summary>Hands a read run to the workers (with one thread: processes it now); throws once a bad block is known.</summary>
+        public void Submit(Run run)
         {
-            if (_full is not null && _free!.TryTake(out var next))
+            if (_full is null)
             {
-                lock (_gate) _inFlight++;
-                _full.Add(_cur);
-                _cur = next;
+                Process(run);
+                run.Clear();
+                _free.Add(run);
             }
             else
             {
-                Check(_cur);
+                lock (_gate) _inFlight++;
+                _full.Add(run);
             }
+            if (_failed) Complete();
         }
 
-        /// <summary>Waits for the workers' batches, then throws the first corrupt block's error if there is one.</summary>
-        public void ThrowFirstMismatch()
+        /// <summary>Processes what is queued, waits for the workers' runs, then throws the first bad block's error if there is one.</summary>
+        public void Complete()
         {
+            while (_full is not null && _full.TryTake(out var run))
+            {
+                lock (_gate) _inFlight--;
+                Process(run);
+                run.Clear();
+                _free.Add(run);
+            }
             lock (_gate)
             {
                 while (_inFlight > 0) Monitor.Wait(_gate);
-                if (_workerError is { } e) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
-                if (_badCid is { } cid) throw Mismatch(_badOffset, cid);
+                if (_first is { } e) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
             }
-        }
-
-        /// <summary>Verifies what is left and waits for every batch; throws the first corrupt block's error.</summary>
-        public void Complete()
-        {
-            Check(_cur);
-            ThrowFirstMismatch();
         }
 
         public void Dispose()
         {
             if (_stopped) return;
             _stopped = true;
+            _abandon = true; // after a failure nobody reads the store: queued runs are dropped
             _full?.CompleteAdding();
             foreach (var t in _workers) t.Join();
             _full?.Dispose();
-            _free?.Dispose();
+            _free.Dispose();
         }
     }
 
-    /// <summary>BLAKE2b-256 blocks already copied into the store, verified together (<see cref="Blake2bBatch"/>).</summary>
-    private sealed unsafe class VerifyBatch(BlockStore store)
+    /// <summary>
+    /// Whole CAR sections in one read buffer, which the run owns until it is processed: CIDs parsed, blocks verified
+    /// (BLAKE2b-256 in batches of <see cref="BatchSize"/> through <see cref="Blake2bBatch"/>, anything else one by
+    /// one), then stored in one <see cref="BlockStore.InsertRun"/>.
+    /// </summary>
+    private sealed unsafe class Run
     {
-        private const int Size = 512;
-        private readonly long[] _addrs = new long[Size];
-        private readonly int[] _digestAt = new int[Size];
-        private readonly long[] _offsets = new long[Size];
-        private readonly nint[] _ptrs = new nint[Size];
-        private readonly int[] _lengths = new int[Size];
-        private readonly byte[] _digests = new byte[32 * Size];
-        private int _n;
+        private const int BatchSize = 512;
+        private byte[]? _buffer;
+        private (long Offset, int Start, int Length)[] _sections = new (long, int, int)[4096];
+        private RunBlock[] _blocks = new RunBlock[4096];
+        private Cid.Parts[] _parts = new Cid.Parts[4096];
+        private RunBlock[] _stored = new RunBlock[4096];
+        private readonly nint[] _ptrs = new nint[BatchSize];
+        private readonly int[] _lengths = new int[BatchSize];
+        private readonly int[] _which = new int[BatchSize];
+        private readonly byte[] _digests = new byte[32 * BatchSize];
+        private int _count;
 
-        /// <summary>Queues a stored block; true when the batch is full.</summary>
-        public bool Add(long addr, int digestOffset, long carOffset)
+        /// <summary>A buffer for the reader to continue in (the last buffer this run held).</summary>
+        public byte[] Spare { get; private set; } = [];
+
+        /// <summary>Section bytes (CIDs and data) in the run.</summary>
+        public long Bytes { get; private set; }
+
+        public long FirstOffset => _count == 0 ? long.MaxValue : _sections[0].Offset;
+
+        /// <summary>Adds a block read into the reader's current buffer (every block of a run lies in one buffer).</summary>
+        public void Add(in CarBlock b)
         {
-            _addrs[_n] = addr;
-            _digestAt[_n] = digestOffset;
-            _offsets[_n] = carOffset;
-            _n++;
-            return _n == Size;
+            if (!System.Runtime.InteropServices.MemoryMarshal.TryGetArray(b.CidBytes, out var seg) || (_buffer ??= seg.Array) != seg.Array)
+                throw new InvalidOperationException("the blocks of a run must lie in one reader buffer");
+            Add(b.Offset, seg.Offset, b.CidBytes.Length + b.Data.Length);
         }
 
-        /// <summary>Hashes the batch and empties it; returns the first block (in CAR order) whose digest differs.</summary>
-        public (long Offset, byte[] Cid)? Verify()
+        /// <summary>Adds the section at <paramref name="start"/> of the buffer the run's first block lies in.</summary>
+        public void Add(long offset, int start, int length)
         {
-            if (_n == 0) return null;
-            int n = _n;
-            _n = 0;
-            for (int i = 0; i < n; i++)
+            if (_count == _sections.Length)
             {
-                var data = store.GetData(_addrs[i]);
-                _ptrs[i] = (nint)System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(data));
-                _lengths[i] = data.Length;
+                Array.Resize(ref _sections, 2 * _count);
+                Array.Resize(ref _blocks, 2 * _count);
+                Array.Resize(ref _parts, 2 * _count);
+                Array.Resize(ref _stored, 2 * _count);
             }
+            _sections[_count++] = (offset, start, length);
+            Bytes += length;
+        }
+
+        /// <summary>Takes ownership of the reader buffer the sections lie in (the reader continues in <see cref="Spare"/>).</summary>
+        public void Seal(byte[] buffer)
+        {
+            if (!ReferenceEquals(buffer, _buffer)) throw new InvalidOperationException("the reader handed over another buffer than the run's sections lie in");
+        }
+
+        public void Clear()
+        {
+            if (_buffer is not null) Spare = _buffer;
+            _buffer = null;
+            _count = 0;
+            Bytes = 0;
+        }
+
+        /// <summary>Parses and verifies every block and, when all are good, stores the run; returns the first bad block in file order.</summary>
+        public (long Offset, Exception Error)? Process(BlockStore store)
+        {
+            if (_count == 0) return null;
+            FilFilFormatException? bad = null;
+            void Fail(FilFilFormatException e)
+            {
+                if (bad is null || e.Offset < bad.Offset) bad = e;
+            }
+            var buffer = _buffer!;
+            int stored = 0, batched = 0;
+            fixed (byte* buf = buffer)
+            {
+                for (int k = 0; k < _count; k++)
+                {
+                    var (offset, start, length) = _sections[k];
+                    Cid.Parts parts;
+                    try
+                    {
+                        // as CarReader.TryRead parses it: the CID's offset is past the (minimal) length varint
+                        parts = Cid.ReadPrefix(new ReadOnlySpan<byte>(buf + start, length), offset + Varint.Size((ulong)length));
+                    }
+                    catch (FilFilFormatException e)
+                    {
+                        Fail(e);
+                        continue;
+                    }
+                    var b = _blocks[k] = new RunBlock(start, parts.Length, length - parts.Length);
+                    _parts[k] = parts;
+                    var cid = new ReadOnlySpan<byte>(buf + start, parts.Length);
+                    if (Problem(offset, cid, parts, b.DataLength) is { } p)
+                    {
+                        Fail(p);
+                        continue;
+                    }
+                    if (parts.HashCode == Multicodec.Blake2b256 && parts.DigestLength == 32 && DagLinks.IsBlockCodec(parts.Codec))
+                    {
+                        _ptrs[batched] = (nint)(buf + start + parts.Length);
+                        _lengths[batched] = b.DataLength;
+                        _which[batched] = k;
+                        if (++batched == BatchSize)
+                        {
+                            VerifyBatch(buf, batched, Fail);
+                            batched = 0;
+                        }
+                    }
+                    else if (!Hashing.Verify(parts.HashCode, cid.Slice(parts.DigestOffset, parts.DigestLength), new ReadOnlySpan<byte>(buf + start + parts.Length, b.DataLength)))
+                    {
+                        Fail(Mismatch(offset, cid));
+                    }
+                    if (IsStored(parts)) _stored[stored++] = b;
+                }
+                VerifyBatch(buf, batched, Fail);
+            }
+            if (bad is not null) return (bad.Offset, bad);
+            store.InsertRun(buffer, _stored.AsSpan(0, stored));
+            return null;
+        }
+
+        private void VerifyBatch(byte* buf, int n, Action<FilFilFormatException> fail)
+        {
+            if (n == 0) return;
             Blake2bBatch.Hash256(_ptrs.AsSpan(0, n), _lengths.AsSpan(0, n), _digests);
             for (int i = 0; i < n; i++)
             {
-                var cid = store.GetCid(_addrs[i]);
-                if (!cid.Slice(_digestAt[i], 32).SequenceEqual(_digests.AsSpan(32 * i, 32))) return (_offsets[i], cid.ToArray());
+                int k = _which[i];
+                var cid = new ReadOnlySpan<byte>(buf + _blocks[k].Start, _blocks[k].CidLength);
+                if (!cid.Slice(_parts[k].DigestOffset, 32).SequenceEqual(_digests.AsSpan(32 * i, 32))) fail(Mismatch(_sections[k].Offset, cid));
             }
-            return null;
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.InteropServices;
@@ -22,7 +23,9 @@ namespace FilFil.Core.Store;
 /// </para>
 /// <para>
 /// Thread safety: every public member takes a <see cref="ReaderWriterLockSlim"/> (reads shared, writes
-/// exclusive), so readers run concurrently with one writer. <see cref="GetData(long)"/> and <see cref="GetCid"/>
+/// exclusive), so readers run concurrently with one writer. An import inserts whole runs of blocks from several
+/// threads at once (<see cref="InsertRun"/>): under the shared lock, with index slots claimed by compare-and-swap
+/// and records carved from the arena under a short arena lock. <see cref="GetData(long)"/> and <see cref="GetCid"/>
 /// return views into the arena that stay valid as long as the block is held (refs or pins above zero); the caller
 /// guarantees that (the engine pins what a snapshot walk reads).
 /// </para>
@@ -51,6 +54,8 @@ internal sealed unsafe class BlockStore : IDisposable
     private ulong* _slots;
     private int _log2Capacity;
     private long _count;
+    private long _inflight; // index slots promised to runs being inserted under the shared lock (0 under the write lock)
+    private readonly object _arenaGate = new(); // the arena and free lists, for runs inserted under the shared lock
     private bool _disposed;
 
     /// <param name="initialCapacityLog2">log2 of the initial index size (slots).</param>
@@ -69,9 +74,11 @@ internal sealed unsafe class BlockStore : IDisposable
     /// <summary>Number of blocks held.</summary>
     public long Count { get { _lock.EnterReadLock(); try { return _count; } finally { _lock.ExitReadLock(); } } }
     /// <summary>Sum of the block data lengths held.</summary>
-    public long DataBytes { get; private set; }
+    public long DataBytes => Volatile.Read(ref _dataBytes);
+    private long _dataBytes;
     /// <summary>Sum of the CID lengths held.</summary>
-    public long CidBytes { get; private set; }
+    public long CidBytes => Volatile.Read(ref _cidBytes);
+    private long _cidBytes;
     /// <summary>Native arena bytes reserved (chunks allocated).</summary>
     public long ArenaBytes => (long)_chunkCount * _chunkSize;
     /// <summary>Native index bytes.</summary>
@@ -314,11 +321,156 @@ internal sealed unsafe class BlockStore : IDisposable
             data.CopyTo(new Span<byte>(p + RecordHeader + cid.Length, data.Length));
             _slots[-1 - i] = (ulong)((addr >> 3) + 1) | (Fingerprint(h) << 40);
             _count++;
-            DataBytes += data.Length;
-            CidBytes += cid.Length;
+            _dataBytes += data.Length;
+            _cidBytes += cid.Length;
             return true;
         }
         finally { _lock.ExitWriteLock(); }
+    }
+
+    /// <summary>
+    /// Inserts a run of blocks whose CID and data lie back to back in <paramref name="buffer"/> (CAR sections; the
+    /// caller has validated the CIDs), while other threads may insert other runs. Returns how many were new; a CID
+    /// already held (or inserted by another run meanwhile) keeps its record. One shared lock for the run: the
+    /// records are carved from the arena under the arena lock, filled, and published by claiming an empty index slot
+    /// with compare-and-swap (linear probing, no deletion while the shared lock is held), so a reader or another run
+    /// sees a slot only with its record complete. The table grows, under the write lock, before the run starts.
+    /// </summary>
+    internal int InsertRun(ReadOnlySpan<byte> buffer, ReadOnlySpan<RunBlock> blocks)
+    {
+        int n = blocks.Length;
+        foreach (var b in blocks)
+        {
+            if (b.CidLength is <= 0 or > MaxCidLength) throw new ArgumentException($"a CID of 1..{MaxCidLength} bytes is required, got {b.CidLength}", nameof(blocks));
+            if (b.DataLength is < 0 or > MaxDataLength) throw new ArgumentException($"block of {b.DataLength} bytes exceeds the store's limit of {MaxDataLength}", nameof(blocks));
+            if (b.Start < 0 || (long)b.Start + b.CidLength + b.DataLength > buffer.Length) throw new ArgumentOutOfRangeException(nameof(blocks), "a block lies outside the buffer");
+        }
+        if (n == 0) return 0;
+        var hashes = ArrayPool<ulong>.Shared.Rent(n);
+        var addrs = ArrayPool<long>.Shared.Rent(n);
+        try
+        {
+            for (int k = 0; k < n; k++) hashes[k] = HashCid(buffer.Slice(blocks[k].Start, blocks[k].CidLength));
+            _lock.EnterReadLock();
+            try
+            {
+                ThrowIfDisposed();
+                ReserveSlots(n);
+                try
+                {
+                    return InsertReserved(buffer, blocks, hashes, addrs);
+                }
+                finally
+                {
+                    Interlocked.Add(ref _inflight, -n);
+                }
+            }
+            finally { _lock.ExitReadLock(); }
+        }
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(hashes);
+            ArrayPool<long>.Shared.Return(addrs);
+        }
+    }
+
+    /// <summary>Promises <paramref name="n"/> index slots to a run (caller holds the shared lock), growing the table first if they would pass 3/4 load.</summary>
+    private void ReserveSlots(int n)
+    {
+        while ((Interlocked.Add(ref _inflight, n) + Volatile.Read(ref _count)) * 4 > (3L << _log2Capacity))
+        {
+            Interlocked.Add(ref _inflight, -n);
+            _lock.ExitReadLock();
+            _lock.EnterWriteLock();
+            try
+            {
+                // every other run has left the shared lock: _inflight is 0 here
+                if (!_disposed) while ((_count + n) * 4 > (3L << _log2Capacity)) Grow();
+            }
+            finally { _lock.ExitWriteLock(); }
+            _lock.EnterReadLock();
+            ThrowIfDisposed();
+        }
+    }
+
+    private int InsertReserved(ReadOnlySpan<byte> buffer, ReadOnlySpan<RunBlock> blocks, ulong[] hashes, long[] addrs)
+    {
+        int n = blocks.Length;
+        lock (_arenaGate)
+        {
+            for (int k = 0; k < n; k++) addrs[k] = Allocate(RecordHeader + blocks[k].CidLength + blocks[k].DataLength, out _);
+        }
+        const int Ahead = 8;
+        int added = 0;
+        long dataBytes = 0, cidBytes = 0;
+        fixed (byte* src = buffer)
+        {
+            for (int k = 0; k < n; k++)
+            {
+                if (k + Ahead < n && System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                    System.Runtime.Intrinsics.X86.Sse.Prefetch0(_slots + SlotOf(hashes[k + Ahead]));
+                var b = blocks[k];
+                byte* p = Ptr(addrs[k]);
+                *(uint*)p = 0;
+                *(uint*)(p + 4) = (uint)b.DataLength | ((uint)b.CidLength << 22);
+                long length = b.CidLength + b.DataLength;
+                Buffer.MemoryCopy(src + b.Start, p + RecordHeader, length, length);
+                ulong slot = (ulong)((addrs[k] >> 3) + 1) | (Fingerprint(hashes[k]) << 40);
+                if (ClaimSlot(new ReadOnlySpan<byte>(p + RecordHeader, b.CidLength), hashes[k], slot))
+                {
+                    added++;
+                    dataBytes += b.DataLength;
+                    cidBytes += b.CidLength;
+                }
+                else
+                {
+                    addrs[k] = ~addrs[k]; // held already: its record goes back to the free lists
+                }
+            }
+        }
+        if (added < n)
+        {
+            lock (_arenaGate)
+            {
+                for (int k = 0; k < n; k++)
+                {
+                    if (addrs[k] >= 0) continue;
+                    SizeClass(RecordHeader + blocks[k].CidLength + blocks[k].DataLength, out int size);
+                    PushFree(~addrs[k], size);
+                }
+            }
+        }
+        // the count rises before the promise is released (in the caller), so count + promised never falls short
+        Interlocked.Add(ref _count, added);
+        Interlocked.Add(ref _dataBytes, dataBytes);
+        Interlocked.Add(ref _cidBytes, cidBytes);
+        return added;
+    }
+
+    /// <summary>
+    /// Publishes <paramref name="value"/> in the first empty slot of <paramref name="cid"/>'s probe sequence with
+    /// compare-and-swap; false (nothing changed) when the CID is found there first. Caller holds the shared lock.
+    /// </summary>
+    private bool ClaimSlot(ReadOnlySpan<byte> cid, ulong hash, ulong value)
+    {
+        long mask = (1L << _log2Capacity) - 1;
+        ulong fp = Fingerprint(hash);
+        for (long i = SlotOf(hash); ; i = (i + 1) & mask)
+        {
+            ref ulong slot = ref _slots[i];
+            ulong s = Volatile.Read(ref slot);
+            if (s == 0)
+            {
+                s = Interlocked.CompareExchange(ref slot, value, 0);
+                if (s == 0) return true;
+            }
+            if ((s >> 40) == fp)
+            {
+                byte* p = Ptr(SlotAddr(s));
+                int cidLen = (int)((*(uint*)(p + 4) >> 22) & 0x7f);
+                if (new ReadOnlySpan<byte>(p + RecordHeader, cidLen).SequenceEqual(cid)) return false;
+            }
+        }
     }
 
     /// <summary>Removes the block at <paramref name="addr"/> and recycles its space.</summary>
@@ -336,8 +488,8 @@ internal sealed unsafe class BlockStore : IDisposable
             if (i < 0 || SlotAddr(_slots[i]) != addr) throw new InvalidOperationException($"no block at address {addr}");
             DeleteSlot(i);
             _count--;
-            DataBytes -= dataLen;
-            CidBytes -= cidLen;
+            _dataBytes -= dataLen;
+            _cidBytes -= cidLen;
             SizeClass(RecordHeader + cidLen + dataLen, out int size);
             PushFree(addr, size);
         }
@@ -548,19 +700,54 @@ internal sealed unsafe class BlockStore : IDisposable
         finally { _lock.ExitReadLock(); }
     }
 
-    /// <summary>Removes every block with no references and no pins (staged blocks left after an import); returns how many.</summary>
-    public long SweepUnreferenced()
+    /// <summary>
+    /// Removes every block with no references and no pins (staged blocks left after an import); returns how many.
+    /// The index is scanned for them in <paramref name="parallelism"/> slices at once (under the shared lock; each
+    /// record read is a cache miss, which is what a sweep costs), then they are removed one by one.
+    /// </summary>
+    public long SweepUnreferenced(int parallelism = 1)
     {
-        long removed = 0;
-        foreach (long a in Addresses())
+        long[][] found;
+        _lock.EnterReadLock();
+        try
         {
-            if (GetRefs(a) == 0 && GetPins(a) == 0)
+            ThrowIfDisposed();
+            long cap = 1L << _log2Capacity;
+            int slices = (int)Math.Clamp(cap >> 14, 1, Math.Max(1, parallelism));
+            found = new long[slices][];
+            if (slices == 1) found[0] = Unreferenced(0, cap);
+            else Parallel.For(0, slices, new ParallelOptions { MaxDegreeOfParallelism = slices }, i => found[i] = Unreferenced(cap * i / slices, cap * (i + 1) / slices));
+        }
+        finally { _lock.ExitReadLock(); }
+        long removed = 0;
+        foreach (var slice in found)
+        {
+            foreach (long a in slice)
             {
+                // a reference or pin taken since the scan keeps the block
+                if (GetRefs(a) != 0 || GetPins(a) != 0) continue;
                 Remove(a);
                 removed++;
             }
         }
         return removed;
+    }
+
+    /// <summary>Addresses of the records in slots [from, to) with no references and no pins (caller holds the lock).</summary>
+    private long[] Unreferenced(long from, long to)
+    {
+        const int Ahead = 16;
+        var r = new List<long>();
+        for (long i = from; i < to; i++)
+        {
+            if (i + Ahead < to && _slots[i + Ahead] != 0 && System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                System.Runtime.Intrinsics.X86.Sse.Prefetch0(Ptr(SlotAddr(_slots[i + Ahead])));
+            ulong s = _slots[i];
+            if (s == 0) continue;
+            byte* p = Ptr(SlotAddr(s));
+            if ((*(uint*)p & RefMask) == 0 && (*(uint*)(p + 4) >> 29) == 0) r.Add(SlotAddr(s));
+        }
+        return r.ToArray();
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
@@ -588,3 +775,4 @@ internal sealed unsafe class BlockStore : IDisposable
         if (_slots != null) LargePages.Free(_slots);
     }
 }
+

@@ -25,7 +25,38 @@ public sealed class ParallelImportTests
         return (car, sections, r.Roots);
     });
 
-    private static ChainStoreOptions Options(int parallelism) => new() { RecentStateRoots = 12, ReorgDepth = 0, ImportParallelism = parallelism };
+    // above one thread, runs of at most 16 KiB: the 2.6 MB chain is cut into about 160 runs that workers take at once
+    private static ChainStoreOptions Options(int parallelism) =>
+        new() { RecentStateRoots = 12, ReorgDepth = 0, ImportParallelism = parallelism, ImportRunBytes = parallelism == 1 ? int.MaxValue : 16 << 10 };
+
+    private static byte[] WriteCar(IReadOnlyList<Cid> roots, IEnumerable<(byte[] Cid, byte[] Data)> sections)
+    {
+        var ms = new MemoryStream();
+        using (var w = new CarWriter(ms, roots, leaveOpen: true))
+            foreach (var (c, d) in sections) w.Write(c, d);
+        return ms.ToArray();
+    }
+
+    /// <summary>Imports <paramref name="car"/> on one thread and as given by <paramref name="options"/>: the same blocks, counts, window and direct links, and the invariant holds on both.</summary>
+    private static async Task AssertSameAsSequential(byte[] car, ChainStoreOptions options)
+    {
+        using var one = await SnapshotImporter.ImportAsync(new MemoryStream(car), options with { ImportParallelism = 1, ImportRunBytes = int.MaxValue });
+        using var many = await SnapshotImporter.ImportAsync(new MemoryStream(car), options);
+        AssertSame(one, many);
+    }
+
+    private static void AssertSame(ChainStore one, ChainStore many)
+    {
+        one.VerifyInvariant();
+        many.VerifyInvariant();
+        Assert.Equal(one.Store.Count, many.Store.Count);
+        Assert.Equal(one.Store.DataBytes, many.Store.DataBytes);
+        Assert.Equal(one.Store.CidBytes, many.Store.CidBytes);
+        Assert.Equal(Contents(one), Contents(many));
+        Assert.Equal(one.Head!.Cids, many.Head!.Cids);
+        Assert.Equal(one.Window.Select(t => t.Height), many.Window.Select(t => t.Height));
+        Assert.Equal(one.Dag.DirectLinks.OrderBy(kv => kv.Key.ToString()), many.Dag.DirectLinks.OrderBy(kv => kv.Key.ToString()));
+    }
 
     /// <summary>Every block with its reference and pin counts.</summary>
     private static Dictionary<string, (uint Refs, int Pins, int Length)> Contents(ChainStore e)
@@ -44,17 +75,10 @@ public sealed class ParallelImportTests
         var car = Chain.Value.Car;
         using var one = await SnapshotImporter.ImportAsync(new MemoryStream(car), Options(1));
         using var many = await SnapshotImporter.ImportAsync(new MemoryStream(car), Options(parallelism));
-        one.VerifyInvariant();
-        many.VerifyInvariant();
         Assert.True(one.Store.Count > 10_000, $"{one.Store.Count} blocks");
         Assert.Equal(0, one.Dag.ParallelLevels);
         Assert.True(many.Dag.ParallelLevels > 0, "no link level was split among threads");
-        Assert.Equal(one.Store.Count, many.Store.Count);
-        Assert.Equal(one.Store.DataBytes, many.Store.DataBytes);
-        Assert.Equal(Contents(one), Contents(many));
-        Assert.Equal(one.Head!.Cids, many.Head!.Cids);
-        Assert.Equal(one.Window.Select(t => t.Height), many.Window.Select(t => t.Height));
-        Assert.Equal(one.Dag.DirectLinks.OrderBy(kv => kv.Key.ToString()), many.Dag.DirectLinks.OrderBy(kv => kv.Key.ToString()));
+        AssertSame(one, many);
         // the same bytes come out
         using var a = new MemoryStream();
         using var b = new MemoryStream();
@@ -120,5 +144,88 @@ public sealed class ParallelImportTests
     public void A_negative_parallelism_is_refused()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new ChainStore(new ChainStoreOptions { ImportParallelism = -1 }));
+    }
+
+    [FixtureTheory]
+    [InlineData("mainnet-chain4-h0-3.car", 2, 2048)]
+    [InlineData("mainnet-chain4-h0-3.car", 4, 512)]
+    [InlineData("mainnet.car.zst", 2, 4096)]
+    [InlineData("mainnet.car.zst", 3, 300)]
+    [InlineData("calibnet.car.zst", 4, 1024)]
+    public async Task Parallel_import_of_a_real_snapshot_holds_exactly_what_the_sequential_import_holds(string name, int parallelism, int runBytes)
+    {
+        // the real files are about one read buffer each: small runs make several threads insert at once
+        var car = File.ReadAllBytes(Fixtures.Filecoin(name));
+        await AssertSameAsSequential(car, new ChainStoreOptions { ImportParallelism = parallelism, ImportRunBytes = runBytes });
+    }
+
+    [Fact]
+    public async Task Parallel_import_of_a_larger_chain_holds_exactly_what_the_sequential_import_holds()
+    {
+        using var ms = new MemoryStream();
+        DevnetChain.WriteSyntheticCar(new DevnetOptions { StateBlocks = 60_000, AverageBlockSize = 260, ChurnPerEpoch = 50, MessagesPerBlock = 4, Seed = 11 }, ms, 30);
+        var car = ms.ToArray();
+        Assert.True(car.Length > 8 << 20, $"{car.Length} bytes: more than 8 read buffers");
+        var options = new ChainStoreOptions { RecentStateRoots = 30, ReorgDepth = 0 };
+        await AssertSameAsSequential(car, options with { ImportParallelism = 2 });              // whole buffers
+        await AssertSameAsSequential(car, options with { ImportParallelism = 3, ImportRunBytes = 40_000 });
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    public async Task Duplicate_sections_inserted_by_several_threads_at_once_are_stored_once(int parallelism)
+    {
+        var (car, sections, roots) = Chain.Value;
+        // every section twice, once in file order and once from the end backwards (the copies meet in the middle,
+        // where different runs insert the same CIDs at the same time), plus runs of neighbours repeated
+        var dup = new List<(byte[], byte[])>();
+        for (int i = 0; i < sections.Count; i++)
+        {
+            dup.Add((sections[i].Cid, sections[i].Data));
+            var back = sections[sections.Count - 1 - i];
+            dup.Add((back.Cid, back.Data));
+            if (i % 97 == 0) dup.AddRange(sections.Skip(i).Take(5).Select(x => (x.Cid, x.Data)));
+        }
+        var input = WriteCar(roots, dup);
+        using var plain = await SnapshotImporter.ImportAsync(new MemoryStream(car), Options(1));
+        using var twice = await SnapshotImporter.ImportAsync(new MemoryStream(input), Options(parallelism) with { ImportRunBytes = 8 << 10 });
+        twice.VerifyInvariant();
+        Assert.Equal(Contents(plain), Contents(twice));
+        Assert.Equal(plain.Store.DataBytes, twice.Store.DataBytes);
+    }
+
+    public static TheoryData<int[], int[]> CidCorruptions => new()
+    {
+        { new[] { 3000 }, Array.Empty<int>() },   // a malformed CID, parsed by a worker
+        { new[] { 7000 }, new[] { 1000 } },       // a hash mismatch before it is named first
+        { new[] { 1000 }, new[] { 7000 } },       // and a malformed CID before a mismatch
+    };
+
+    [Theory]
+    [MemberData(nameof(CidCorruptions))]
+    public async Task A_malformed_cid_fails_every_parallelism_with_the_same_error_as_the_first_problem_in_file_order(int[] badCids, int[] badData)
+    {
+        var (car, sections, _) = Chain.Value;
+        var input = (byte[])car.Clone();
+        foreach (int i in badCids)
+        {
+            // the CID's version varint, right after the section's one- or two-byte length varint: version 3 does not exist
+            long at = sections[i].Offset + FilFil.Core.Encoding.Varint.Size((ulong)(sections[i].Cid.Length + sections[i].Data.Length));
+            Assert.Equal(1, input[at]);
+            input[at] = 3;
+        }
+        foreach (int i in badData) input[sections[i + 1].Offset - 1 - sections[i].Data.Length / 2] ^= 0x20;
+        long firstBad = sections[badCids.Concat(badData).Min()].Offset;
+        string? expected = null;
+        foreach (int p in new[] { 1, 2, 4 })
+        {
+            var e = await Assert.ThrowsAsync<FilFilFormatException>(() => SnapshotImporter.ImportAsync(new MemoryStream(input), Options(p)));
+            Assert.InRange(e.Offset, firstBad, firstBad + 4); // a mismatch names the section, a CID error the CID's own byte
+            Assert.Equal(expected ??= e.Message, e.Message);
+        }
+        if (badData.Length > 0 && badData[0] < badCids[0]) Assert.Contains("hash mismatch", expected);
+        else Assert.Contains("CID", expected);
     }
 }
