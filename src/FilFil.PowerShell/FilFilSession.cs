@@ -193,18 +193,6 @@ internal sealed class FilFilSession
         set { lock (_gate) _evm = value; }
     }
 
-    // ------------------------------------------------------------------ EVM
-
-    /// <summary>
-    /// The EVM endpoint of the session's running <c>Start-FilFilDevnet -Evm</c> (set when it starts, cleared when it
-    /// stops), or null: the deal-client cmdlets' last fallback for -RpcUrl and -Contract.
-    /// </summary>
-    public EvmEndpoint? EvmEndpoint
-    {
-        get { lock (_gate) return _evm; }
-        set { lock (_gate) _evm = value; }
-    }
-
     // ------------------------------------------------------------------ server
 
     /// <summary>The session's HTTP server, or null.</summary>
