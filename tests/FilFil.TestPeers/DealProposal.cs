@@ -1,4 +1,3 @@
-using System.Numerics;
 using FilFil.Core.Chain;
 using FilFil.Core.Ipld;
 
@@ -75,9 +74,4 @@ public sealed record ContractParamsV1(string LocationRef, ulong CarSize, bool Sk
         r.ExpectEnd();
         return p;
     }
-}
-
-internal static class Big
-{
-    public static BigInteger Ether(int n) => BigInteger.Pow(10, 18) * n;
 }

@@ -1,4 +1,3 @@
-using System.Numerics;
 using Nethereum.ABI.FunctionEncoding.Attributes;
 using Nethereum.Contracts;
 
@@ -45,6 +44,4 @@ public class PublishedEvent : IEventDTO
 public static class MarketActor
 {
     public const string Address = "0xff00000000000000000000000000000000000005";
-
-    internal static BigInteger Zero => BigInteger.Zero;
 }
