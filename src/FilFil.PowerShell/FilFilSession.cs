@@ -2,6 +2,7 @@ using FilFil.Core.Chain;
 using FilFil.Core.Serving;
 using FilFil.Core.Snapshot;
 using FilFil.Devnet;
+using FilFil.PowerShell.DealClient;
 
 namespace FilFil.PowerShell;
 
@@ -30,6 +31,7 @@ internal sealed class FilFilSession
     private FollowerRun? _follower;
     private SnapshotServer? _server;
     private int _nextDevnetId;
+    private EvmEndpoint? _evm;
 
     // ------------------------------------------------------------------ chain
 
@@ -150,12 +152,13 @@ internal sealed class FilFilSession
     public IReadOnlyList<DevnetInfo> Devnets { get { lock (_gate) return _devnets.ToList(); } }
 
     /// <summary>Registers a started devnet server under the next id.</summary>
-    public DevnetInfo AddDevnet(DevnetServer server, DevnetOptions options)
+    public DevnetInfo AddDevnet(DevnetServer server, DevnetOptions options, FilFil.Devnet.Evm.DevnetEvm? evm = null)
     {
         lock (_gate)
         {
-            var info = new DevnetInfo(++_nextDevnetId, server, options);
+            var info = new DevnetInfo(++_nextDevnetId, server, options, evm);
             _devnets.Add(info);
+            if (evm is not null) _evm = new EvmEndpoint(server.HttpEndpoint, evm.Contract, server.Token);
             return info;
         }
     }
@@ -163,7 +166,32 @@ internal sealed class FilFilSession
     public bool IsRunning(DevnetInfo devnet) { lock (_gate) return _devnets.Contains(devnet); }
 
     /// <summary>Removes <paramref name="devnet"/>; true if it was running (the caller stops its server).</summary>
-    public bool RemoveDevnet(DevnetInfo devnet) { lock (_gate) return _devnets.Remove(devnet); }
+    public bool RemoveDevnet(DevnetInfo devnet)
+    {
+        lock (_gate)
+        {
+            if (!_devnets.Remove(devnet)) return false;
+            // the session's EVM endpoint was this devnet's: fall back to another running -Evm devnet, or none
+            if (devnet.Evm is not null && _evm is not null && _evm.RpcUrl == devnet.Server.HttpEndpoint)
+            {
+                var other = _devnets.LastOrDefault(d => d.Evm is not null);
+                _evm = other is null ? null : new EvmEndpoint(other.Server.HttpEndpoint, other.Evm!.Contract, other.Server.Token);
+            }
+            return true;
+        }
+    }
+
+    // ------------------------------------------------------------------ EVM
+
+    /// <summary>
+    /// The EVM endpoint of the session's running <c>Start-FilFilDevnet -Evm</c> (set when it starts, cleared when it
+    /// stops), or null: the deal-client cmdlets' last fallback for -RpcUrl and -Contract.
+    /// </summary>
+    public EvmEndpoint? EvmEndpoint
+    {
+        get { lock (_gate) return _evm; }
+        set { lock (_gate) _evm = value; }
+    }
 
     // ------------------------------------------------------------------ server
 

@@ -36,7 +36,7 @@ public sealed partial class AnvilFixture : IDisposable
         {
             WaitForPort();
             var deploy = new ProcessStartInfo(Path.Combine(bin, "forge"),
-                ["script", "script/Deploy.s.sol", "--rpc-url", Url.ToString(), "--broadcast", "--non-interactive"])
+                ["script", "script/Deploy.s.sol", "--rpc-url", Url.ToString(), "--broadcast", "--non-interactive", "--skip-simulation"])
             {
                 WorkingDirectory = contracts, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
             };
