@@ -75,7 +75,7 @@ public sealed class StartFilFilDevnetCommand : FilFilCmdlet
                     s.StopAsync().GetAwaiter().GetResult();
                     throw;
                 }
-            });
+            }, unit: "epochs"); // the progress counts epochs mined (it said "0.0 MiB of 0.0 MiB")
             var info = FilFilSession.Current.AddDevnet(server, options);
             Log.Information("devnet {Id} serving {Endpoint} at height {Height}", info.Id, info.Endpoint, info.Height);
             WriteObject(info);
