@@ -80,6 +80,16 @@ public sealed class DevnetServer : IAsyncDisposable
 
     private EthForwarder? _forwarder;
 
+    /// <summary>WebSocket connections open at once by default (<see cref="MaxConnections"/>).</summary>
+    public const int DefaultMaxConnections = 1024;
+
+    /// <summary>
+    /// The most WebSocket connections open at once; one more is answered 503 before the upgrade. A connection that
+    /// closes frees its slot (and its buffers) at once.
+    /// </summary>
+    public int MaxConnections { get; set; } = DefaultMaxConnections;
+    private int _openWebSockets;
+
     /// <summary>Number of open WebSocket connections.</summary>
     public int ConnectionCount { get { lock (_connections) return _connections.Count; } }
 
@@ -161,12 +171,24 @@ public sealed class DevnetServer : IAsyncDisposable
             if (!Authorized(req)) { resp.StatusCode = 401; resp.Close(); return; }
             if (req.IsWebSocketRequest)
             {
-                string? proto = req.Headers["Sec-WebSocket-Protocol"];
-                var wsCtx = await ctx.AcceptWebSocketAsync(string.IsNullOrEmpty(proto) ? null : proto, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-                var conn = new WsConnection(wsCtx.WebSocket, _dispatcher, Chain, apiVersion, _cts.Token);
-                lock (_connections) _connections.Add(conn);
-                try { await conn.RunAsync().ConfigureAwait(false); }
-                finally { lock (_connections) _connections.Remove(conn); }
+                // a connection beyond MaxConnections is refused before the upgrade: 503, nothing kept
+                if (Interlocked.Increment(ref _openWebSockets) > MaxConnections)
+                {
+                    Interlocked.Decrement(ref _openWebSockets);
+                    resp.StatusCode = 503;
+                    resp.Close();
+                    return;
+                }
+                try
+                {
+                    string? proto = req.Headers["Sec-WebSocket-Protocol"];
+                    var wsCtx = await ctx.AcceptWebSocketAsync(string.IsNullOrEmpty(proto) ? null : proto, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                    var conn = new WsConnection(wsCtx.WebSocket, _dispatcher, Chain, apiVersion, _cts.Token);
+                    lock (_connections) _connections.Add(conn);
+                    try { await conn.RunAsync().ConfigureAwait(false); }
+                    finally { lock (_connections) _connections.Remove(conn); }
+                }
+                finally { Interlocked.Decrement(ref _openWebSockets); }
                 return;
             }
             await HandlePostAsync(req, resp, apiVersion).ConfigureAwait(false);

@@ -29,6 +29,9 @@ public static class ErrorMapping
         Nethereum.JsonRpc.Client.RpcResponseException => (ErrorCategory.InvalidResult, "RpcError"),
         InvalidOperationException => (ErrorCategory.InvalidOperation, "InvalidOperation"),
         FilFil.Core.Lotus.LotusConnectionLostException or System.Net.WebSockets.WebSocketException or System.Net.Http.HttpRequestException => (ErrorCategory.ConnectionError, "ConnectionError"),
+        // a port in use (or a prefix HttpListener cannot take): what Start-FilFilServer reports as ListenFailed
+        System.Net.HttpListenerException or System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse }
+            => (ErrorCategory.ResourceUnavailable, "ListenFailed"),
         ArgumentException => (ErrorCategory.InvalidArgument, "InvalidArgument"),
         IOException => (ioCategory, ioCategory == ErrorCategory.WriteError ? "WriteError" : "ReadError"),
         _ => (ErrorCategory.NotSpecified, "UnexpectedError"),

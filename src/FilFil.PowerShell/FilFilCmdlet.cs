@@ -84,9 +84,9 @@ public abstract class FilFilCmdlet : PSCmdlet, IDisposable
     /// percentage of <paramref name="total"/> when &gt; 0) and the engine's log events as verbose records. Returns the
     /// result or rethrows the work's exception (unwrapped). Call it from ProcessRecord/EndProcessing only.
     /// </summary>
-    protected T RunEngine<T>(string activity, string target, long total, Func<IProgress<long>, CancellationToken, T> work)
+    protected T RunEngine<T>(string activity, string target, long total, Func<IProgress<long>, CancellationToken, T> work, string? unit = null)
     {
-        var progress = new ProgressReporter(ProgressActivityId, activity, target, total);
+        var progress = new ProgressReporter(ProgressActivityId, activity, target, total, unit);
         var capture = _capture;
         var ct = CancelToken;
         var task = Task.Run(() =>

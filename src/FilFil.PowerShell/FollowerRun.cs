@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using FilFil.Core.Chain;
 using FilFil.Core.Lotus;
 
@@ -32,7 +31,6 @@ internal sealed class FollowerRun
     public LotusFollower Follower { get; }
     public Task? Task { get; private set; }
     public DateTimeOffset Started { get; } = DateTimeOffset.Now;
-    public Stopwatch Clock { get; } = Stopwatch.StartNew();
     /// <summary>Pulsed after every applied head change (waiters re-check the height).</summary>
     public HeadSignal HeadChanged { get; } = new();
     public long HeadsApplied => Interlocked.Read(ref _headsApplied);
@@ -130,6 +128,39 @@ internal sealed class FollowerRun
                 throw new TimeoutException($"height {height} not reached within {timeout}; the head is at {ChainStore.Head?.Height}");
             HeadChanged.Wait(TimeSpan.FromMilliseconds(250), ct);
         }
+    }
+
+    /// <summary>Epochs a followed chain may lag the node's head before snapshots refuse it (New-FilFilSnapshot -MaxLag).</summary>
+    public const long DefaultMaxLag = 10;
+
+    /// <summary>How long the staleness check waits for the node's head.</summary>
+    private static readonly TimeSpan StaleCheckTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Why a snapshot of this follower's chain would be stale, or null: the follower stopped with a fault, the node
+    /// cannot be asked for its head, or the engine lags it by more than <paramref name="maxLag"/> epochs. A follower
+    /// stopped by the user (no fault) is not stale: its chain is what the user kept. The problem name is the ErrorId.
+    /// </summary>
+    public (string Problem, string Message)? StaleReason(long maxLag, CancellationToken ct)
+    {
+        long? held = ChainStore.Head?.Height;
+        if (Fault is { } f)
+            return ("FollowerFaulted", $"the follower on {Endpoint} stopped with a fault at height {held}: {f.Message}");
+        if (!Running) return null;
+        long node;
+        using (var cts = CancellationTokenSource.CreateLinkedTokenSource(ct))
+        {
+            cts.CancelAfter(StaleCheckTimeout);
+            try { node = NodeHeadAsync(cts.Token).GetAwaiter().GetResult().Height; }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                return ("FollowerLagUnknown", $"the follower on {Endpoint} is at height {held}, and the node's head cannot be asked ({e.Message}), so how far behind it is is unknown");
+            }
+        }
+        long lag = node - (held ?? -1);
+        return lag > maxLag
+            ? ("FollowerLagging", $"the follower on {Endpoint} is at height {held}, {lag} epochs behind the node's head {node} (more than -MaxLag {maxLag})")
+            : null;
     }
 
     /// <summary>The node's head now (asked over a new connection, closed afterwards).</summary>

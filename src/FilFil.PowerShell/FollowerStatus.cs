@@ -21,7 +21,7 @@ public sealed class FollowerStatus
     public long ProcessRss { get; init; }
     /// <summary>Blocks fetched from the node with ChainReadObj so far.</summary>
     public long BlocksFetched { get; init; }
-    /// <summary>Average fetched blocks per second since the start.</summary>
+    /// <summary>Fetched blocks per second over the last minute (0 when nothing was fetched in it).</summary>
     public double FetchRate { get; init; }
     public long BadBlocksRefused { get; init; }
     public long Reconnects { get; init; }
@@ -44,7 +44,7 @@ public sealed class FollowerStatus
             NodeHeight = nodeHeight, Lag = nodeHeight is { } n && head is not null ? Math.Max(0, n - head.Height) : null,
             HeadsApplied = r.HeadsApplied, LastApplied = r.LastApplied, Blocks = stats.Blocks, DataBytes = stats.DataBytes,
             ProcessRss = Environment.WorkingSet, BlocksFetched = stats.BlocksFetched,
-            FetchRate = stats.BlocksFetched / Math.Max(0.001, r.Clock.Elapsed.TotalSeconds), BadBlocksRefused = stats.BadBlocksRefused,
+            FetchRate = r.Follower.FetchRate(), BadBlocksRefused = stats.BadBlocksRefused,
             Reconnects = r.Follower.Reconnects, WindowTipSets = stats.WindowTipSets, Started = r.Started, LastEvent = r.LastLog,
             Fault = r.Fault?.Message,
         };

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Management.Automation;
 
 namespace FilFil.PowerShell;
@@ -17,9 +18,11 @@ public sealed class ProgressReporter : IProgress<long>
     /// <param name="activityId">Progress activity id (unique among the cmdlet's concurrent activities).</param>
     /// <param name="activity">Activity text, e.g. "Test-FilFilCar".</param>
     /// <param name="target">What is being processed, e.g. the file path.</param>
-    /// <param name="total">Expected final value (bytes), or 0 if unknown (no percentage).</param>
-    public ProgressReporter(int activityId, string activity, string target, long total)
+    /// <param name="total">Expected final value (bytes, or <paramref name="unit"/>), or 0 if unknown (no percentage).</param>
+    /// <param name="unit">What is counted when it is not bytes, e.g. "epochs" (null: bytes, shown in MiB).</param>
+    public ProgressReporter(int activityId, string activity, string target, long total, string? unit = null)
     {
+        Unit = unit;
         ActivityId = activityId;
         Activity = activity;
         Target = target;
@@ -32,6 +35,8 @@ public sealed class ProgressReporter : IProgress<long>
     public string Activity { get; }
     public string Target { get; }
     public long Total { get; }
+    /// <summary>What is counted (null: bytes).</summary>
+    public string? Unit { get; }
     /// <summary>Latest reported value.</summary>
     public long Value => Interlocked.Read(ref _value);
     /// <summary>Whether any record was produced (so a Completed record is due at the end).</summary>
@@ -59,8 +64,9 @@ public sealed class ProgressReporter : IProgress<long>
     public ProgressRecord CreateCompletedRecord() =>
         new(ActivityId, Activity, Describe(Value)) { RecordType = ProgressRecordType.Completed, PercentComplete = 100 };
 
-    private string Describe(long v) =>
-        Total > 0 ? $"{Mib(v)} of {Mib(Total)}" : $"{Mib(v)} read";
+    private string Describe(long v) => Unit is { } u
+        ? (Total > 0 ? $"{v.ToString(CultureInfo.CurrentCulture)} of {Total.ToString(CultureInfo.CurrentCulture)} {u}" : $"{v.ToString(CultureInfo.CurrentCulture)} {u}")
+        : (Total > 0 ? $"{Mib(v)} of {Mib(Total)}" : $"{Mib(v)} read");
 
     private static string Mib(long b) => $"{b / 1048576.0:0.0} MiB";
 }

@@ -101,3 +101,45 @@ Describe 'Starting a follower on a node that is not there' {
         }
     }
 }
+
+Describe 'Snapshots refuse a stale follower' {
+    BeforeAll {
+        Stop-FilFilFollower
+        Clear-FilFilEngine -Confirm:$false
+        $slow = Start-FilFilDevnet -Seed 22 -Epochs 10 -StateBlocks 256
+        $slow | Start-FilFilFollower -RecentStateRoots 900 | Out-Null
+        $held = (Get-FilFilFollower).Height
+        # every read now takes 5 s: the follower falls behind while the devnet mines 15 epochs
+        $slow.Server.Faults.ReadObjDelay = [TimeSpan]::FromSeconds(5)
+        $slow.Server.Faults.ReadObjDelayRate = 1
+        $slow | Step-FilFilDevnet -Epochs 15 | Out-Null
+    }
+
+    AfterAll {
+        $slow.Server.Faults.Reset()
+        Stop-FilFilFollower
+        $slow | Stop-FilFilDevnet
+    }
+
+    It 'refuses a follower more than -MaxLag epochs behind (FollowerLagging) and writes nothing' {
+        $out = [System.IO.Path]::Combine($TestDrive, 'stale.car')
+        $err = $null
+        $r = New-FilFilSnapshot -Path $out -RecentStateRoots 5 -SkipOldMessages -ErrorVariable err -ErrorAction SilentlyContinue
+        $r | Should -BeNullOrEmpty
+        $err | Should -HaveCount 1
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'FollowerLagging,*'
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+        $err[0].Exception.Message | Should -Match 'epochs behind the node''s head .*-AllowStale'
+        Test-Path $out | Should -BeFalse
+    }
+
+    It 'writes the chain as it is with -AllowStale, or within a larger -MaxLag' {
+        # reads are fast again, but the follower is still behind when the snapshots start (a writer waits for the
+        # head change in progress, so with 5 s reads this would take minutes)
+        $slow.Server.Faults.Reset()
+        $a = New-FilFilSnapshot -Path ([System.IO.Path]::Combine($TestDrive, 'allowed.car')) -RecentStateRoots 5 -SkipOldMessages -AllowStale
+        $a.Height | Should -BeGreaterOrEqual $held
+        $b = New-FilFilSnapshot -Path ([System.IO.Path]::Combine($TestDrive, 'maxlag.car')) -RecentStateRoots 5 -SkipOldMessages -MaxLag 100
+        $b.Height | Should -BeGreaterOrEqual $held
+    }
+}

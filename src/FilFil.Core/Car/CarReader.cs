@@ -20,6 +20,7 @@ public sealed class CarReader : IDisposable
     private static readonly byte[] CarV2Pragma = [0x0a, 0xa1, 0x67, 0x76, 0x65, 0x72, 0x73, 0x69, 0x6f, 0x6e, 0x02];
 
     private readonly Stream _stream;
+    private readonly PrefixStream? _compressed; // zstd input: counts the compressed bytes read
     private byte[] _buf = new byte[1 << 20];
     private int _start, _end;          // valid bytes are _buf[_start.._end)
     private long _bufPos;              // payload offset of _buf[_start]
@@ -48,10 +49,12 @@ public sealed class CarReader : IDisposable
     {
         var head = new byte[4];
         int n = ReadFully(stream, head);
-        Stream s = new PrefixStream(head.AsMemory(0, n), stream, leaveOpen);
+        var prefixed = new PrefixStream(head.AsMemory(0, n), stream, leaveOpen);
+        Stream s = prefixed;
         if (n == 4 && head.AsSpan().SequenceEqual(ZstdMagic))
         {
             Compressed = true;
+            _compressed = prefixed;
             s = new ZstdSharp.DecompressionStream(s, leaveOpen: false);
         }
         _stream = s;
@@ -114,14 +117,16 @@ public sealed class CarReader : IDisposable
             if (want <= 0) { _eof = true; break; }
             int r;
             try { r = _stream.Read(_buf, _end, want); }
-            catch (EndOfStreamException e) when (Compressed)
+            catch (EndOfStreamException e) when (_compressed is { } z)
             {
-                // ZstdSharp's "Premature end of stream": the compressed input stops inside a frame
-                throw new FilFilFormatException("CAR", _bufPos + Available, "the rest of the zstd frame", "end of the compressed input", e);
+                // ZstdSharp's "Premature end of stream": the compressed input ends inside a frame
+                throw new FilFilFormatException("CAR", _bufPos + Available, "the rest of the zstd frame",
+                    $"the end of the compressed input at compressed offset {z.BytesRead.ToString(CultureInfo.InvariantCulture)} ({e.Message})", e);
             }
             catch (Exception e) when (e is not FilFilFormatException && e is not OperationCanceledException && e is not IOException)
             {
-                throw new FilFilFormatException("CAR", _bufPos + Available, "readable (zstd) input", e.Message, e);
+                string where = _compressed is { } z ? $" at compressed offset {z.BytesRead.ToString(CultureInfo.InvariantCulture)}" : "";
+                throw new FilFilFormatException("CAR", _bufPos + Available, "readable (zstd) input", e.Message + where, e);
             }
             if (r == 0) { _eof = true; break; }
             _end += r;
@@ -316,17 +321,24 @@ public sealed class CarReader : IDisposable
     private sealed class PrefixStream(ReadOnlyMemory<byte> prefix, Stream inner, bool leaveOpen) : Stream
     {
         private ReadOnlyMemory<byte> _prefix = prefix;
+        /// <summary>Bytes handed out so far (the offset in the underlying input).</summary>
+        public long BytesRead { get; private set; }
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
         public override int Read(Span<byte> buffer)
         {
+            int n;
             if (!_prefix.IsEmpty)
             {
-                int n = Math.Min(buffer.Length, _prefix.Length);
+                n = Math.Min(buffer.Length, _prefix.Length);
                 _prefix.Span[..n].CopyTo(buffer);
                 _prefix = _prefix[n..];
-                return n;
             }
-            return inner.Read(buffer);
+            else
+            {
+                n = inner.Read(buffer);
+            }
+            BytesRead += n;
+            return n;
         }
         protected override void Dispose(bool disposing)
         {

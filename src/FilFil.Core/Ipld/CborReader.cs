@@ -4,8 +4,12 @@ using System.Text;
 namespace FilFil.Core.Ipld;
 
 /// <summary>
-/// A strict, allocation-free reader over DAG-CBOR in a span. Definite lengths only (as cbor-gen writes them).
-/// Every error names the byte offset (plus <see cref="BaseOffset"/>) and what was expected.
+/// A strict, allocation-free reader over DAG-CBOR in a span. Every error names the byte offset (plus
+/// <see cref="BaseOffset"/>) and what was expected. "Strict" means the DAG-CBOR spec's rules, except the key order
+/// (docs/engine.md, "DAG-CBOR strictness"): definite lengths only; every integer and length in its shortest form;
+/// of the simple values only false, true and null; floats only as 64 bits and never NaN or ±Infinity
+/// (<see cref="ReadHeader"/>); map keys text strings without duplicates and only tag 42 (checked by
+/// <see cref="CborLinks"/>, which every DAG-CBOR block passes); one item filling the block (<see cref="ExpectEnd"/>).
 /// </summary>
 public ref struct CborReader
 {
@@ -30,8 +34,13 @@ public ref struct CborReader
     public FilFilFormatException Error(string expected, string? found = null, int? at = null) =>
         new(What, BaseOffset + (at ?? _pos), expected, found);
 
-    /// <summary>Reads an item header: major type and argument. Floats return their raw bits.</summary>
-    /// <exception cref="FilFilFormatException">The input ends inside the header, or it is indefinite-length or uses a reserved additional-information value.</exception>
+    /// <summary>
+    /// Reads an item header: major type and argument. A float (always 64-bit) returns its raw bits; false, true and
+    /// null return 20, 21 and 22.
+    /// </summary>
+    /// <exception cref="FilFilFormatException">The input ends inside the header; it is indefinite-length or uses a
+    /// reserved additional-information value; its argument is not in its shortest form; or it is a simple value or
+    /// float DAG-CBOR does not allow (undefined, other simple values, 16- or 32-bit floats, NaN, ±Infinity).</exception>
     public CborMajor ReadHeader(out ulong arg)
     {
         int start = _pos;
@@ -39,10 +48,18 @@ public ref struct CborReader
         byte ib = _data[_pos++];
         var major = (CborMajor)(ib >> 5);
         int info = ib & 31;
-        if (info < 24) { arg = (ulong)info; return major; }
+        if (info < 24)
+        {
+            if (major == CborMajor.Simple && info < 20 || ib == 0xf7)
+                throw Error("false, true, null or a 64-bit float (DAG-CBOR)", ib == 0xf7 ? "undefined (0xf7)" : $"simple value {info}", start);
+            arg = (ulong)info;
+            return major;
+        }
         int n = info switch { 24 => 1, 25 => 2, 26 => 4, 27 => 8, _ => -1 };
         if (n < 0)
             throw Error(info == 31 ? "a definite-length item (DAG-CBOR)" : "a valid additional-information value", $"initial byte 0x{ib:x2}", start);
+        if (major == CborMajor.Simple && n != 8)
+            throw Error("false, true, null or a 64-bit float (DAG-CBOR)", n == 1 ? "a one-byte simple value" : $"a {8 * n}-bit float", start);
         if (_data.Length - _pos < n) throw Error($"{n} argument bytes after initial byte 0x{ib:x2}", $"{_data.Length - _pos} bytes", _pos);
         var s = _data.Slice(_pos, n);
         arg = n switch
@@ -52,6 +69,15 @@ public ref struct CborReader
             4 => BinaryPrimitives.ReadUInt32BigEndian(s),
             _ => BinaryPrimitives.ReadUInt64BigEndian(s),
         };
+        if (major == CborMajor.Simple)
+        {
+            if (!double.IsFinite(BitConverter.UInt64BitsToDouble(arg)))
+                throw Error("a finite float (DAG-CBOR)", double.IsNaN(BitConverter.UInt64BitsToDouble(arg)) ? "NaN" : "an infinity", start);
+        }
+        else if (arg < (n == 1 ? 24UL : 1UL << (4 * n)))
+        {
+            throw Error("an argument in its shortest form (DAG-CBOR)", $"{arg.ToString(System.Globalization.CultureInfo.InvariantCulture)} in {n} bytes", start);
+        }
         _pos += n;
         return major;
     }

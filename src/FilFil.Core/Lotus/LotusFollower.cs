@@ -37,14 +37,14 @@ public sealed class LotusFollower
     public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(200);
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Connections opened after the first.</summary>
+    /// <summary>Connection attempts after the first connection (counted as each starts, so it rises while the node is unreachable).</summary>
     public long Reconnects => Interlocked.Read(ref _reconnects);
     private long _reconnects;
 
     /// <summary>Where the follower logs (default: the engine log, source context <see cref="LotusFollower"/>).</summary>
     public ILogger Logger { get; init; } = FilFilLog.For<LotusFollower>();
 
-    /// <summary>The last event logged at Information or above, rendered (reconnects, resyncs, reorgs, faults).</summary>
+    /// <summary>The last event: each applied head, and what is logged at Information or above (reconnects, resyncs, reorgs, faults), rendered.</summary>
     public string? LastEvent => Volatile.Read(ref _lastEvent);
     private string? _lastEvent;
 
@@ -59,45 +59,84 @@ public sealed class LotusFollower
     /// <summary>Raised after each head change has been applied to the engine.</summary>
     public event Action<TipSet>? HeadApplied;
 
+    /// <summary>
+    /// A connection counts as healthy, and the reconnect backoff starts over, once it has moved the engine's head or
+    /// stayed up this long. A node that accepts and fails at once gets ever longer waits (up to
+    /// <see cref="MaxBackoff"/>), not a reconnect every <see cref="InitialBackoff"/>.
+    /// </summary>
+    public TimeSpan HealthyAfter { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How far back <see cref="FetchRate"/> looks.</summary>
+    public TimeSpan FetchRateWindow { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Blocks fetched per second over the last <see cref="FetchRateWindow"/> (from samples taken at each applied
+    /// head and each call): 0 when nothing was fetched in that time.
+    /// </summary>
+    public double FetchRate()
+    {
+        long fetched = _engine.Stats.BlocksFetched;
+        var now = _clock.Elapsed;
+        lock (_samples)
+        {
+            // samples at least a second apart (the newest is moved up instead): the list stays small
+            if (_samples.Last!.Previous is { } prev && now - prev.Value.At < TimeSpan.FromSeconds(1)) _samples.Last.Value = (now, fetched);
+            else _samples.AddLast((now, fetched));
+            // the baseline: the newest sample at or before the window's start (or the oldest one)
+            while (_samples.First!.Next is { } next && now - next.Value.At >= FetchRateWindow) _samples.RemoveFirst();
+            var (at, then) = _samples.First.Value;
+            double seconds = (now - at).TotalSeconds;
+            return seconds <= 0 || fetched == then ? 0 : (fetched - then) / seconds;
+        }
+    }
+
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly LinkedList<(TimeSpan At, long Fetched)> _samples = new([(TimeSpan.Zero, 0L)]);
+
     /// <summary>Follows until <paramref name="ct"/> is cancelled.</summary>
     public async Task RunAsync(CancellationToken ct)
     {
-        var backoff = InitialBackoff;
+        var backoff = new Backoff(InitialBackoff, MaxBackoff);
         bool first = true;
         while (true)
         {
             ct.ThrowIfCancellationRequested();
+            var connected = Stopwatch.StartNew();
+            var headBefore = _engine.Head;
+            if (!first) Interlocked.Increment(ref _reconnects); // counted per attempt, so it rises while reconnecting
             try
             {
                 await using var client = await _connect(ct).ConfigureAwait(false);
+                connected.Restart();
                 if (!first)
-                {
-                    long n = Interlocked.Increment(ref _reconnects);
-                    Log(LogEventLevel.Information, null, "Reconnected to the node (reconnect {Reconnects}); the engine is at {Height}", n, _engine.Head?.Height);
-                }
+                    Log(LogEventLevel.Information, null, "Reconnected to the node (reconnect {Reconnects}); the engine is at {Height}", Reconnects, _engine.Head?.Height);
                 else
-                {
                     Log(LogEventLevel.Information, null, "Connected to the node; the engine is at {Height}", _engine.Head?.Height);
-                }
                 first = false;
                 await CheckGenesisAsync(client, ct).ConfigureAwait(false);
                 var source = new LotusBlockSource(client);
                 await foreach (var batch in client.ChainNotifyAsync(ct).ConfigureAwait(false))
-                {
-                    backoff = InitialBackoff;
                     await HandleAsync(client, source, batch, ct).ConfigureAwait(false);
-                }
                 Log(LogEventLevel.Information, null, "The node closed the head-change subscription at {Height}; resubscribing", _engine.Head?.Height);
             }
             // an operation cancelled while ct is not: the socket was aborted under a pending send or call
             catch (Exception e) when (!ct.IsCancellationRequested && e is LotusConnectionLostException or WebSocketException or IOException or BlockUnavailableException or LotusRpcException or FilFilFormatException or OperationCanceledException)
             {
-                Log(LogEventLevel.Warning, e, "Connection problem at {Height} ({Error:l}); reconnecting in {Backoff}", _engine.Head?.Height, e.Message, backoff);
-                await Task.Delay(backoff, ct).ConfigureAwait(false);
-                backoff = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, backoff.Ticks * 2));
+                first = false;
+                if (Healthy(connected.Elapsed, headBefore)) backoff.Reset();
+                var wait = backoff.Next();
+                Log(LogEventLevel.Warning, e, "Connection problem at {Height} ({Error:l}); reconnecting in {Backoff}", _engine.Head?.Height, e.Message, wait);
+                await Task.Delay(wait, ct).ConfigureAwait(false);
+                continue;
             }
+            if (Healthy(connected.Elapsed, headBefore)) backoff.Reset();
+            await Task.Delay(backoff.Next(), ct).ConfigureAwait(false); // a node that closes at once is not a tight loop either
         }
     }
+
+    /// <summary>Whether the connection just ended made progress (moved the head) or lasted <see cref="HealthyAfter"/>.</summary>
+    private bool Healthy(TimeSpan lasted, TipSet? headBefore) =>
+        lasted >= HealthyAfter || _engine.Head is { } now && (headBefore is null || !now.KeyEquals(headBefore.Cids));
 
     /// <summary>Refuses a node whose genesis is not the engine's (another network behind the same address).</summary>
     private async Task CheckGenesisAsync(LotusClient client, CancellationToken ct)
@@ -149,6 +188,9 @@ public sealed class LotusFollower
                     Logger.Debug("Head {Height} {TipSet:l} applied ({Change}) in {Elapsed}: {Blocks} blocks, {Bytes} bytes held, {Lag} behind its timestamp",
                         h.Height, Key(h), hc.Type, step.Elapsed, _engine.Store.Count, _engine.Store.DataBytes, lag);
                 }
+                Volatile.Write(ref _lastEvent, string.Create(CultureInfo.CurrentCulture,
+                    $"Head {h.Height} {Key(h)} applied ({hc.Type}) at {DateTimeOffset.Now:u}: {_engine.Store.Count} blocks held"));
+                FetchRate(); // a sample per head keeps the rate's window filled
                 HeadApplied?.Invoke(h);
             }
         }

@@ -14,13 +14,13 @@ internal static class Retry
 
     /// <summary>
     /// Runs <paramref name="op"/> up to <paramref name="attempts"/> times, waiting <paramref name="firstDelay"/> after
-    /// the first failure and twice as long after each next one (at most one second). <paramref name="onRetry"/> is
+    /// the first failure and twice as long after each next one (at most one second, <see cref="Backoff"/>). <paramref name="onRetry"/> is
     /// told of each failure that will be retried (the failure, the attempt that failed). The last failure is thrown.
     /// </summary>
     public static async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> op, int attempts, TimeSpan firstDelay,
         Action<Exception, int>? onRetry, CancellationToken ct)
     {
-        var delay = firstDelay;
+        var backoff = new Backoff(firstDelay, TimeSpan.FromSeconds(1));
         for (int attempt = 1; ; attempt++)
         {
             ct.ThrowIfCancellationRequested();
@@ -32,8 +32,34 @@ internal static class Retry
             {
                 onRetry?.Invoke(e, attempt);
             }
+            var delay = backoff.Next();
             if (delay > TimeSpan.Zero) await Task.Delay(delay, ct).ConfigureAwait(false);
-            delay = TimeSpan.FromTicks(Math.Min(TimeSpan.TicksPerSecond, delay.Ticks * 2));
         }
     }
+}
+
+/// <summary>
+/// Exponential backoff: <see cref="Next"/> returns the first delay, then twice the previous one, at most the
+/// maximum; <see cref="Reset"/> starts over. Used by <see cref="Retry"/> and by the follower's reconnects.
+/// </summary>
+internal struct Backoff
+{
+    private readonly TimeSpan _first, _max;
+    private TimeSpan _next;
+
+    public Backoff(TimeSpan first, TimeSpan max)
+    {
+        _first = _next = first;
+        _max = max;
+    }
+
+    /// <summary>The delay to wait now; the one after is twice as long (at most the maximum).</summary>
+    public TimeSpan Next()
+    {
+        var d = _next;
+        _next = TimeSpan.FromTicks(Math.Min(_max.Ticks, d.Ticks * 2));
+        return d;
+    }
+
+    public void Reset() => _next = _first;
 }

@@ -45,6 +45,11 @@ public sealed class NewFilFilSnapshotCommand : FilFilCmdlet
     /// <summary>With -Bootstrap/-Lotus: the engine they load keeps every height's messages back to genesis (for a snapshot without -SkipOldMessages).</summary>
     [Parameter] public SwitchParameter KeepAllMessages { get; set; }
 
+    /// <summary>Snapshot the session's chain even when its follower has stopped with a fault or lags the node by more than -MaxLag epochs.</summary>
+    [Parameter] public SwitchParameter AllowStale { get; set; }
+    /// <summary>Epochs the session's follower may lag the node's head before the snapshot is refused (default 10, five minutes of mainnet).</summary>
+    [Parameter, ValidateRange(0, long.MaxValue)] public long MaxLag { get; set; } = FollowerRun.DefaultMaxLag;
+
     /// <inheritdoc />
     protected override ErrorCategory IOErrorCategory => ErrorCategory.WriteError;
 
@@ -93,6 +98,13 @@ public sealed class NewFilFilSnapshotCommand : FilFilCmdlet
             try
             {
                 var engine = load ? LoadChain() : FilFilSession.Current.RequireEngine();
+                if (!load && !AllowStale && FilFilSession.Current.Follower is { } run && ReferenceEquals(run.ChainStore, engine)
+                    && RunEngine("New-FilFilSnapshot", $"asking {run.Endpoint} for its head", 0, (_, ct) => run.StaleReason(MaxLag, ct)) is { } stale)
+                {
+                    WriteError(new InvalidOperationException($"{stale.Message}: a snapshot now would be stale. Wait for the follower " +
+                        "(Wait-FilFilHeight, Get-FilFilFollower), or give -AllowStale to snapshot the chain as it is"), full, stale.Problem);
+                    return;
+                }
                 if (!SkipOldMessages && ChainLoader.OldMessagesMissing(engine) is { } missing)
                 {
                     WriteError(new InvalidOperationException(

@@ -116,7 +116,7 @@ public sealed class StartFilFilDevnetCommand : FilFilCmdlet
                     s.StopAsync().GetAwaiter().GetResult();
                     throw;
                 }
-            });
+            }, unit: "epochs"); // the progress counts epochs mined (it said "0.0 MiB of 0.0 MiB")
             var info = FilFilSession.Current.AddDevnet(server, options, evm);
             Log.Information("devnet {Id} serving {Endpoint} at height {Height}", info.Id, info.Endpoint, info.Height);
             if (evm is not null)

@@ -102,6 +102,27 @@ public class CarBadInputTests
     }
 }
 
+public class TruncatedZstdTests
+{
+    [FixtureTheory]
+    [InlineData(100)]
+    [InlineData(160_000)]
+    [InlineData(320_000)]
+    public void A_truncated_car_zst_names_the_decompressed_and_compressed_offsets(int keep)
+    {
+        var bytes = File.ReadAllBytes(Fixtures.MainnetGenesis)[..keep];
+        var e = Assert.Throws<FilFilFormatException>(() =>
+        {
+            using var r = new CarReader(new MemoryStream(bytes));
+            foreach (var _ in r.ReadAll()) { }
+        });
+        Assert.Contains("the rest of the zstd frame", e.Message);
+        Assert.Contains($"compressed offset {keep}", e.Message);
+        Assert.True(keep < 1000 || e.Offset > 0, e.Message); // the decompressed offset reached
+        Assert.IsType<EndOfStreamException>(e.InnerException);
+    }
+}
+
 public class CarRoundTripTests
 {
     [Fact]

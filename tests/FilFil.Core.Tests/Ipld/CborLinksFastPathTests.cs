@@ -105,5 +105,8 @@ public class CborLinksFastPathTests
     [InlineData("d82a4a0001550007666f6f626172")]             // identity CID whose digest overruns
     [InlineData("d82a5a0000000500015500")]                   // byte string with a 4-byte length
     [InlineData("c1d82a4a0001550006666f6f626172")]           // another tag around a link
+    [InlineData("82d82a4a0001550006666f6f626172a2617801617802")] // a link, then a map with a duplicate key
+    [InlineData("82d82a4a0001550006666f6f626172fb7ff8000000000000")] // a link, then NaN
+    [InlineData("82d82a4a0001550006666f6f6261721817")]       // a link, then a non-minimal integer
     public void Agrees_on_edge_cases(string hex) => AssertSame(Convert.FromHexString(hex));
 }

@@ -114,6 +114,90 @@ public class LotusFollowerTests
     }
 
     [Fact]
+    public async Task A_node_that_accepts_and_drops_at_once_gets_growing_backoff_not_a_tight_loop()
+    {
+        // the backoff used to reset at the first head-change batch of each connection: a node that accepts, sends
+        // "current" and fails at once was reconnected every InitialBackoff, for ever
+        await using var server = await DevnetServer.StartAsync(new DevnetOptions { StateBlocks = 200, ChurnPerEpoch = 6, MessagesPerBlock = 2, Seed = 16 });
+        server.Chain.Advance(3);
+        using var engine = NewEngine();
+        int connects = 0;
+        bool dropEach = false;
+        var follower = new LotusFollower(engine, async ct =>
+        {
+            var c = await LotusClient.ConnectAsync(server.Endpoint, null, ct);
+            Interlocked.Increment(ref connects);
+            if (Volatile.Read(ref dropEach)) _ = Task.Delay(50, CancellationToken.None).ContinueWith(_ => server.Faults.DropConnections(), TaskScheduler.Default);
+            return c;
+        })
+        {
+            InitialBackoff = TimeSpan.FromMilliseconds(20), MaxBackoff = TimeSpan.FromSeconds(10),
+        };
+        using var cts = new CancellationTokenSource();
+        var run = follower.RunAsync(cts.Token);
+        await WaitFor(() => run.IsCompleted || engine.Head is { } h && h.KeyEquals(server.Chain.Head.Cids), "bootstrap");
+        Volatile.Write(ref dropEach, true);
+        int before = Volatile.Read(ref connects);
+        server.Faults.DropConnections();
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        int during = Volatile.Read(ref connects) - before;
+        Assert.False(run.IsCompleted, run.Exception?.ToString());
+        // 20, 40, 80 ... ms: about 8 connections in 3 s (a reset each time gave about 40)
+        Assert.InRange(during, 3, 12);
+
+        // the node recovers: the next connection (after at most MaxBackoff) follows again
+        Volatile.Write(ref dropEach, false);
+        server.Chain.Advance(1);
+        await WaitFor(() => engine.Head is { } h && h.KeyEquals(server.Chain.Head.Cids), "follow after the drops");
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        engine.VerifyInvariant();
+    }
+
+    [Fact]
+    public async Task Status_tells_the_truth_last_event_per_head_reconnects_while_down_fetch_rate_zero_when_idle()
+    {
+        var server = await DevnetServer.StartAsync(new DevnetOptions { StateBlocks = 300, ChurnPerEpoch = 8, MessagesPerBlock = 2, Seed = 17 });
+        server.Chain.Advance(3);
+        using var engine = NewEngine();
+        var endpoint = server.Endpoint;
+        var follower = new LotusFollower(engine, ct => LotusClient.ConnectAsync(endpoint, null, ct))
+        {
+            InitialBackoff = TimeSpan.FromMilliseconds(20), MaxBackoff = TimeSpan.FromMilliseconds(100),
+            FetchRateWindow = TimeSpan.FromSeconds(1.5),
+        };
+        using var cts = new CancellationTokenSource();
+        var run = follower.RunAsync(cts.Token);
+        try
+        {
+            bool AtHead() => run.IsCompleted || engine.Head is { } h && h.KeyEquals(server.Chain.Head.Cids);
+            await WaitFor(AtHead, "bootstrap");
+            for (int i = 0; i < 5; i++)
+            {
+                server.Chain.Advance(1);
+                await WaitFor(AtHead, $"epoch {i}");
+            }
+            // LastEvent used to stay at the bootstrap message
+            long height = server.Chain.Head.Height;
+            await WaitFor(() => follower.LastEvent?.StartsWith($"Head {height} ", StringComparison.Ordinal) == true, $"LastEvent at head {height}: {follower.LastEvent}");
+            Assert.True(follower.FetchRate() > 0);
+            await Task.Delay(TimeSpan.FromSeconds(3)); // nothing fetched for two windows
+            Assert.Equal(0, follower.FetchRate());
+
+            // Reconnects used to count only connections that succeeded: 0 while the node was down
+            await server.DisposeAsync();
+            await WaitFor(() => follower.Reconnects >= 3, "reconnect attempts while the node is down");
+            Assert.False(run.IsCompleted, run.Exception?.ToString());
+        }
+        finally
+        {
+            await server.DisposeAsync();
+            cts.Cancel();
+        }
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+    }
+
+    [Fact]
     public async Task FollowsThroughDroppedSocketsReorgsAndBadBlocks()
     {
         await using var server = await DevnetServer.StartAsync(new DevnetOptions { StateBlocks = 300, ChurnPerEpoch = 8, MessagesPerBlock = 2, Seed = 11 });
