@@ -116,7 +116,7 @@ public abstract class DealClientTransactionCmdlet : DealClientCmdlet
     private Account LoadAccount(System.Numerics.BigInteger chainId)
     {
         string path = KeystorePath != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(KeystorePath)
-            : Settings.Keystore ?? throw new PSArgumentException(
+            : Settings.Keystore ?? throw new MissingSettingException(
                 "no keystore is set: give -KeystorePath (an Ethereum v3 keystore file), set the FILFIL_KEYSTORE environment variable, " +
                 "or store it with Set-FilFilConfig -Keystore");
         using var password = Password(path);
