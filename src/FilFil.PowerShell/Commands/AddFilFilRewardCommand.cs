@@ -21,9 +21,8 @@ public sealed class AddFilFilRewardCommand : DealClientTransactionCmdlet
         TryRun(ContractAddress, () =>
         {
             if (Amount.IsZero) throw new PSArgumentException("-Amount must be more than zero");
-            var result = SendTransaction(new FundRewardsFunction { AmountToSend = Amount }, ContractAddress,
+            SendAndWrite(new FundRewardsFunction { AmountToSend = Amount }, ContractAddress,
                 $"Fund the reward pool with {Amount} attoFIL", Event<RewardsFundedEvent>());
-            if (result != null) WriteObject(result);
         });
         base.EndProcessing();
     }

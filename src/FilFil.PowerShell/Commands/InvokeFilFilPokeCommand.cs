@@ -17,16 +17,7 @@ public sealed class InvokeFilFilPokeCommand : DealClientTransactionCmdlet
     public ulong[] DealId { get; set; } = [];
 
     /// <inheritdoc />
-    protected override void ProcessRecord()
-    {
-        foreach (var id in DealId)
-        {
-            TryRun(id, () =>
-            {
-                var result = SendTransaction(new PokeFunction { DealId = id }, $"deal {id} on {ContractAddress}", "Check the deal against the market (poke)",
-                    Event<DealActivatedEvent>(), Event<DealTerminatedEvent>(), Event<KeeperBountyEvent>(), Event<ProviderDeregisteredEvent>());
-                if (result != null) WriteObject(result);
-            });
-        }
-    }
+    protected override void ProcessRecord() =>
+        SendForEachDeal(DealId, id => new PokeFunction { DealId = id }, "Check the deal against the market (poke)",
+            Event<DealActivatedEvent>(), Event<DealTerminatedEvent>(), Event<KeeperBountyEvent>(), Event<ProviderDeregisteredEvent>());
 }

@@ -42,14 +42,11 @@ public sealed class PublishFilFilCommPCommand : DealClientTransactionCmdlet
             if (!existing.Exists) WriteWarning($"height {height} is not published: -Correct has nothing to retract, it is published as new");
             else
             {
-                var retracted = SendTransaction(new RetractSlotFunction { Slot = height }, target, "Retract the published slot (correction)",
-                    Event<SlotRetractedEvent>());
-                if (retracted != null) WriteObject(retracted);
-                else if (!Unsigned) return;
+                if (SendAndWrite(new RetractSlotFunction { Slot = height }, target, "Retract the published slot (correction)", Event<SlotRetractedEvent>()) == null
+                    && !Unsigned) return;
             }
         }
-        var published = SendTransaction(new PublishSlotFunction { Slot = height, Pieces = pieces }, target,
+        SendAndWrite(new PublishSlotFunction { Slot = height, Pieces = pieces }, target,
             $"Publish {pieces.Count} piece CID(s)", Event<SlotPublishedEvent>(), Event<PieceStagedEvent>(), Event<WindowAssignedEvent>());
-        if (published != null) WriteObject(published);
     });
 }

@@ -17,16 +17,6 @@ public sealed class ReceiveFilFilRewardCommand : DealClientTransactionCmdlet
     public ulong[] DealId { get; set; } = [];
 
     /// <inheritdoc />
-    protected override void ProcessRecord()
-    {
-        foreach (var id in DealId)
-        {
-            TryRun(id, () =>
-            {
-                var result = SendTransaction(new ClaimFunction { DealId = id }, $"deal {id} on {ContractAddress}", "Claim the vested reward",
-                    Event<RewardClaimedEvent>());
-                if (result != null) WriteObject(result);
-            });
-        }
-    }
+    protected override void ProcessRecord() =>
+        SendForEachDeal(DealId, id => new ClaimFunction { DealId = id }, "Claim the vested reward", Event<RewardClaimedEvent>());
 }

@@ -35,12 +35,11 @@ public sealed class RegisterFilFilProviderCommand : DealClientTransactionCmdlet
         ulong? miner = Miner ?? Settings.Miner;
         TryRun(miner is { } m ? DealClientNames.Miner(m) : "Miner", () =>
         {
-            var id = miner ?? throw new MissingSettingException("no miner is given: give -Miner (f01234, t01234 or 1234), set FILFIL_MINER, or store it with Set-FilFilConfig -Miner");
+            var id = RequireMiner(miner);
             var collateral = Collateral ?? Reader.Params().MinCollateral;
-            var result = SendTransaction(new RegisterFunction { MinerId = id, RetrievalUrl = RetrievalUrl, AmountToSend = collateral },
+            SendAndWrite(new RegisterFunction { MinerId = id, RetrievalUrl = RetrievalUrl, AmountToSend = collateral },
                 $"{DealClientNames.Miner(id)} on {ContractAddress}", $"Register with {collateral} attoFIL collateral, retrievals at {RetrievalUrl}",
                 Event<ProviderRegisteredEvent>());
-            if (result != null) WriteObject(result);
         });
     }
 }

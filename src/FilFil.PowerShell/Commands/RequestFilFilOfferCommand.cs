@@ -28,16 +28,11 @@ public sealed class RequestFilFilOfferCommand : DealClientTransactionCmdlet
     {
         if (ParameterSetName == "Settle")
         {
-            TryRun(Assignment, () => Write(SendTransaction(new SettleFunction { Assignment = Assignment }, $"assignment {Assignment} on {ContractAddress}",
-                "Settle the closed window", Event<WindowMissedEvent>(), Event<WindowVoidedEvent>(), Event<ReplicaFailedEvent>(), Event<ProviderDeregisteredEvent>())));
+            TryRun(Assignment, () => SendAndWrite(new SettleFunction { Assignment = Assignment }, $"assignment {Assignment} on {ContractAddress}",
+                "Settle the closed window", Event<WindowMissedEvent>(), Event<WindowVoidedEvent>(), Event<ReplicaFailedEvent>(), Event<ProviderDeregisteredEvent>()));
             return;
         }
-        TryRun(Height, () => Write(SendTransaction(new OfferFunction { Slot = Height }, $"height {Height} on {ContractAddress}",
-            "Offer the slot's missing replicas", Event<SlotOfferedEvent>(), Event<WindowAssignedEvent>(), Event<WindowMissedEvent>())));
-    }
-
-    private void Write(TransactionResult? result)
-    {
-        if (result != null) WriteObject(result);
+        TryRun(Height, () => SendAndWrite(new OfferFunction { Slot = Height }, $"height {Height} on {ContractAddress}",
+            "Offer the slot's missing replicas", Event<SlotOfferedEvent>(), Event<WindowAssignedEvent>(), Event<WindowMissedEvent>()));
     }
 }

@@ -12,11 +12,7 @@ public sealed class ResumeFilFilDealClientCommand : DealClientTransactionCmdlet
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        TryRun(ContractAddress, () =>
-        {
-            var result = SendTransaction(new UnpauseFunction(), ContractAddress, "Resume the deal client (unpause)", Event<UnpausedEvent>());
-            if (result != null) WriteObject(result);
-        });
+        TryRun(ContractAddress, () => SendAndWrite(new UnpauseFunction(), ContractAddress, "Resume the deal client (unpause)", Event<UnpausedEvent>()));
         base.EndProcessing();
     }
 }

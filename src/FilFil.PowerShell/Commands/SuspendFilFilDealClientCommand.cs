@@ -12,11 +12,7 @@ public sealed class SuspendFilFilDealClientCommand : DealClientTransactionCmdlet
     /// <inheritdoc />
     protected override void EndProcessing()
     {
-        TryRun(ContractAddress, () =>
-        {
-            var result = SendTransaction(new PauseFunction(), ContractAddress, "Suspend new windows, proposals and settlements (pause)", Event<PausedEvent>());
-            if (result != null) WriteObject(result);
-        });
+        TryRun(ContractAddress, () => SendAndWrite(new PauseFunction(), ContractAddress, "Suspend new windows, proposals and settlements (pause)", Event<PausedEvent>()));
         base.EndProcessing();
     }
 }

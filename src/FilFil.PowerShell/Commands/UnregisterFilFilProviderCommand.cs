@@ -28,20 +28,18 @@ public sealed class UnregisterFilFilProviderCommand : DealClientTransactionCmdle
         ulong? miner = Miner ?? Settings.Miner;
         TryRun(miner is { } m ? DealClientNames.Miner(m) : "Miner", () =>
         {
-            var id = miner ?? throw new MissingSettingException("no miner is given: give -Miner (f01234, t01234 or 1234), set FILFIL_MINER, or store it with Set-FilFilConfig -Miner");
+            var id = RequireMiner(miner);
             string target = $"{DealClientNames.Miner(id)} on {ContractAddress}";
             var status = Reader.Provider(id).Status;
             if (status == 0) throw new ItemNotFoundException($"{DealClientNames.Miner(id)} is not registered on {ContractAddress}");
             if (status == 1 || !WithdrawCollateral)
             {
-                var left = SendTransaction(new UnregisterFunction { Provider = id }, target, "Unregister (leave the roster)", Event<ProviderUnregisteredEvent>());
-                if (left != null) WriteObject(left);
-                else if (!Unsigned) return;
+                if (SendAndWrite(new UnregisterFunction { Provider = id }, target, "Unregister (leave the roster)", Event<ProviderUnregisteredEvent>()) == null
+                    && !Unsigned) return;
             }
             if (!WithdrawCollateral) return;
-            var paid = SendTransaction(new WithdrawCollateralFunction { Provider = id }, target, "Withdraw the collateral",
+            SendAndWrite(new WithdrawCollateralFunction { Provider = id }, target, "Withdraw the collateral",
                 Event<CollateralWithdrawnEvent>(), Event<WindowMissedEvent>(), Event<ProviderDeregisteredEvent>());
-            if (paid != null) WriteObject(paid);
         });
     }
 }

@@ -40,6 +40,13 @@ public abstract class DealClientCmdlet : FilFilCmdlet
     internal ContractReader Reader => _reader ??= new ContractReader(this);
     private ContractReader? _reader;
 
+    /// <summary>
+    /// The miner a cmdlet acts for: <paramref name="given"/> (-Miner), else the default miner of FILFIL_MINER or the
+    /// config file; none is a <see cref="MissingSettingException"/>.
+    /// </summary>
+    protected ulong RequireMiner(ulong? given) => given ?? Settings.Miner ?? throw new MissingSettingException(
+        "no miner is given: give -Miner (f01234, t01234 or 1234), set FILFIL_MINER, or store it with Set-FilFilConfig -Miner");
+
     /// <summary>The effective config (file, then FILFIL_* overrides), read once.</summary>
     protected FilFilSettings Settings => _settings ??= FilFilConfigFile.Effective(FilFilConfigFile.DefaultPath()).Settings;
 
