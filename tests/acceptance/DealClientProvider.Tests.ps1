@@ -104,6 +104,14 @@ Describe 'Windows, offers and settlement' {
         $mine.Status | Should -Be 'Open'
     }
 
+    It 'the slot, its pieces and replicas, and the providers have table views' {
+        $slot = Get-FilFilSlot 100
+        ($slot | Out-String) | Should -Match 'f01234 Open'
+        ($slot.Pieces | Out-String) | Should -Match 'baga6ea4seaq'
+        ($slot.Replicas | Out-String) | Should -Match '-1 None'
+        (Get-FilFilProvider | Out-String) | Should -Match 'f02345\s+Active\s+12'
+    }
+
     It 'Request-FilFilOffer -Height offers the missing replica to a provider that registered since' {
         $null = Register-FilFilProvider -Miner 3456 -RetrievalUrl 'http://127.0.0.1:3/' -KeystorePath $keystores[3] -Credential $cred -Confirm:$false -ErrorAction Stop
         $r = Get-FilFilSlot 100 | Request-FilFilOffer -KeystorePath $keystores[3] -Credential $cred -Confirm:$false -ErrorAction Stop
