@@ -32,6 +32,19 @@
         'Start-FilFilServer'
         'Stop-FilFilServer'
         'Get-FilFilServer'
+        'Publish-FilFilCommP'
+        'Get-FilFilSlot'
+        'Get-FilFilParameter'
+        'Set-FilFilParameter'
+        'Add-FilFilReward'
+        'Suspend-FilFilDealClient'
+        'Resume-FilFilDealClient'
+        'Register-FilFilProvider'
+        'Unregister-FilFilProvider'
+        'Get-FilFilProvider'
+        'Receive-FilFilReward'
+        'Invoke-FilFilPoke'
+        'Request-FilFilOffer'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -23,6 +23,7 @@ public static class ErrorMapping
         OperationCanceledException => (ErrorCategory.OperationStopped, "Canceled"),
         TimeoutException => (ErrorCategory.OperationTimeout, "Timeout"),
         FollowerRunningException => (ErrorCategory.InvalidOperation, "FollowerRunning"),
+        DealClient.SlotPublishedException => (ErrorCategory.ResourceExists, "AlreadyPublished"),
         FilFil.DealClient.Ethereum.ContractRevertException => (ErrorCategory.InvalidOperation, "ContractReverted"),
         FilFil.DealClient.Ethereum.KeystoreException => (ErrorCategory.AuthenticationError, "KeystoreError"),
         Nethereum.JsonRpc.Client.RpcClientUnknownException or Nethereum.JsonRpc.Client.RpcClientTimeoutException => (ErrorCategory.ConnectionError, "ConnectionError"),

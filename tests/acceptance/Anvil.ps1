@@ -17,7 +17,7 @@ $script:AnvilAddresses = @(
     '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266'
     '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
     '0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC'
-    '0x90F79bf6EB2c4f870365E51323D7e87eE3e5FA8A'
+    '0x90F79bf6EB2c4f870365E785982E1f101E93b906'
 )
 
 function Start-TestAnvil {
@@ -100,4 +100,40 @@ function New-TestKeystore {
 function Get-TestBalance {
     param([Parameter(Mandatory)] $Anvil, [Parameter(Mandatory)] [string] $Address)
     [System.Numerics.BigInteger]::Parse('0' + (Invoke-TestRpc $Anvil eth_getBalance @($Address, 'latest')).Substring(2), 'AllowHexSpecifier')
+}
+
+function Send-TestTransaction {
+    # eth_sendTransaction from one of anvil's unlocked accounts (it signs itself); returns the receipt.
+    param([Parameter(Mandatory)] $Anvil, [Parameter(Mandatory)] [string] $From, [Parameter(Mandatory)] [string] $To,
+        [string] $Data = '0x', [System.Numerics.BigInteger] $Value = 0)
+    $hash = Invoke-TestRpc $Anvil eth_sendTransaction @(@{ from = $From; to = $To; data = $Data; value = '0x' + $Value.ToString('x').TrimStart('0').PadLeft(1, '0') })
+    $until = [DateTime]::UtcNow.AddSeconds(20)
+    while (-not ($receipt = Invoke-TestRpc $Anvil eth_getTransactionReceipt @($hash)) -and [DateTime]::UtcNow -lt $until) { Start-Sleep -Milliseconds 100 }
+    if ($receipt.status -ne '0x1') { throw "transaction $hash to $To failed (receipt status $($receipt.status))" }
+    $receipt
+}
+
+function Add-TestMiner {
+    # A miner actor stand-in (MockMiner) at the ID address of $Id, owned by the EVM account $Controller (its f410
+    # address), and known to the power stand-in, so that register() accepts it from that account.
+    param([Parameter(Mandatory)] $Anvil, [Parameter(Mandatory)] [uint64] $Id, [Parameter(Mandatory)] [string] $Controller)
+    $out = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '..' '..' 'contracts' 'out' 'MockActors.sol'))
+    $miner = Get-Content -LiteralPath (Join-Path $out 'MockMiner.json') -Raw | ConvertFrom-Json
+    $power = Get-Content -LiteralPath (Join-Path $out 'MockPower.json') -Raw | ConvertFrom-Json
+    $address = '0xff' + ('0' * 22) + $Id.ToString('x16')
+    $null = Invoke-TestRpc $Anvil anvil_setCode @($address, $miner.deployedBytecode.object)
+    $word = { param([string] $hex) $hex.PadLeft(64, '0') }
+    $f410 = '040a' + $Controller.Substring(2).ToLowerInvariant()
+    $data = '0x' + $miner.methodIdentifiers.'setOwner(bytes)' + (& $word '20') + (& $word '16') + $f410.PadRight(64, '0')
+    $null = Send-TestTransaction $Anvil -From $script:AnvilAddresses[0] -To $address -Data $data
+    $data = '0x' + $power.methodIdentifiers.'setMiner(uint64,bool)' + (& $word $Id.ToString('x')) + (& $word '1')
+    $null = Send-TestTransaction $Anvil -From $script:AnvilAddresses[0] -To ('0xff' + ('0' * 36) + '04') -Data $data
+}
+
+function New-TestPiece {
+    # A piece (PieceCidV1, PaddedSize, PayloadSize) with a random commP: 2 KiB padded, 1,500 bytes of CAR.
+    $digest = [byte[]]::new(32)
+    [System.Security.Cryptography.RandomNumberGenerator]::Fill($digest)
+    $digest[31] = $digest[31] -band 0x3f # a valid Fr32 element, as commP is
+    @{ PieceCidV1 = [FilFil.Core.Ipld.Cid]::Create(0xf101, 0x1012, $digest).ToString(); PaddedSize = 2048; PayloadSize = 1500 }
 }

@@ -36,6 +36,17 @@ public abstract class DealClientCmdlet : FilFilCmdlet
     [ValidateNotNullOrEmpty]
     public string? Contract { get; set; }
 
+    /// <summary>Reads of several getters at once (slots, providers, parameters).</summary>
+    internal ContractReader Reader => _reader ??= new ContractReader(this);
+    private ContractReader? _reader;
+
+    /// <summary>
+    /// The miner a cmdlet acts for: <paramref name="given"/> (-Miner), else the default miner of FILFIL_MINER or the
+    /// config file; none is a <see cref="MissingSettingException"/>.
+    /// </summary>
+    protected ulong RequireMiner(ulong? given) => given ?? Settings.Miner ?? throw new MissingSettingException(
+        "no miner is given: give -Miner (f01234, t01234 or 1234), set FILFIL_MINER, or store it with Set-FilFilConfig -Miner");
+
     /// <summary>The effective config (file, then FILFIL_* overrides), read once.</summary>
     protected FilFilSettings Settings => _settings ??= FilFilConfigFile.Effective(FilFilConfigFile.DefaultPath()).Settings;
 
@@ -83,19 +94,34 @@ public abstract class DealClientCmdlet : FilFilCmdlet
     /// <summary>How often a receipt is polled: quickly on a loopback node (anvil mines at once), every 5 s elsewhere.</summary>
     private static TimeSpan ReceiptPollInterval(Uri url) => url.IsLoopback ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromSeconds(5);
 
-    private static PSArgumentException MissingSetting(string parameter, string variable, string what) =>
+    /// <summary>
+    /// Resolves the endpoint and the contract before any input is processed: a missing setting, an unreachable
+    /// node or an address without a contract stops the command at once (terminating error).
+    /// </summary>
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+        try { _ = ContractAddress; }
+        catch (Exception e) when (e is not PipelineStoppedException)
+        {
+            var inner = ErrorMapping.Unwrap(e);
+            ThrowTerminatingError(CreateErrorRecord(inner, Contract ?? RpcUrl?.ToString() ?? "Contract", inner is MissingSettingException ? "MissingSetting" : null));
+        }
+    }
+
+    private static MissingSettingException MissingSetting(string parameter, string variable, string what) =>
         new($"no {parameter.ToLowerInvariant() switch { "rpcurl" => "RPC URL", _ => "contract" }} is set: give -{parameter} ({what}), " +
-            $"set the {variable} environment variable, store it with Set-FilFilConfig -{parameter}, or start a devnet with Start-FilFilDevnet -Evm", parameter);
+            $"set the {variable} environment variable, store it with Set-FilFilConfig -{parameter}, or start a devnet with Start-FilFilDevnet -Evm");
 
     /// <summary>eth_call of a getter with one return value, decoded.</summary>
-    protected TOut Query<TFunction, TOut>(TFunction function) where TFunction : FunctionMessage, new()
+    protected internal TOut Query<TFunction, TOut>(TFunction function) where TFunction : FunctionMessage, new()
     {
         var contract = ContractAddress;
         return Call(function, ct => Endpoint.QueryAsync<TFunction, TOut>(contract, function, ct));
     }
 
     /// <summary>eth_call of a getter decoded into its [FunctionOutput] type.</summary>
-    protected TOut QueryOutput<TFunction, TOut>(TFunction function) where TFunction : FunctionMessage, new()
+    protected internal TOut QueryOutput<TFunction, TOut>(TFunction function) where TFunction : FunctionMessage, new()
         where TOut : Nethereum.ABI.FunctionEncoding.Attributes.IFunctionOutputDTO, new()
     {
         var contract = ContractAddress;

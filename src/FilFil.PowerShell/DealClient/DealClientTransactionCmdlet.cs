@@ -83,6 +83,23 @@ public abstract class DealClientTransactionCmdlet : DealClientCmdlet
             account.Address, contract, name, receipt.EffectiveGasPrice?.Value ?? 0, decoded);
     }
 
+    /// <summary><see cref="SendTransaction{TFunction}"/>, writing the mined transaction; returns it (null: declined or -Unsigned).</summary>
+    protected TransactionResult? SendAndWrite<TFunction>(TFunction function, string target, string action, params EventDecoder[] events)
+        where TFunction : FunctionMessage, new()
+    {
+        var result = SendTransaction(function, target, action, events);
+        if (result != null) WriteObject(result);
+        return result;
+    }
+
+    /// <summary>One transaction per deal ID (Receive-FilFilReward, Invoke-FilFilPoke): a failure is a non-terminating error about that deal.</summary>
+    protected void SendForEachDeal<TFunction>(IEnumerable<ulong> dealIds, Func<ulong, TFunction> function, string action, params EventDecoder[] events)
+        where TFunction : FunctionMessage, new()
+    {
+        foreach (var id in dealIds)
+            TryRun(id, () => SendAndWrite(function(id), $"deal {id} on {ContractAddress}", action, events));
+    }
+
     private TransactionReceipt WaitForReceipt(string function, string hash)
     {
         ReceiptProgress? last = null;
@@ -116,7 +133,7 @@ public abstract class DealClientTransactionCmdlet : DealClientCmdlet
     private Account LoadAccount(System.Numerics.BigInteger chainId)
     {
         string path = KeystorePath != null ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(KeystorePath)
-            : Settings.Keystore ?? throw new PSArgumentException(
+            : Settings.Keystore ?? throw new MissingSettingException(
                 "no keystore is set: give -KeystorePath (an Ethereum v3 keystore file), set the FILFIL_KEYSTORE environment variable, " +
                 "or store it with Set-FilFilConfig -Keystore");
         using var password = Password(path);
