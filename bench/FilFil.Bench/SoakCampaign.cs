@@ -90,7 +90,7 @@ public sealed class SoakCampaign : IBenchmark
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
-                    failures.Add($"phase {phases} ({kind.Method.Name}) at {_chain.Head.Height}: {e.GetType().Name}: {e.Message}");
+                    failures.Add($"phase {phases} ({kind.Method.Name}) at {_chain.Head.Height}: {e}");
                     if (failures.Count >= 5) break;
                     follower = await Replace(engine, follower); // a fresh follower on the same engine: continue the soak
                 }
@@ -108,6 +108,7 @@ public sealed class SoakCampaign : IBenchmark
         foreach (var f in failures) Console.WriteLine($"FAILURE {f}");
         foreach (var (k, n) in _faults.OrderBy(k => k.Key, StringComparer.Ordinal)) Console.WriteLine($"faults {k,-22} {n,8}");
         Console.WriteLine($"faults injected   {Total} in {phases} phases, {clock.Elapsed.TotalMinutes:N1} min (target {target})");
+        Console.WriteLine($"server restarts   {_restartRetries} retries of a start on the same port (HttpListener still holding it)");
         Console.WriteLine($"checks passed     {checks} x (VerifyInvariant, snapshot == fresh bootstrap, snapshot == devnet export)");
         bool pass = failures.Count == 0 && Total >= target && _faults.Count == KindCount;
         Console.WriteLine($"soak campaign     {(pass ? "PASS" : "FAIL")}{(Total < target ? " (fault target not reached in the time given)" : "")}");
@@ -248,13 +249,30 @@ public sealed class SoakCampaign : IBenchmark
         return Task.FromResult(f);
     }
 
+    /// <summary>Starts the devnet's server again on its port (the old listener may hold it for a moment).</summary>
+    private async Task<DevnetServer> StartOnPortAsync(Func<Task<DevnetServer>> start)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try { return await start(); }
+            catch (Exception e) when (attempt < 50 && e is System.Net.HttpListenerException or ArgumentNullException)
+            {
+                _restartRetries++;
+                if (_restartRetries <= 3) Console.WriteLine($"restart on port {_port}, attempt {attempt}: {e.GetType().Name}: {e.Message}");
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    private int _restartRetries;
+
     /// <summary>The node stops, two epochs are mined meanwhile, it starts again on the same port.</summary>
     private async Task<Follower> Restart(ChainStore engine, Follower f)
     {
         await _server.StopAsync();
         _chain.Advance(2);
         await Task.Delay(50);
-        _server = await DevnetServer.StartAsync(_chain, _port);
+        _server = await StartOnPortAsync(() => DevnetServer.StartAsync(_chain, _port));
         Count("node restart", 1);
         await AtHead(engine, f, "after a restart");
         return f;
@@ -265,7 +283,7 @@ public sealed class SoakCampaign : IBenchmark
     {
         var held = engine.Head!;
         await _server.StopAsync();
-        var other = await DevnetServer.StartAsync(ChainOptions(_chain.Options.Seed + 1000, "calibnet") with { Port = _port });
+        var other = await StartOnPortAsync(() => DevnetServer.StartAsync(ChainOptions(_chain.Options.Seed + 1000, "calibnet") with { Port = _port }));
         try
         {
             other.Chain.Advance(5);
@@ -279,7 +297,7 @@ public sealed class SoakCampaign : IBenchmark
         }
         finally { await other.StopAsync(); }
         await f.StopAsync();
-        _server = await DevnetServer.StartAsync(_chain, _port);
+        _server = await StartOnPortAsync(() => DevnetServer.StartAsync(_chain, _port));
         return StartFollower(engine); // the operator starts the follower again once the right node is back
     }
 }
