@@ -43,6 +43,8 @@ public sealed class AbuseCampaign : IBenchmark
     {
         string dir = Directory.CreateTempSubdirectory("filfil-abuse-").FullName;
         var clock = Stopwatch.StartNew();
+        // every rejected or cut request of the attackers would log a warning: errors only
+        FilFil.Core.Logging.FilFilLog.Configure(Serilog.Events.LogEventLevel.Error);
         await using var devnet = await DevnetServer.StartAsync(new DevnetOptions { Seed = 15, StateBlocks = 4000, ChurnPerEpoch = 8, MessagesPerBlock = 2 });
         devnet.Chain.Advance(10);
         string car = Path.Combine(dir, "chain.car");
