@@ -77,7 +77,7 @@ public sealed class SoakCampaign : IBenchmark
                 (_, f) => BootstrapDrops(rnd, f), SteadyDrops, ReadErrors, CorruptBlocks, SlowReads,
                 (_, f) => Reorg(rnd, f), Restart, ChainSwitch,
             };
-            while (Total < target && clock.Elapsed < budget)
+            while ((Total < target || _faults.Count < KindCount) && clock.Elapsed < budget) // every kind at least once
             {
                 var kind = kinds[phases % kinds.Length]; // every kind in turn, so a short run has them all
                 try
