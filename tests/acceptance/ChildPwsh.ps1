@@ -1,6 +1,7 @@
 # Helper for acceptance files that need a fresh pwsh process (dot-source it in BeforeAll): the pwsh running the tests
 # is started again (`dotnet <PSHOME>/pwsh.dll` for the dotnet tool, else itself) with -NoProfile -NonInteractive.
-function Invoke-ChildPwsh {
+# Start-ChildPwsh starts it and returns the running process (stdout and stderr redirected); Invoke-ChildPwsh waits for it.
+function Start-ChildPwsh {
     param(
         [Parameter(Mandatory)] [string[]] $ArgumentList,
         # variables to set in the child's environment; a $null value removes the variable
@@ -20,7 +21,13 @@ function Invoke-ChildPwsh {
     $psi.WorkingDirectory = $WorkingDirectory
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true
-    $process = [System.Diagnostics.Process]::Start($psi)
+    [System.Diagnostics.Process]::Start($psi)
+}
+
+# Waits for a child started by Start-ChildPwsh: its exit code, its output and a log for -Because.
+function Wait-ChildPwsh {
+    param([Parameter(Mandatory)] [System.Diagnostics.Process] $Process)
+    $process = $Process
     $stderr = $process.StandardError.ReadToEndAsync()
     $stdout = $process.StandardOutput.ReadToEnd()
     $process.WaitForExit()
@@ -30,4 +37,13 @@ function Invoke-ChildPwsh {
         # for -Because: without escape sequences, which would make the NUnit XML invalid
         Log      = "exit $($process.ExitCode)`n$stdout`n$($stderr.Result)" -replace '\x1b\[[0-9;]*[A-Za-z]', ''
     }
+}
+
+function Invoke-ChildPwsh {
+    param(
+        [Parameter(Mandatory)] [string[]] $ArgumentList,
+        [hashtable] $Environment = @{},
+        [string] $WorkingDirectory = $PWD.ProviderPath
+    )
+    Wait-ChildPwsh -Process (Start-ChildPwsh @PSBoundParameters)
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -7,6 +8,15 @@ namespace FilFil.Core.Snapshot;
 /// The list of snapshots taken on this machine: a JSON file (default <c>$FILFIL_HOME/catalog.json</c>, else the
 /// user's local application data folder <c>filfil/catalog.json</c>), rewritten atomically on every change.
 /// </summary>
+/// <remarks>
+/// Processes that share the file update it one at a time: an update holds <c>catalog.json.lock</c> open with
+/// <see cref="FileShare.None"/> (an exclusive <c>flock</c> on Unix, which the kernel drops when the holder dies, even
+/// by kill -9) while it reads, merges and renames the new list into place, and waits for it with bounded retries
+/// (<see cref="LockTimeout"/>). Readers take no lock: the file is only ever replaced whole, by rename.
+/// A snapshot's entry is first recorded as pending (<see cref="Reserve"/>, <c>catalog.json.pending-&lt;pid&gt;-&lt;guid&gt;</c>)
+/// before its files get their final names, then added: a process killed between the rename and the update leaves the
+/// pending record, which the next update adopts once its writer is gone (if all its files exist; else drops it).
+/// </remarks>
 public sealed class SnapshotCatalog
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
@@ -15,6 +25,12 @@ public sealed class SnapshotCatalog
     public SnapshotCatalog(string? path = null) => Path = path ?? DefaultPath();
 
     public string Path { get; }
+
+    /// <summary>The lock file beside the catalog that serializes updates across processes.</summary>
+    public string LockPath => Path + ".lock";
+
+    /// <summary>How long an update waits for another process's update before it fails with an <see cref="IOException"/>.</summary>
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     public static string DefaultPath()
     {
@@ -47,13 +63,103 @@ public sealed class SnapshotCatalog
         }
     }
 
-    public void Add(SnapshotRecord record)
+    /// <summary>
+    /// Records <paramref name="record"/> as pending, before its files are renamed into place; returns the pending
+    /// file to hand to <see cref="Add"/>, or null when it could not be written (then a crash before the update loses
+    /// the entry, as it did before pending records existed).
+    /// </summary>
+    public string? Reserve(SnapshotRecord record)
+    {
+        try
+        {
+            string pending = string.Create(CultureInfo.InvariantCulture, $"{Path}{PendingMark}{Environment.ProcessId}-{Guid.NewGuid():N}");
+            string tmp = TempFiles.For(pending);
+            File.WriteAllBytes(tmp, JsonSerializer.SerializeToUtf8Bytes(record, Json));
+            File.Move(tmp, pending);
+            return pending;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; }
+    }
+
+    /// <summary>
+    /// Adds <paramref name="record"/> (and the pending records of writers that died after their rename), then
+    /// deletes its <paramref name="pending"/> file.
+    /// </summary>
+    public void Add(SnapshotRecord record, string? pending = null)
     {
         lock (Gate)
         {
-            var all = Load().ToList();
-            all.Add(record);
+            using var held = AcquireLock();
+            var all = Load();
+            var done = AdoptPending(all, pending);
+            if (!Contains(all, record)) all.Add(record);
             Save(all);
+            if (pending is not null) done.Add(pending);
+            foreach (var f in done) TryDelete(f);
+        }
+    }
+
+    private const string PendingMark = ".pending-";
+
+    private static bool Contains(List<SnapshotRecord> all, SnapshotRecord r) => all.Exists(e => e.Paths.SequenceEqual(r.Paths, StringComparer.Ordinal));
+
+    /// <summary>
+    /// Adds to <paramref name="all"/> the pending records of processes that are gone whose files all exist; returns
+    /// every pending file of a gone process (to delete once the catalog is saved: a record already in it, a record
+    /// whose files were never renamed, or a file that cannot be read).
+    /// </summary>
+    private List<string> AdoptPending(List<SnapshotRecord> all, string? own)
+    {
+        var done = new List<string>();
+        string dir = System.IO.Path.GetDirectoryName(Path)!;
+        string prefix = System.IO.Path.GetFileName(Path) + PendingMark;
+        foreach (var f in Directory.EnumerateFiles(dir, prefix + "*"))
+        {
+            if (f == own || TempFiles.IsTemporary(f)) continue;
+            string rest = System.IO.Path.GetFileName(f)[prefix.Length..];
+            int dash = rest.IndexOf('-', StringComparison.Ordinal);
+            if (dash <= 0 || !int.TryParse(rest.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out int pid)) continue;
+            if (pid == Environment.ProcessId || TempFiles.IsRunning(pid)) continue; // still writing (or about to add it)
+            done.Add(f);
+            try
+            {
+                var r = JsonSerializer.Deserialize<SnapshotRecord>(File.ReadAllBytes(f), Json);
+                if (r is { Paths.Length: > 0 } && r.Paths.All(File.Exists) && !Contains(all, r)) all.Add(r);
+            }
+            catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException) { }
+        }
+        return done;
+    }
+
+    private static void TryDelete(string f)
+    {
+        try { File.Delete(f); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
+
+    /// <summary>
+    /// Opens the lock file exclusively, retrying while another process holds it (waits of 1 ms doubling to 64 ms,
+    /// until <see cref="LockTimeout"/>). A folder that cannot be written fails at once.
+    /// </summary>
+    private FileStream AcquireLock()
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        int wait = 1;
+        while (true)
+        {
+            try
+            {
+                return new FileStream(LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+            }
+            catch (IOException e) when (e is not (FileNotFoundException or DirectoryNotFoundException or PathTooLongException))
+            {
+                // held by another process (a sharing violation): wait for it, but not forever
+                if (clock.Elapsed >= LockTimeout)
+                    throw new IOException($"the snapshot catalog {Path} stayed locked by another process for {LockTimeout.TotalSeconds:0} s ({LockPath})", e);
+            }
+            Thread.Sleep(wait + Random.Shared.Next(wait));
+            wait = Math.Min(64, wait * 2);
         }
     }
 
@@ -72,7 +178,9 @@ public sealed class SnapshotCatalog
 
     private void Save(List<SnapshotRecord> all)
     {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        string dir = System.IO.Path.GetDirectoryName(Path)!;
+        Directory.CreateDirectory(dir);
+        TempFiles.RemoveStale(dir); // catalog temp files of processes killed mid-update (and snapshots' in the same folder)
         string tmp = TempFiles.For(Path);
         File.WriteAllBytes(tmp, JsonSerializer.SerializeToUtf8Bytes(all, Json));
         File.Move(tmp, Path, overwrite: true);

@@ -24,15 +24,33 @@ public static class SnapshotService
         SnapshotResult result;
         string[] paths;
         var pieces = new List<SnapshotPiece>();
+        string? pending = null;
+        SnapshotRecord? record = null;
+        SnapshotRecord NewRecord(SnapshotResult r, string[] files) => new()
+        {
+            Height = ts.Height, TipSetKey = ts.Cids.Select(c => c.ToString()).ToArray(), Paths = files,
+            Format = req.Format.ToString(), RecentStateRoots = req.RecentStateRoots, SkipOldMessages = req.SkipOldMessages,
+            Compressed = req.ZstdLevel > 0, Bytes = r.Bytes, Blocks = r.Blocks, Headers = r.Headers,
+            Pieces = pieces.ToArray(), Created = DateTimeOffset.UtcNow, Seconds = clock.Elapsed.TotalSeconds,
+        };
+        // the entry is recorded as pending before the files get their final names: a crash after the rename cannot lose it
+        void Reserve(SnapshotRecord r)
+        {
+            record = r;
+            pending = catalog?.Reserve(r);
+        }
         if (req.PieceSize is { } sector)
         {
             if (sector < MinPieceSize || sector > MaxPieceSize || (sector & (sector - 1)) != 0)
                 throw new ArgumentOutOfRangeException(nameof(req), sector, "a piece size must be a power of two from 1 MiB to 64 GiB (32 GiB or 64 GiB for a whole sector)");
             string prefix = req.Path.EndsWith(".car", StringComparison.OrdinalIgnoreCase) ? req.Path[..^4] : req.Path;
-            var written = await SnapshotWriter.WritePiecesAsync(engine, prefix, SnapshotWriter.PiecePayloadLimit(sector), options, progress, ct).ConfigureAwait(false);
+            var written = await SnapshotWriter.WritePiecesAsync(engine, prefix, SnapshotWriter.PiecePayloadLimit(sector), options, progress, w =>
+            {
+                // Each piece file carries the snapshot's header again; its commP was computed over exactly its bytes as they were written.
+                for (int i = 0; i < w.Files.Count; i++) pieces.Add(ToPiece(w.Files[i], w.Pieces[i]));
+                Reserve(NewRecord(w.Snapshot, w.Files.ToArray()));
+            }, ct).ConfigureAwait(false);
             paths = written.Files.ToArray();
-            // Each piece file carries the snapshot's header again; its commP was computed over exactly its bytes as they were written.
-            for (int i = 0; i < written.Files.Count; i++) pieces.Add(ToPiece(written.Files[i], written.Pieces[i]));
             result = written.Snapshot;
         }
         else
@@ -46,22 +64,19 @@ public static class SnapshotService
                 if (req.ZstdLevel > 0) target = zstd = new ZstdSharp.CompressionStream(file, req.ZstdLevel, leaveOpen: true);
                 return new ObservingStream(target, progress, zstd);
             }
-            result = await SnapshotWriter.WriteFileAsync(engine, req.Path, options, Tee, hasher, ct).ConfigureAwait(false);
             string full = System.IO.Path.GetFullPath(req.Path);
+            result = await SnapshotWriter.WriteFileAsync(engine, req.Path, options, Tee, hasher, r =>
+            {
+                if (hasher is not null) pieces.Add(ToPiece(full, hasher.Finish())); // every byte has gone through it
+                Reserve(NewRecord(r, [full]));
+            }, ct).ConfigureAwait(false);
             paths = [full];
-            if (hasher is not null) pieces.Add(ToPiece(full, hasher.Finish()));
         }
-        var record = new SnapshotRecord
-        {
-            Height = ts.Height, TipSetKey = ts.Cids.Select(c => c.ToString()).ToArray(), Paths = paths,
-            Format = req.Format.ToString(), RecentStateRoots = req.RecentStateRoots, SkipOldMessages = req.SkipOldMessages,
-            Compressed = req.ZstdLevel > 0, Bytes = result.Bytes, Blocks = result.Blocks, Headers = result.Headers,
-            Pieces = pieces.ToArray(), Created = DateTimeOffset.UtcNow, Seconds = clock.Elapsed.TotalSeconds,
-        };
+        record = (record ?? NewRecord(result, paths)) with { Seconds = clock.Elapsed.TotalSeconds };
         if (catalog is null) return record;
         try
         {
-            catalog.Add(record);
+            catalog.Add(record, pending);
             return record;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FilFilFormatException)

@@ -94,7 +94,10 @@ public static class SnapshotWriter
     /// renamed. On failure or cancellation no file is left. <paramref name="tee"/> wraps the file stream (e.g. a
     /// compressor or a progress observer); <paramref name="hasher"/> as in <see cref="WriteAsync"/>.
     /// </summary>
-    public static async Task<SnapshotResult> WriteFileAsync(ChainStore engine, string path, SnapshotOptions options, Func<Stream, Stream>? tee = null, CommPHasher? hasher = null, CancellationToken ct = default)
+    /// <param name="beforeRename">Called once the file is complete on disk, just before it is renamed into place
+    /// (the catalog records a pending entry there, so a crash after the rename cannot lose it).</param>
+    public static async Task<SnapshotResult> WriteFileAsync(ChainStore engine, string path, SnapshotOptions options, Func<Stream, Stream>? tee = null, CommPHasher? hasher = null,
+        Action<SnapshotResult>? beforeRename = null, CancellationToken ct = default)
     {
         string full = Path.GetFullPath(path);
         if (File.Exists(full)) throw new FileExistsException(full);
@@ -113,6 +116,7 @@ public static class SnapshotWriter
                 fs.Flush(flushToDisk: true);
             }
             ct.ThrowIfCancellationRequested();
+            beforeRename?.Invoke(r);
             File.Move(tmp, full, overwrite: false);
             return r;
         }
@@ -144,7 +148,9 @@ public static class SnapshotWriter
     /// are written (as a single file's do), so its piece commitment comes out of the same pass.
     /// </summary>
     /// <param name="progress">Receives the bytes of the snapshot stream written so far (its header counted once), once per buffer written.</param>
-    public static async Task<PiecesResult> WritePiecesAsync(ChainStore engine, string pathPrefix, long maxPieceBytes, SnapshotOptions options, IProgress<long>? progress = null, CancellationToken ct = default)
+    /// <param name="beforeRename">Called once every piece is complete on disk, just before they are renamed into place.</param>
+    public static async Task<PiecesResult> WritePiecesAsync(ChainStore engine, string pathPrefix, long maxPieceBytes, SnapshotOptions options, IProgress<long>? progress = null,
+        Action<PiecesResult>? beforeRename = null, CancellationToken ct = default)
     {
         if (maxPieceBytes <= 0 || (ulong)maxPieceBytes > CommPHasher.MaxPayloadSize)
             throw new ArgumentOutOfRangeException(nameof(maxPieceBytes), maxPieceBytes, $"a piece holds 1 to {CommPHasher.MaxPayloadSize} bytes (a 64 GiB sector)");
@@ -154,9 +160,11 @@ public static class SnapshotWriter
             CarSectionSink? sink = null;
             var result = await WriteAsync(engine, () => sink = new CarSectionSink(files, maxPieceBytes, CommPParallelism, progress), options, ct).ConfigureAwait(false);
             ct.ThrowIfCancellationRequested();
+            var written = new PiecesResult(files.Files, sink!.Pieces, result);
+            beforeRename?.Invoke(written);
             files.Commit();
             Log.Information("Snapshot of {Height} split into {Pieces} pieces of at most {PieceBytes} bytes, each with its piece CID", result.TipSet.Height, files.Files.Count, maxPieceBytes);
-            return new PiecesResult(files.Files, sink!.Pieces, result);
+            return written;
         }
         catch
         {

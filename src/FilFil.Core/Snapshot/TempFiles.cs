@@ -47,7 +47,8 @@ public static partial class TempFiles
         return removed;
     }
 
-    private static bool IsRunning(int pid)
+    /// <summary>True while a process with this id runs.</summary>
+    internal static bool IsRunning(int pid)
     {
         try
         {

@@ -42,4 +42,35 @@ public sealed class CatalogFailureTests : IDisposable
         var piece = Assert.Single(record.Pieces);
         Assert.Equal(FilFil.Core.Piece.PieceCommitment.ComputeFile(out1).PieceCidV1.ToString(), piece.PieceCidV1);
     }
+
+    private static SnapshotRecord Record(int i) =>
+        new() { Height = i, TipSetKey = [$"k{i}"], Paths = [$"/x/{i}.car"], Format = "V1" };
+
+    [Fact]
+    public void An_update_waits_for_the_lock_and_fails_clearly_when_it_stays_held()
+    {
+        var catalog = new SnapshotCatalog(Path.Combine(_dir, "catalog.json")) { LockTimeout = TimeSpan.FromMilliseconds(300) };
+        catalog.Add(Record(1));
+        using (new FileStream(catalog.LockPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+        {
+            var e = Assert.Throws<IOException>(() => catalog.Add(Record(2)));
+            Assert.Contains("locked by another process", e.Message, StringComparison.Ordinal);
+            Assert.Single(catalog.List()); // readers take no lock
+        }
+        catalog.Add(Record(2)); // a lock file left behind (its holder gone) does not block
+        Assert.Equal([1L, 2L], catalog.List().Select(r => r.Height));
+    }
+
+    [Fact]
+    public async Task An_update_waits_while_another_holder_finishes()
+    {
+        var catalog = new SnapshotCatalog(Path.Combine(_dir, "catalog.json"));
+        var held = new FileStream(catalog.LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        var add = Task.Run(() => catalog.Add(Record(1)));
+        await Task.Delay(300);
+        Assert.False(add.IsCompleted);
+        await held.DisposeAsync();
+        await add.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Single(catalog.List());
+    }
 }
