@@ -23,6 +23,10 @@ public static class ErrorMapping
         OperationCanceledException => (ErrorCategory.OperationStopped, "Canceled"),
         TimeoutException => (ErrorCategory.OperationTimeout, "Timeout"),
         FollowerRunningException => (ErrorCategory.InvalidOperation, "FollowerRunning"),
+        FilFil.DealClient.Ethereum.ContractRevertException => (ErrorCategory.InvalidOperation, "ContractReverted"),
+        FilFil.DealClient.Ethereum.KeystoreException => (ErrorCategory.AuthenticationError, "KeystoreError"),
+        Nethereum.JsonRpc.Client.RpcClientUnknownException or Nethereum.JsonRpc.Client.RpcClientTimeoutException => (ErrorCategory.ConnectionError, "ConnectionError"),
+        Nethereum.JsonRpc.Client.RpcResponseException => (ErrorCategory.InvalidResult, "RpcError"),
         InvalidOperationException => (ErrorCategory.InvalidOperation, "InvalidOperation"),
         FilFil.Core.Lotus.LotusConnectionLostException or System.Net.WebSockets.WebSocketException or System.Net.Http.HttpRequestException => (ErrorCategory.ConnectionError, "ConnectionError"),
         ArgumentException => (ErrorCategory.InvalidArgument, "InvalidArgument"),
@@ -36,6 +40,8 @@ public static class ErrorMapping
     /// </summary>
     public static string UserMessage(Exception e)
     {
+        // Nethereum says only "Error occurred when trying to send rpc requests(s): eth_call"; the reason is inside.
+        if (e is Nethereum.JsonRpc.Client.RpcClientUnknownException { InnerException: { } inner }) return $"{e.Message}: {inner.Message}";
         if (e is not ArgumentException { ParamName: not null }) return e.Message;
         string m = System.Text.RegularExpressions.Regex.Replace(e.Message, @"\s*\(Parameter '[^']*'\)", "");
         return System.Text.RegularExpressions.Regex.Replace(m, @"\s*Actual value was [^\r\n]*\.?", "").Trim();

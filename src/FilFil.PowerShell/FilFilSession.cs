@@ -2,6 +2,7 @@ using FilFil.Core.Chain;
 using FilFil.Core.Serving;
 using FilFil.Core.Snapshot;
 using FilFil.Devnet;
+using FilFil.PowerShell.DealClient;
 
 namespace FilFil.PowerShell;
 
@@ -30,6 +31,7 @@ internal sealed class FilFilSession
     private FollowerRun? _follower;
     private SnapshotServer? _server;
     private int _nextDevnetId;
+    private EvmEndpoint? _evm;
 
     // ------------------------------------------------------------------ chain
 
@@ -164,6 +166,18 @@ internal sealed class FilFilSession
 
     /// <summary>Removes <paramref name="devnet"/>; true if it was running (the caller stops its server).</summary>
     public bool RemoveDevnet(DevnetInfo devnet) { lock (_gate) return _devnets.Remove(devnet); }
+
+    // ------------------------------------------------------------------ EVM
+
+    /// <summary>
+    /// The EVM endpoint of the session's running <c>Start-FilFilDevnet -Evm</c> (set when it starts, cleared when it
+    /// stops), or null: the deal-client cmdlets' last fallback for -RpcUrl and -Contract.
+    /// </summary>
+    public EvmEndpoint? EvmEndpoint
+    {
+        get { lock (_gate) return _evm; }
+        set { lock (_gate) _evm = value; }
+    }
 
     // ------------------------------------------------------------------ server
 

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using FilFil.DealClient.Ethereum;
 using FilFil.DealClient.Messages;
 using Nethereum.ABI.FunctionEncoding;
 using Nethereum.ABI.FunctionEncoding.Attributes;
@@ -117,6 +118,36 @@ public class AbiMatchTests
         }
         foreach (var extra in events.Keys) problems.Add($"typed event {extra} is not in the contract's ABI");
         Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
+    public void TheErrorListIsEveryCustomErrorOfTheContracts()
+    {
+        // every artifact of contracts/src (the client, its extensions, the storage base and the libraries)
+        var sources = Directory.GetFiles(Path.Combine(RepoRoot(), "contracts", "src"), "*.sol", SearchOption.AllDirectories).Select(Path.GetFileName);
+        var inAbi = new HashSet<string>();
+        foreach (var source in sources)
+            foreach (var file in Directory.GetFiles(Path.Combine(RepoRoot(), "contracts", "out", source!), "*.json"))
+                foreach (var e in JsonDocument.Parse(File.ReadAllText(file)).RootElement.GetProperty("abi").EnumerateArray().Where(e => e.GetProperty("type").GetString() == "error"))
+                    inAbi.Add(e.GetProperty("name").GetString() + "(" + string.Join(", ", e.GetProperty("inputs").EnumerateArray()
+                        .Select(p => Canonical(p) + " " + p.GetProperty("name").GetString())) + ")");
+        Assert.True(inAbi.Count >= 80, $"only {inAbi.Count} errors in the ABI");
+        var listed = ContractErrors.Declarations.Where(d => !d.StartsWith("Error(", StringComparison.Ordinal) && !d.StartsWith("Panic(", StringComparison.Ordinal)).ToHashSet();
+        Assert.Empty(inAbi.Except(listed));
+        Assert.Empty(listed.Except(inAbi));
+        // selectors as forge computes them (keccak of the canonical signature)
+        Assert.All(ContractErrors.Declarations, d => Assert.Equal(Sha3Keccack.Current.CalculateHash(ContractErrors.Signature(d))[..8], ContractErrors.Parse(d).Sha3Signature));
+    }
+
+    [Fact]
+    public void RevertDataDecodesIntoTheErrorNameAndArguments()
+    {
+        var selector = ContractErrors.Parse("InsufficientCollateral(uint256 sent, uint256 required)").Sha3Signature;
+        var (name, text) = ContractErrors.Decode("0x" + selector + 5.ToString("x64") + 10.ToString("x64"));
+        Assert.Equal("InsufficientCollateral", name);
+        Assert.Equal("InsufficientCollateral(sent: 5, required: 10)", text);
+        Assert.Equal(("", "unknown error 0x12345678"), ContractErrors.Decode("0x12345678"));
+        Assert.Equal("", ContractErrors.Decode("0x").Name);
     }
 
     [Fact]
