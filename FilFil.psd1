@@ -32,6 +32,10 @@
         'Start-FilFilServer'
         'Stop-FilFilServer'
         'Get-FilFilServer'
+        'Get-FilFilWindow'
+        'Wait-FilFilWindow'
+        'Submit-FilFilDeal'
+        'Get-FilFilDeal'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
