@@ -283,3 +283,50 @@ Describe 'Get-FilFilDeal' {
         $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 }
+
+Describe 'Wait-FilFilWindow' {
+    It 'returns at once when the window is open' {
+        $w = Wait-FilFilWindow -Miner f03001 -Slot 100 -PollInterval 00:00:00.2 -Timeout 00:00:10 @common
+        $w.State | Should -Be 'Open'
+        $w.Slot | Should -Be 100
+    }
+
+    It 'gives up after -Timeout with the state it last saw' {
+        { Wait-FilFilWindow -Miner f03001 -PollInterval 00:00:00.2 -Timeout 00:00:01 @common } |
+            Should -Throw -ErrorId 'Timeout,FilFil.PowerShell.Commands.WaitFilFilWindowCommand' -ExpectedMessage '*opens at epoch*'
+    }
+
+    It 'blocks until the upcoming window opens, then returns it' {
+        $upcoming = Get-FilFilWindow -Miner f03001 @common
+        $upcoming.State | Should -Be 'Upcoming'
+        # the wait runs in another runspace; blocks are mined here once it has started
+        $waiter = [powershell]::Create()
+        $null = $waiter.AddScript({
+            param($manifest, $common)
+            Import-Module $manifest
+            Wait-FilFilWindow -Miner f03001 -PollInterval 00:00:00.2 -Timeout 00:01:00 @common
+        }).AddArgument((Join-Path $PSScriptRoot '..' '..' 'FilFil.psd1')).AddArgument($common)
+        $handle = $waiter.BeginInvoke()
+        try {
+            Start-Sleep -Milliseconds 1500
+            $handle.IsCompleted | Should -BeFalse -Because 'the window is still upcoming'
+            $null = Invoke-TestRpc $anvil anvil_mine @('0x' + ([int]$upcoming.FirstEpoch - [int]$upcoming.HeadEpoch).ToString('x'))
+            $w = @($waiter.EndInvoke($handle))
+            $waiter.Streams.Error | Should -BeNullOrEmpty
+            $w.Count | Should -Be 1
+            $w[0].State | Should -Be 'Open'
+            $w[0].Slot | Should -Be 101
+            $w[0].FirstEpoch | Should -Be $upcoming.FirstEpoch
+        }
+        finally { $waiter.Dispose() }
+    }
+}
+
+Describe 'Secrets' {
+    It 'never shows the keystore password or the key in errors' {
+        $text = $Error | ForEach-Object { "$_ $($_.Exception) $($_.ErrorDetails)" } | Out-String
+        $text | Should -Not -Match ([regex]::Escape($password))
+        $text | Should -Not -Match $AnvilKeys[1].Substring(2)
+        $text | Should -Not -Match $AnvilKeys[2].Substring(2)
+    }
+}
