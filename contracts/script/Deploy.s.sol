@@ -6,9 +6,9 @@ import {FilFilDealClient} from "../src/FilFilDealClient.sol";
 import {FilFilDealClientExt} from "../src/FilFilDealClientExt.sol";
 import {FilFilRewardsExt} from "../src/FilFilRewardsExt.sol";
 import {FilFilStorage} from "../src/FilFilStorage.sol";
-import {Fil} from "../src/lib/FilecoinTypes.sol";
+import {Fil, FilAddress} from "../src/lib/FilecoinTypes.sol";
 import {FilecoinActors} from "../src/lib/FilecoinActors.sol";
-import {MockCallActorId, MockMarket, MockDataCap, MockPower} from "../test/mocks/MockActors.sol";
+import {MockCallActorId, MockMarket, MockDataCap, MockPower, MockMiner} from "../test/mocks/MockActors.sol";
 
 /// @notice Deploys FilFilDealClient and prints its address.
 ///
@@ -20,6 +20,9 @@ import {MockCallActorId, MockMarket, MockDataCap, MockPower} from "../test/mocks
 ///   FILFIL_OWNER           owner, e.g. a multisig (default: the deployer)
 ///   FILFIL_ANVIL_MOCKS     true on a plain EVM (anvil): installs the call_actor_id / power / market / datacap stand-ins
 ///                          at their FEVM addresses with anvil_setCode (never set this on Filecoin)
+///   FILFIL_ANVIL_MINERS    with the mocks: comma-separated miner actor IDs to install as miner stand-ins (power
+///                          claim, owner and controlling address), e.g. "1001,1002"
+///   FILFIL_ANVIL_CONTROLLERS  the owner/controlling 0x address of each of those miners, in the same order
 ///   FILFIL_MIN_COLLATERAL, FILFIL_REWARD_PER_SNAPSHOT, FILFIL_PRICE_PER_EPOCH, FILFIL_COLLATERAL_PER_GIB,
 ///   FILFIL_WINDOW, FILFIL_TERM, FILFIL_LIFETIME, FILFIL_START_DELAY, FILFIL_RENEW_LEAD, FILFIL_MAX_PROVIDERS,
 ///   FILFIL_REPLICAS, FILFIL_MISS_LIMIT, FILFIL_SLASH_BPS (<= 5000), FILFIL_VERIFIED,
@@ -62,6 +65,14 @@ contract Deploy {
             _install(Fil.DATACAP_ACTOR, type(MockDataCap).runtimeCode);
             _install(address(uint160(0xff) << 152 | uint160(Fil.POWER_ACTOR_ID)), type(MockPower).runtimeCode);
         }
+        uint256[] memory miners = vm.envOr("FILFIL_ANVIL_MINERS", ",", new uint256[](0));
+        address[] memory controllers = vm.envOr("FILFIL_ANVIL_CONTROLLERS", ",", new address[](0));
+        require(miners.length == controllers.length, "FILFIL_ANVIL_MINERS and FILFIL_ANVIL_CONTROLLERS differ in length");
+        require(miners.length == 0 || mocks, "FILFIL_ANVIL_MINERS needs FILFIL_ANVIL_MOCKS=true");
+        for (uint256 i = 0; i < miners.length; i++) {
+            require(miners[i] > 0 && miners[i] <= type(uint64).max, "miner ID out of range");
+            _install(FilAddress.idToEvm(uint64(miners[i])), type(MockMiner).runtimeCode);
+        }
 
         vm.startBroadcast(key);
         FilFilDealClient c = new FilFilDealClient(
@@ -71,6 +82,12 @@ contract Deploy {
         if (mocks) {
             MockMarket(Fil.MARKET_ACTOR).setActorId(address(c), MOCK_CLIENT_ACTOR_ID);
             MockMarket(Fil.MARKET_ACTOR).setDealIdBase(1000);
+            // each miner stand-in: a power claim, and the controller as its owner (owner => controlling address)
+            for (uint256 i = 0; i < miners.length; i++) {
+                uint64 id = uint64(miners[i]);
+                MockMiner(FilAddress.idToEvm(id)).setOwner(FilAddress.fromCaller(controllers[i]));
+                MockPower(address(uint160(0xff) << 152 | uint160(Fil.POWER_ACTOR_ID))).setMiner(id, true);
+            }
         }
         vm.stopBroadcast();
 

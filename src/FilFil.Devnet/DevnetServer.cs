@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using FilFil.Devnet.Evm;
 using FilFil.Devnet.Rpc;
 
 namespace FilFil.Devnet;
@@ -54,6 +55,30 @@ public sealed class DevnetServer : IAsyncDisposable
     public DevnetChain Chain { get; }
 
     public DevnetFaults Faults { get; }
+
+    /// <summary>The EVM node that eth_* / net_* / web3_* requests are forwarded to (null: not forwarded).</summary>
+    public Uri? EthUpstream => _dispatcher.Forwarder?.Upstream;
+
+    /// <summary>
+    /// Serves the Ethereum JSON-RPC API on this server's endpoints (HTTP and WebSocket) by forwarding every
+    /// <c>eth_*</c>, <c>net_*</c> and <c>web3_*</c> request to <paramref name="upstream"/> (an http URL of anvil or
+    /// another EVM node), as a Lotus node serves both on /rpc/v1. Set once.
+    /// </summary>
+    public void ForwardEth(Uri upstream)
+    {
+        ArgumentNullException.ThrowIfNull(upstream);
+        if (upstream.Scheme != Uri.UriSchemeHttp && upstream.Scheme != Uri.UriSchemeHttps)
+            throw new ArgumentException($"the EVM node is reached over http(s), not {upstream.Scheme}:", nameof(upstream));
+        var f = new EthForwarder(upstream);
+        if (Interlocked.CompareExchange(ref _forwarder, f, null) is not null)
+        {
+            f.Dispose();
+            throw new InvalidOperationException($"this devnet already forwards eth_* to {EthUpstream}");
+        }
+        _dispatcher.Forwarder = f;
+    }
+
+    private EthForwarder? _forwarder;
 
     /// <summary>Number of open WebSocket connections.</summary>
     public int ConnectionCount { get { lock (_connections) return _connections.Count; } }
@@ -256,6 +281,8 @@ public sealed class DevnetServer : IAsyncDisposable
         try { await Task.WhenAll(running).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false); }
         catch (TimeoutException) { }
         _listener.Close();
+        _dispatcher.Forwarder = null;
+        _forwarder?.Dispose();
         if (_ownsChain) Chain.Dispose();
     }
 

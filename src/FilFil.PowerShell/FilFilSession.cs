@@ -152,12 +152,13 @@ internal sealed class FilFilSession
     public IReadOnlyList<DevnetInfo> Devnets { get { lock (_gate) return _devnets.ToList(); } }
 
     /// <summary>Registers a started devnet server under the next id.</summary>
-    public DevnetInfo AddDevnet(DevnetServer server, DevnetOptions options)
+    public DevnetInfo AddDevnet(DevnetServer server, DevnetOptions options, FilFil.Devnet.Evm.DevnetEvm? evm = null)
     {
         lock (_gate)
         {
-            var info = new DevnetInfo(++_nextDevnetId, server, options);
+            var info = new DevnetInfo(++_nextDevnetId, server, options, evm);
             _devnets.Add(info);
+            if (evm is not null) _evm = new EvmEndpoint(server.HttpEndpoint, evm.Contract, server.Token);
             return info;
         }
     }
@@ -165,7 +166,20 @@ internal sealed class FilFilSession
     public bool IsRunning(DevnetInfo devnet) { lock (_gate) return _devnets.Contains(devnet); }
 
     /// <summary>Removes <paramref name="devnet"/>; true if it was running (the caller stops its server).</summary>
-    public bool RemoveDevnet(DevnetInfo devnet) { lock (_gate) return _devnets.Remove(devnet); }
+    public bool RemoveDevnet(DevnetInfo devnet)
+    {
+        lock (_gate)
+        {
+            if (!_devnets.Remove(devnet)) return false;
+            // the session's EVM endpoint was this devnet's: fall back to another running -Evm devnet, or none
+            if (devnet.Evm is not null && _evm is not null && _evm.RpcUrl == devnet.Server.HttpEndpoint)
+            {
+                var other = _devnets.LastOrDefault(d => d.Evm is not null);
+                _evm = other is null ? null : new EvmEndpoint(other.Server.HttpEndpoint, other.Evm!.Contract, other.Server.Token);
+            }
+            return true;
+        }
+    }
 
     // ------------------------------------------------------------------ EVM
 

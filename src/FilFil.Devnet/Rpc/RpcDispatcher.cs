@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using FilFil.Devnet.Evm;
 
 namespace FilFil.Devnet.Rpc;
 
@@ -8,6 +9,11 @@ internal sealed class RpcDispatcher(RpcMethods methods)
 {
     /// <summary>A response frame and the HTTP status go-jsonrpc would give it (200; 500 for protocol errors; 400 invalid request).</summary>
     public readonly record struct Reply(byte[]? Frame, int Status);
+
+    private EthForwarder? _forwarder;
+
+    /// <summary>Where eth_* / net_* / web3_* go (null: they are unknown methods, as on a Lotus node without the Eth API).</summary>
+    public EthForwarder? Forwarder { get => Volatile.Read(ref _forwarder); set => Volatile.Write(ref _forwarder, value); }
 
     public async Task<Reply> HandleAsync(JsonElement req, int apiVersion, WsConnection? ws, CancellationToken ct)
     {
@@ -21,6 +27,11 @@ internal sealed class RpcDispatcher(RpcMethods methods)
             {
                 if (ps is { ValueKind: JsonValueKind.Array } arr && arr.GetArrayLength() > 0) ws.Cancel(arr[0].GetRawText());
                 return new(null, 200);
+            }
+            if (Forwarder is { } forwarder && EthForwarder.Handles(method))
+            {
+                var forwarded = await forwarder.ForwardAsync(method, req.GetRawText(), rawId, ct).ConfigureAwait(false);
+                return new(rawId is null ? null : forwarded, 200);
             }
             var args = RpcMethods.Prepare(method, ps);
             if (method == RpcMethods.ChainNotify)

@@ -1,12 +1,17 @@
+using System.Collections;
+using System.Globalization;
 using System.Management.Automation;
 using System.Security;
 using FilFil.Devnet;
+using FilFil.Devnet.Evm;
 
 namespace FilFil.PowerShell.Commands;
 
 /// <summary>
 /// Start-FilFilDevnet: starts a deterministic Lotus-compatible chain on 127.0.0.1 in this process (JSON-RPC over
-/// HTTP and WebSocket at /rpc/v0 and /rpc/v1) and returns its endpoint and token.
+/// HTTP and WebSocket at /rpc/v0 and /rpc/v1) and returns its endpoint and token. With -Evm it also starts anvil from
+/// the contracts' npm toolchain, deploys FilFilDealClient with the actor stand-ins, sets up funded test accounts
+/// (keystores) and miner stand-ins, and serves eth_* on the same /rpc/v1 by forwarding to anvil, as a Lotus node does.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "FilFilDevnet", SupportsShouldProcess = true)]
 [OutputType(typeof(DevnetInfo))]
@@ -42,6 +47,19 @@ public sealed class StartFilFilDevnetCommand : FilFilCmdlet
     [Parameter, ValidateRange(0, 65535)] public int Port { get; set; }
     /// <summary>Epochs to mine right away, before returning.</summary>
     [Parameter, ValidateRange(0, 1_000_000)] public int Epochs { get; set; }
+    /// <summary>Also start the EVM half: anvil with FilFilDealClient, test accounts and miner stand-ins, eth_* on /rpc/v1.</summary>
+    [Parameter] public SwitchParameter Evm { get; set; }
+    /// <summary>With -Evm: provider accounts, each owning and controlling a miner stand-in (f01001, f01002, ...).</summary>
+    [Parameter, ValidateRange(0, 100)] public int EvmProviders { get; set; } = 3;
+    /// <summary>With -Evm: contract parameters for script/Deploy.s.sol by name (Window, StartDelay, Term, Fund, ... or FILFIL_WINDOW).</summary>
+    [Parameter] public Hashtable? ContractParameter { get; set; }
+
+    /// <inheritdoc />
+    protected override void ValidateParameters()
+    {
+        if (!Evm && (MyInvocation.BoundParameters.ContainsKey(nameof(EvmProviders)) || ContractParameter is not null))
+            ThrowParameterConflict("-EvmProviders and -ContractParameter need -Evm", "EvmParameterWithoutEvm", "EvmProviders, ContractParameter");
+    }
 
     /// <inheritdoc />
     protected override void EndProcessing()
@@ -54,12 +72,29 @@ public sealed class StartFilFilDevnetCommand : FilFilCmdlet
             NullRoundRate = NullRoundRate, ReorgRate = ReorgRate, MaxReorgDepth = MaxReorgDepth,
             EpochDuration = EpochDuration, Token = SecureStringTransformationAttribute.Reveal(Token), Port = Port,
         };
-        if (!ShouldProcess($"a {Network} devnet (seed {Seed}) on 127.0.0.1:{(Port == 0 ? "<free port>" : Port)}", "Start")) return;
+        DevnetEvmOptions? evmOptions = null;
+        if (Evm)
+        {
+            try { evmOptions = EvmOptions(); }
+            catch (EvmToolchainException e)
+            {
+                WriteError(e, null, "EvmToolchainMissing");
+                return;
+            }
+            catch (ArgumentException e)
+            {
+                WriteError(e, ContractParameter, "InvalidContractParameter");
+                return;
+            }
+        }
+        string what = $"a {Network} devnet (seed {Seed}) on 127.0.0.1:{(Port == 0 ? "<free port>" : Port)}" + (Evm ? " with anvil and FilFilDealClient" : "");
+        if (!ShouldProcess(what, "Start")) return;
         TryRun(options, () =>
         {
-            var server = RunEngine("Start-FilFilDevnet", $"seed {Seed}", Epochs, (progress, ct) =>
+            var (server, evm) = RunEngine("Start-FilFilDevnet", $"seed {Seed}", Epochs, (progress, ct) =>
             {
                 var s = DevnetServer.StartAsync(options, ct).GetAwaiter().GetResult();
+                DevnetEvm? e = null;
                 try
                 {
                     for (int i = 0; i < Epochs; i++)
@@ -68,17 +103,42 @@ public sealed class StartFilFilDevnetCommand : FilFilCmdlet
                         s.Chain.Advance(1);
                         progress.Report(i + 1);
                     }
-                    return s;
+                    if (evmOptions is not null)
+                    {
+                        e = DevnetEvm.StartAsync(evmOptions, ct).GetAwaiter().GetResult();
+                        s.ForwardEth(e.RpcUrl);
+                    }
+                    return (s, e);
                 }
                 catch
                 {
+                    e?.Dispose();
                     s.StopAsync().GetAwaiter().GetResult();
                     throw;
                 }
             });
-            var info = FilFilSession.Current.AddDevnet(server, options);
+            var info = FilFilSession.Current.AddDevnet(server, options, evm);
             Log.Information("devnet {Id} serving {Endpoint} at height {Height}", info.Id, info.Endpoint, info.Height);
+            if (evm is not null)
+                Log.Information("devnet {Id} EVM: eth_* on {RpcUrl} forwarded to anvil {Anvil} (pid {Pid}), FilFilDealClient at {Contract}",
+                    info.Id, info.RpcUrl, info.AnvilUrl, evm.ProcessId, evm.Contract);
             WriteObject(info);
         });
+    }
+
+    /// <summary>The toolchain (found from the module's folder; FILFIL_ANVIL / FILFIL_FORGE / FILFIL_CONTRACTS override) and -Evm settings.</summary>
+    private DevnetEvmOptions EvmOptions()
+    {
+        var parameters = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (ContractParameter is not null)
+            foreach (DictionaryEntry e in ContractParameter)
+                parameters[Convert.ToString(e.Key, CultureInfo.InvariantCulture) ?? ""] = Convert.ToString(e.Value, CultureInfo.InvariantCulture) ?? "";
+        var searchFrom = new[] { MyInvocation.MyCommand.Module?.ModuleBase, Path.GetDirectoryName(typeof(DevnetEvm).Assembly.Location) };
+        var options = new DevnetEvmOptions
+        {
+            Toolchain = EvmToolchain.Locate(searchFrom), Providers = EvmProviders, ContractParameters = parameters,
+        };
+        _ = options.DeployParameters().ToList(); // unknown names and bad values now, before anything starts
+        return options;
     }
 }

@@ -4,7 +4,8 @@ namespace FilFil.PowerShell.Commands;
 
 /// <summary>
 /// Step-FilFilDevnet: mines epochs now (null rounds and random reorgs included), or forces a reorg of a given depth;
-/// subscribers of ChainNotify see the head changes as they would from Lotus.
+/// subscribers of ChainNotify see the head changes as they would from Lotus. With -EvmBlocks it mines blocks on the
+/// devnet's anvil instead (anvil_mine: the contract's epochs are EVM block numbers).
 /// </summary>
 [Cmdlet(VerbsCommon.Step, "FilFilDevnet", DefaultParameterSetName = "Advance", SupportsShouldProcess = true)]
 [OutputType(typeof(DevnetInfo))]
@@ -14,6 +15,8 @@ public sealed class StepFilFilDevnetCommand : DevnetTargetCmdlet
     [Parameter(ParameterSetName = "Advance"), ValidateRange(1, 1_000_000)] public int Epochs { get; set; } = 1;
     /// <summary>Replace the last this-many tipsets by a heavier fork instead of mining.</summary>
     [Parameter(ParameterSetName = "Reorg", Mandatory = true), ValidateRange(1, 900)] public int Reorg { get; set; }
+    /// <summary>EVM blocks to mine on the devnet's anvil (devnets started with -Evm).</summary>
+    [Parameter(ParameterSetName = "Evm", Mandatory = true), ValidateRange(1, 100_000_000)] public long EvmBlocks { get; set; }
 
     /// <inheritdoc />
     protected override void ProcessRecord()
@@ -37,6 +40,11 @@ public sealed class StepFilFilDevnetCommand : DevnetTargetCmdlet
 
     private void Step(DevnetInfo d)
     {
+        if (ParameterSetName == "Evm")
+        {
+            StepEvm(d);
+            return;
+        }
         bool reorg = ParameterSetName == "Reorg";
         if (!ShouldProcess($"devnet {d.Id} at {d.Endpoint}", reorg ? $"Reorg the last {Reorg} tipsets" : $"Mine {Epochs} epochs")) return;
         TryRun(d, () =>
@@ -52,6 +60,19 @@ public sealed class StepFilFilDevnetCommand : DevnetTargetCmdlet
                     progress.Report(i + 1);
                 }
             });
+            WriteObject(d);
+        });
+    }
+
+    private void StepEvm(DevnetInfo d)
+    {
+        if (!ShouldProcess($"devnet {d.Id} anvil at {d.AnvilUrl}", $"Mine {EvmBlocks} EVM blocks")) return;
+        TryRun(d, () =>
+        {
+            if (!d.Running) throw new InvalidOperationException($"devnet {d.Id} is stopped");
+            if (d.Evm is null) throw new InvalidOperationException($"devnet {d.Id} has no EVM: start it with Start-FilFilDevnet -Evm");
+            ulong block = RunEngine("Step-FilFilDevnet", d.AnvilUrl!, EvmBlocks, (progress, ct) => d.Evm.MineAsync((ulong)EvmBlocks, progress, ct).GetAwaiter().GetResult());
+            WriteVerbose($"devnet {d.Id}: EVM at block {block}");
             WriteObject(d);
         });
     }

@@ -2,7 +2,7 @@ using System.Management.Automation;
 
 namespace FilFil.PowerShell.Commands;
 
-/// <summary>Stop-FilFilDevnet: stops devnets (the ones given, or every devnet this session started).</summary>
+/// <summary>Stop-FilFilDevnet: stops devnets (the ones given, or every devnet this session started), and the anvil of an -Evm devnet.</summary>
 [Cmdlet(VerbsLifecycle.Stop, "FilFilDevnet", SupportsShouldProcess = true)]
 [OutputType(typeof(DevnetInfo))]
 public sealed class StopFilFilDevnetCommand : DevnetTargetCmdlet
@@ -30,7 +30,11 @@ public sealed class StopFilFilDevnetCommand : DevnetTargetCmdlet
         {
             if (FilFilSession.Current.RemoveDevnet(d))
             {
-                RunEngine("Stop-FilFilDevnet", d.Endpoint, 0, (_, _) => d.Server.StopAsync().GetAwaiter().GetResult());
+                RunEngine("Stop-FilFilDevnet", d.Endpoint, 0, (_, _) =>
+                {
+                    try { d.Server.StopAsync().GetAwaiter().GetResult(); }
+                    finally { d.Evm?.Dispose(); } // kills anvil and deletes the test keystores
+                });
                 WriteVerbose($"devnet {d.Id} at {d.Endpoint} stopped");
             }
             if (PassThru) WriteObject(d);

@@ -1,0 +1,47 @@
+using Nethereum.ABI.FunctionEncoding.Attributes;
+using Nethereum.Contracts;
+
+namespace FilFil.TestPeers;
+
+/// <summary>
+/// <c>publishStorageDeals(address client, bytes[] proposals)</c> of the market stand-in at f05
+/// (contracts/test/mocks/MockActors.sol MockMarket): AuthenticateMessage with each proposal, then MarketNotifyDeal,
+/// as builtin-actors' PublishStorageDeals does.
+/// </summary>
+[Function("publishStorageDeals")]
+public class PublishStorageDealsFunction : FunctionMessage
+{
+    [Parameter("address", "client", 1)]
+    public string Client { get; set; } = null!;
+
+    [Parameter("bytes[]", "proposals", 2)]
+    public List<byte[]> Proposals { get; set; } = null!;
+}
+
+/// <summary>MockMarket <c>authenticate(address client, bytes proposal)</c>: the READ_ONLY AuthenticateMessage alone (Boost's and Curio's StateCall check of an f4 client's "signature").</summary>
+[Function("authenticate", "bool")]
+public class AuthenticateFunction : FunctionMessage
+{
+    [Parameter("address", "client", 1)]
+    public string Client { get; set; } = null!;
+
+    [Parameter("bytes", "proposal", 2)]
+    public byte[] Proposal { get; set; } = null!;
+}
+
+/// <summary>MockMarket <c>Published(uint64 dealId, uint64 provider)</c>.</summary>
+[Event("Published")]
+public class PublishedEvent : IEventDTO
+{
+    [Parameter("uint64", "dealId", 1, false)]
+    public ulong DealId { get; set; }
+
+    [Parameter("uint64", "provider", 2, false)]
+    public ulong Provider { get; set; }
+}
+
+/// <summary>Where the market stand-in lives (the f05 singleton in EVM form).</summary>
+public static class MarketActor
+{
+    public const string Address = "0xff00000000000000000000000000000000000005";
+}
