@@ -45,6 +45,10 @@
         'Receive-FilFilReward'
         'Invoke-FilFilPoke'
         'Request-FilFilOffer'
+        'Get-FilFilWindow'
+        'Wait-FilFilWindow'
+        'Submit-FilFilDeal'
+        'Get-FilFilDeal'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
