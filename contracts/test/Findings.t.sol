@@ -319,6 +319,14 @@ contract FindingsTest is Base {
         return d.reward * epochsAfterStart / uint256(uint64(d.end - d.start));
     }
 
+    /// @dev At `epoch`, a poke ends the deal, which keeps what vested `seenEpochs` after its start.
+    function _pokeExpectingEnd(uint64 dealId, FilFilStorage.Deal memory d, uint256 epoch, uint256 seenEpochs) internal {
+        vm.roll(epoch);
+        client.poke(dealId);
+        vm.assertEq(client.dealInfo(dealId).state, client.D_TERMINATED(), "deal ended");
+        vm.assertEq(client.vested(dealId), _vestedTo(d, seenEpochs), "vested only to the last epoch seen active");
+    }
+
     function _sectorOf(uint64 dealId) internal view returns (MockMiner miner, uint64 sector) {
         miner = MockMiner(FilAddress.idToEvm(client.dealInfo(dealId).provider));
         sector = market.sectorOf(dealId);
@@ -364,10 +372,7 @@ contract FindingsTest is Base {
         vm.assertEq(client.vested(dealId), _vestedTo(d, 2000), "vests at the new location");
         miner.terminateSector(sector);
         miner.compactSector(sector);
-        vm.roll(uint256(uint64(d.start)) + 3000);
-        client.poke(dealId);
-        vm.assertEq(client.dealInfo(dealId).state, client.D_TERMINATED(), "dead after compaction");
-        vm.assertEq(client.vested(dealId), _vestedTo(d, 2000), "to the last epoch seen active");
+        _pokeExpectingEnd(dealId, d, uint256(uint64(d.start)) + 3000, 2000);
 
         // a second deal whose sector is already gone when first checked
         addProvider(1004);
@@ -434,10 +439,7 @@ contract FindingsTest is Base {
         vm.roll(uint256(uint64(d.start)) + 1000);
         client.poke(dealId);
         miner.terminateSector(sector);
-        vm.roll(uint256(uint64(d.end)) + 10);
-        client.poke(dealId);
-        vm.assertEq(client.dealInfo(dealId).state, client.D_TERMINATED(), "ended unconfirmed");
-        vm.assertEq(client.vested(dealId), _vestedTo(d, 1000), "to the last epoch seen active");
+        _pokeExpectingEnd(dealId, d, uint256(uint64(d.end)) + 10, 1000);
         vm.assertEq(client.providerInfo(1001).status, client.P_ACTIVE(), "not penalized");
     }
 

@@ -246,6 +246,15 @@ library FilecoinCodec {
         return b.finish();
     }
 
+    /// @dev A two-field tuple [uint, bytes] (UniversalReceiverParams, GenerateSectorLocationReturn).
+    function _decodeUintBytes(bytes memory d) private pure returns (uint64 v, bytes memory b) {
+        (uint64 n, uint256 q) = CborReader.readArray(d, 0);
+        if (n != 2) revert WrongArrayLength(2, n);
+        (v, q) = CborReader.readUint(d, q);
+        (b, q) = CborReader.readBytes(d, q);
+        CborReader.requireEnd(d, q);
+    }
+
     /// @notice A transparent u64 return (GetDealSectorReturn: the sector number).
     function decodeUint(bytes memory d) internal pure returns (uint64 v) {
         uint256 q;
@@ -268,15 +277,9 @@ library FilecoinCodec {
         pure
         returns (uint8 status, int64 deadline, int64 partition)
     {
-        (uint64 n, uint256 q) = CborReader.readArray(d, 0);
-        if (n != 2) revert WrongArrayLength(2, n);
-        uint64 st;
-        (st, q) = CborReader.readUint(d, q);
+        (uint64 st, bytes memory aux) = _decodeUintBytes(d);
         if (st > Fil.SECTOR_FAULTY) revert BadSectorStatus(st);
-        bytes memory aux;
-        (aux, q) = CborReader.readBytes(d, q);
-        CborReader.requireEnd(d, q);
-        (n, q) = CborReader.readArray(aux, 0);
+        (uint64 n, uint256 q) = CborReader.readArray(aux, 0);
         if (n != 2) revert WrongArrayLength(2, n);
         (deadline, q) = CborReader.readInt(aux, q);
         (partition, q) = CborReader.readInt(aux, q);
@@ -332,16 +335,9 @@ library FilecoinCodec {
         pure
         returns (uint64 from, uint64 to, uint64 operator, uint256 amount)
     {
-        (uint64 n, uint256 q) = CborReader.readArray(d, 0);
-        if (n != 2) revert WrongArrayLength(2, n);
-        uint64 t;
-        (t, q) = CborReader.readUint(d, q);
+        (uint64 t, bytes memory payload) = _decodeUintBytes(d);
         if (t != Fil.FRC46_TOKEN_TYPE) revert WrongReceiverType(uint32(t));
-        bytes memory payload;
-        (payload, q) = CborReader.readBytes(d, q);
-        CborReader.requireEnd(d, q);
-
-        (n, q) = CborReader.readArray(payload, 0);
+        (uint64 n, uint256 q) = CborReader.readArray(payload, 0);
         if (n != 6) revert WrongArrayLength(6, n);
         (from, q) = CborReader.readUint(payload, q);
         (to, q) = CborReader.readUint(payload, q);
