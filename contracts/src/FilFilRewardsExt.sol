@@ -43,14 +43,17 @@ contract FilFilRewardsExt is FilFilExtension {
         d.claimed += amount;
         reservedRewards -= amount;
         totalClaimed += amount;
-        if (d.state == D_ACTIVE && d.lastSeenActive >= d.end && d.claimed == d.reward) d.state = D_COMPLETED;
+        if (d.state == D_ACTIVE && d.lastSeenActive >= d.end && d.claimed + d.forfeited == d.reward) {
+            d.state = D_COMPLETED;
+        }
         emit RewardClaimed(dealId, msg.sender, amount);
         _send(payable(msg.sender), amount);
     }
 
-    /// @dev Applies the market's answer. Current actors answer a terminated (slashed) deal with exit 32
-    ///      EX_DEAL_EXPIRED, as they do a deal cleaned up after its end: exit 0 with a termination epoch does
-    ///      not occur, and is treated as a termination. Returns the forfeit when the provider is penalized.
+    /// @dev Applies the market's answer, and for a deal the market calls active, the miner's (`_checkSector`).
+    ///      Current actors answer a terminated (slashed) deal with exit 32 EX_DEAL_EXPIRED, as they do a deal
+    ///      cleaned up after its end: exit 0 with a termination epoch does not occur, and is treated as a
+    ///      termination. Returns the forfeit when the provider is penalized.
     function _observe(uint64 dealId, Deal storage d) internal returns (uint256) {
         (int256 exit, int64 activated, int64 terminated) = FilecoinActors.getDealActivation(dealId);
         int64 nowE = int64(uint64(block.number));
@@ -61,8 +64,7 @@ contract FilFilRewardsExt is FilFilExtension {
                     d.state = D_ACTIVE;
                     emit DealActivated(dealId, activated);
                 }
-                int64 seen = nowE < d.end ? nowE : d.end;
-                if (seen > d.lastSeenActive) d.lastSeenActive = seen;
+                return _checkSector(dealId, d, nowE < d.end ? nowE : d.end);
             } else if (nowE > d.start) {
                 return _terminate(dealId, d, T_NOT_ACTIVATED, true);
             }
@@ -78,10 +80,54 @@ contract FilFilRewardsExt is FilFilExtension {
         return 0;
     }
 
+    /// @dev F5: the market hears of a termination only when the miner processes it (early terminations beyond
+    ///      the per-message limit wait for cron) and knows nothing of faults, so a deal the market calls active is
+    ///      checked on its miner (FIP-0112). Active: vests to `seen`. Dead before the end: a termination
+    ///      (penalized, as exit 32 before the end). Dead after the end and not confirmed to the end: vests only to
+    ///      the last epoch seen active. Faulty: vesting freezes, no penalty (the miner charges fault fees and
+    ///      terminates a sector faulty too long); when the sector is next seen active, the stretch from the last
+    ///      epoch seen active before the fault to then is forfeited.
+    function _checkSector(uint64 dealId, Deal storage d, int64 seen) internal returns (uint256) {
+        SectorRef storage s = _dealSectors[dealId];
+        if (!s.known) {
+            (int256 ex, uint64 sector) = FilecoinActors.getDealSector(dealId);
+            if (ex != 0) revert MarketCallFailed(ex);
+            (s.sector, s.known) = (sector, true);
+        }
+        (uint8 status, int64 dl, int64 pt) =
+            FilecoinActors.sectorStatus(d.provider, s.sector, s.located, s.deadline, s.partition);
+        if (!s.located || dl != s.deadline || pt != s.partition) (s.located, s.deadline, s.partition) = (true, dl, pt);
+        if (status == Fil.SECTOR_DEAD) {
+            if (seen < d.end) return _terminate(dealId, d, T_SECTOR_DEAD, true);
+            if (d.lastSeenActive < d.end) _terminate(dealId, d, T_ENDED_UNCONFIRMED, false);
+            return 0;
+        }
+        if (status == Fil.SECTOR_FAULTY) {
+            if (!s.faulty) {
+                s.faulty = true;
+                emit DealSectorFaulty(dealId, s.sector);
+            }
+            return 0;
+        }
+        if (s.faulty) {
+            s.faulty = false;
+            uint256 lost = _vestedAt(d, seen) - _vestedAt(d, d.lastSeenActive);
+            d.forfeited += lost;
+            reservedRewards -= lost;
+            rewardPool += lost;
+            totalForfeited += lost;
+            emit DealFaultForfeit(dealId, d.lastSeenActive, seen, lost);
+        }
+        if (seen > d.lastSeenActive) d.lastSeenActive = seen;
+        return 0;
+    }
+
+    /// @dev Ends a deal: it keeps what vested to the last epoch seen active (less fault forfeits); the rest goes
+    ///      to the pool. Returns this forfeit when the provider is penalized (deregistered and slashed).
     function _terminate(uint64 dealId, Deal storage d, uint8 reason, bool penalize) internal returns (uint256) {
-        uint256 keep = d.state == D_ACTIVE ? _vestedAt(d, d.lastSeenActive) : 0;
-        uint256 forfeit = d.reward - keep;
-        d.forfeited = forfeit;
+        uint256 keep = d.state == D_ACTIVE ? _vestedAt(d, d.lastSeenActive) - d.forfeited : 0;
+        uint256 forfeit = d.reward - keep - d.forfeited;
+        d.forfeited += forfeit;
         d.state = D_TERMINATED;
         reservedRewards -= forfeit;
         rewardPool += forfeit;

@@ -97,6 +97,17 @@ abstract contract FilFilStorage {
         uint256 forfeited;
     }
 
+    /// @dev Where a deal lives on its miner (FIP-0112 checks): learned from the market (GetDealSector) when the
+    ///      deal is first seen active; the location is GenerateSectorLocation's and is refreshed when stale.
+    struct SectorRef {
+        uint64 sector;
+        bool known; // sector number learned
+        bool located; // deadline and partition below are a location the miner gave
+        bool faulty; // the last check found the sector faulty: vesting is frozen until it is seen active again
+        int64 deadline;
+        int64 partition;
+    }
+
     struct Proposal {
         uint64 provider; // the provider whose controller proposed (0: the operator; any assigned provider)
         uint64 slot;
@@ -156,6 +167,7 @@ abstract contract FilFilStorage {
     uint8 public constant T_EXPIRED_EARLY = 3; // market says expired (exit 32) before the deal's end
     uint8 public constant T_UNOBSERVED = 4; // ended and cleaned up without ever being seen active
     uint8 public constant T_ENDED_UNCONFIRMED = 5; // ended and cleaned up: vests only to the last epoch seen active
+    uint8 internal constant T_SECTOR_DEAD = 6; // the miner reports the deal's sector dead (terminated) before the end
     uint8 public constant IGNORE_UNKNOWN_PIECE = 1;
 
     uint8 public constant IGNORE_NOT_ASSIGNED = 2;
@@ -261,6 +273,8 @@ abstract contract FilFilStorage {
 
     mapping(bytes32 => uint64) internal _announced; // timelocked operator action => epoch it may run from
 
+    mapping(uint64 => SectorRef) internal _dealSectors; // dealId => its sector on the provider's miner (F5)
+
     // ------------------------------------------------------------------------------------------------ events
 
     /// @notice Boost's contract-deal monitor subscribes to this exact signature (storagemarket/contract_deal_monitor.go).
@@ -345,6 +359,13 @@ abstract contract FilFilStorage {
     event DealTerminated(uint64 indexed dealId, uint64 indexed provider, uint8 reason, uint256 forfeited);
 
     event RewardClaimed(uint64 indexed dealId, address indexed to, uint256 amount);
+
+    /// @notice The deal's sector was found faulty: its vesting is frozen until the sector is seen active again.
+    event DealSectorFaulty(uint64 indexed dealId, uint64 sector);
+
+    /// @notice The sector recovered: the reward of [fromEpoch, toEpoch] (last seen active before the fault, first
+    ///         seen active after it) is forfeited to the pool.
+    event DealFaultForfeit(uint64 indexed dealId, int64 fromEpoch, int64 toEpoch, uint256 forfeited);
 
     // ------------------------------------------------------------------------------------------------ errors
 
@@ -531,11 +552,12 @@ abstract contract FilFilStorage {
         if (p.timelock > MAX_TIMELOCK) revert InvalidParams("timelock");
     }
 
-    /// @notice Reward vested so far, as of the last time the market reported the deal active.
+    /// @notice Reward vested so far, as of the last time the market and the miner reported the deal active,
+    ///         less what faulty stretches forfeited (`forfeited` of a live deal).
     function _vested(uint64 dealId) internal view returns (uint256) {
         Deal storage d = _deals[dealId];
         if (d.state == D_TERMINATED) return d.reward - d.forfeited;
-        if (d.state == D_ACTIVE || d.state == D_COMPLETED) return _vestedAt(d, d.lastSeenActive);
+        if (d.state == D_ACTIVE || d.state == D_COMPLETED) return _vestedAt(d, d.lastSeenActive) - d.forfeited;
         return 0;
     }
 

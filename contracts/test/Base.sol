@@ -67,9 +67,12 @@ abstract contract Base is Test {
         return address(uint160(0xC0000000 + id));
     }
 
+    address private _minerTemplate; // one MockMiner deployed, its code etched at every miner address
+
     function etchMiner(uint64 id, address ctl) internal {
         address m = FilAddress.idToEvm(id);
-        if (m.code.length == 0) vm.etch(m, address(new MockMiner()).code);
+        if (_minerTemplate == address(0)) _minerTemplate = address(new MockMiner());
+        if (m.code.length == 0) vm.etch(m, _minerTemplate.code);
         MockMiner(m).setControlling(FilAddress.fromCaller(ctl), true);
         MockPower(POWER_ACTOR).setMiner(id, true);
     }

@@ -95,6 +95,10 @@ contract CodecHarness {
         return FilecoinCodec.decodeDealActivation(d);
     }
 
+    function sectorLocation(bytes calldata d) external pure returns (uint8, int64, int64) {
+        return FilecoinCodec.decodeSectorLocation(d);
+    }
+
     function frc46(bytes calldata d) external pure returns (uint64, uint64, uint64, uint256) {
         return FilecoinCodec.decodeFrc46Received(d);
     }
@@ -269,6 +273,38 @@ contract CborTest is Test {
         vm.assertEq(int256(t), -1, "not terminated");
     }
 
+    /// @notice FIP-0112 and GetDealSector layouts (builtin-actors miner/src/types.rs, market/src/types.rs).
+    function test_sectorStatus_layouts() public {
+        // GetDealSectorReturn is transparent: the sector number, 5000
+        vm.assertEq(uint256(FilecoinCodec.decodeUint(hex"191388")), 5000, "GetDealSector return");
+        // GenerateSectorLocationParams is a one-field tuple: [5000]
+        vm.assertEq(FilecoinCodec.encodeSectorNumberTuple(5000), hex"81191388", "GenerateSectorLocation params");
+        // ValidateSectorStatusParams [5000, Active, bytes([3, 0])] and [5000, Dead, bytes([-1, -1])]
+        vm.assertEq(
+            FilecoinCodec.encodeValidateSectorStatus(5000, Fil.SECTOR_ACTIVE, 3, 0),
+            hex"831913880143820300",
+            "ValidateSectorStatus params"
+        );
+        vm.assertEq(
+            FilecoinCodec.encodeValidateSectorStatus(5000, Fil.SECTOR_DEAD, -1, -1),
+            hex"831913880043822020",
+            "no location"
+        );
+        // GenerateSectorLocationReturn [status, bytes(SectorLocation)]: Faulty at (47, 300); Dead at (-1, -1)
+        (uint8 st, int64 dl, int64 pt) = h.sectorLocation(hex"82024682182f19012c");
+        vm.assertEq(uint256(st), 2, "faulty");
+        vm.assertEq(int256(dl), 47, "deadline");
+        vm.assertEq(int256(pt), 300, "partition");
+        (st, dl, pt) = h.sectorLocation(hex"820043822020");
+        vm.assertEq(uint256(st), 0, "dead");
+        vm.assertEq(int256(dl), -1, "no deadline");
+        vm.assertEq(int256(pt), -1, "no partition");
+        vm.expectRevert(abi.encodeWithSelector(FilecoinCodec.BadSectorStatus.selector, uint64(3)));
+        h.sectorLocation(hex"820343820000");
+        vm.expectRevert(abi.encodeWithSelector(FilecoinCodec.WrongArrayLength.selector, uint256(2), uint256(3)));
+        h.sectorLocation(hex"82014483000000");
+    }
+
     function test_frc46Received_decode() public view {
         // [2233613279 (0x85223bdf), bytes(payload)] payload = [1234, 1500, 6, bytes 00 0de0b6b3a7640000, h'', h'']
         bytes memory payload = hex"861904d21905dc0649000de0b6b3a76400004040";
@@ -370,6 +406,9 @@ contract CborTest is Test {
         vm.assertEq(Fil.MARKET_GET_DEAL_ACTIVATION_METHOD, 2567238399, "GetDealActivation");
         vm.assertEq(Fil.MARKET_ADD_BALANCE_METHOD, 822473126, "AddBalance");
         vm.assertEq(Fil.MINER_IS_CONTROLLING_ADDRESS_METHOD, 348244887, "IsControllingAddress");
+        vm.assertEq(Fil.MARKET_GET_DEAL_SECTOR_METHOD, 2611213344, "GetDealSector");
+        vm.assertEq(Fil.MINER_GENERATE_SECTOR_LOCATION_METHOD, 1321604665, "GenerateSectorLocation");
+        vm.assertEq(Fil.MINER_VALIDATE_SECTOR_STATUS_METHOD, 3092458564, "ValidateSectorStatus");
         vm.assertEq(uint256(Fil.FRC46_TOKEN_TYPE), 2233613279, "FRC46");
         // the selectors Boost hard-codes (storagemarket/contract_deal_monitor.go) and the EVM actor's native entry
         vm.assertEq(uint256(uint32(FilFilDealClient.getDealProposal.selector)), 0xf4b2e4d8, "getDealProposal");

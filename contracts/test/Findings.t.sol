@@ -315,6 +315,134 @@ contract FindingsTest is Base {
         vm.assertEq(client.providerInfo(1001).status, client.P_REMOVED(), "provider removed");
     }
 
+    function _vestedTo(FilFilStorage.Deal memory d, uint256 epochsAfterStart) internal pure returns (uint256) {
+        return d.reward * epochsAfterStart / uint256(uint64(d.end - d.start));
+    }
+
+    /// @dev At `epoch`, a poke ends the deal, which keeps what vested `seenEpochs` after its start.
+    function _pokeExpectingEnd(uint64 dealId, FilFilStorage.Deal memory d, uint256 epoch, uint256 seenEpochs) internal {
+        vm.roll(epoch);
+        client.poke(dealId);
+        vm.assertEq(client.dealInfo(dealId).state, client.D_TERMINATED(), "deal ended");
+        vm.assertEq(client.vested(dealId), _vestedTo(d, seenEpochs), "vested only to the last epoch seen active");
+    }
+
+    function _sectorOf(uint64 dealId) internal view returns (MockMiner miner, uint64 sector) {
+        miner = MockMiner(FilAddress.idToEvm(client.dealInfo(dealId).provider));
+        sector = market.sectorOf(dealId);
+    }
+
+    /// @notice The miner terminated the deal's sector but the market has not heard yet (early terminations
+    ///         beyond the per-message limit wait for cron): the market still answers active. Before the FIP-0112
+    ///         check, poke vested to `now`; the miner's ValidateSectorStatus now stops vesting at the last epoch
+    ///         seen active and the termination is penalized, with the keeper's bounty.
+    function test_F5_deadSectorStopsVestingWhileMarketSaysActive() public {
+        (uint64 dealId, FilFilStorage.Deal memory d) = _activeDeal();
+        vm.roll(uint256(uint64(d.start)) + 1000);
+        client.poke(dealId); // seen active; learns sector and location
+        (MockMiner miner, uint64 sector) = _sectorOf(dealId);
+        miner.terminateSector(sector);
+        vm.roll(uint256(uint64(d.start)) + 50_000);
+        address keeper = address(0x4EE9E7);
+        vm.prank(keeper);
+        vm.assertEq(uint256(client.poke(dealId)), uint256(client.D_TERMINATED()), "terminated while market says active");
+        vm.assertEq(client.vested(dealId), _vestedTo(d, 1000), "vested only to the last epoch seen active");
+        vm.assertEq(client.providerInfo(1001).status, client.P_REMOVED(), "provider removed");
+        vm.assertGt(keeper.balance, 0, "keeper bounty");
+        // the market catches up later and the deal ends: nothing more vests
+        market.terminate(dealId);
+        vm.roll(uint256(uint64(d.end)) + 10);
+        vm.assertEq(client.vested(dealId), _vestedTo(d, 1000), "still");
+        vm.prank(controllerOf(1001));
+        client.claim(dealId);
+        vm.assertEq(controllerOf(1001).balance, 100 ether - COLLATERAL + _vestedTo(d, 1000), "paid what vested");
+    }
+
+    /// @notice A dead sector found on the first check (terminated and compacted out of the AMT, no location
+    ///         known yet): GenerateSectorLocation answers Dead at (-1, -1). A sector the provider moved (compaction,
+    ///         MovePartitions) is found again: the stale location answers 17 and the contract relocates it.
+    function test_F5_sectorLocatedOnChainAndRelocatedAfterAMove() public {
+        (uint64 dealId, FilFilStorage.Deal memory d) = _activeDeal();
+        (MockMiner miner, uint64 sector) = _sectorOf(dealId);
+        vm.roll(uint256(uint64(d.start)) + 1000);
+        client.poke(dealId);
+        miner.moveSector(sector, 7, 3);
+        vm.roll(uint256(uint64(d.start)) + 2000);
+        vm.assertEq(uint256(client.poke(dealId)), uint256(client.D_ACTIVE()), "moved sector still active");
+        vm.assertEq(client.vested(dealId), _vestedTo(d, 2000), "vests at the new location");
+        miner.terminateSector(sector);
+        miner.compactSector(sector);
+        _pokeExpectingEnd(dealId, d, uint256(uint64(d.start)) + 3000, 2000);
+
+        // a second deal whose sector is already gone when first checked
+        addProvider(1004);
+        publish(2, 1);
+        uint64[] memory who = assignedTo(2);
+        uint64 second = dealFor(2, 0, who[0]);
+        FilFilStorage.Deal memory d2 = client.dealInfo(second);
+        market.activate(second, d2.start);
+        (miner, sector) = _sectorOf(second);
+        miner.terminateSector(sector);
+        miner.compactSector(sector);
+        vm.roll(uint256(uint64(d2.start)) + 10);
+        client.poke(second);
+        vm.assertEq(client.dealInfo(second).state, client.D_TERMINATED(), "dead on the first check");
+        vm.assertEq(client.vested(second), 0, "never seen active");
+    }
+
+    /// @notice Rule for faults: a faulty sector freezes vesting without a penalty (the miner charges fault fees
+    ///         and terminates a sector faulty too long); when it is next seen active, the stretch since the last
+    ///         epoch seen active before the fault is forfeited to the pool. Before, faults were invisible.
+    function test_F5_faultySectorFreezesVestingAndForfeitsTheStretch() public {
+        (uint64 dealId, FilFilStorage.Deal memory d) = _activeDeal();
+        (MockMiner miner, uint64 sector) = _sectorOf(dealId);
+        vm.roll(uint256(uint64(d.start)) + 1000);
+        client.poke(dealId);
+        miner.setFaulty(sector, true);
+        vm.roll(uint256(uint64(d.start)) + 2000);
+        vm.expectEmit(true, false, false, true, address(client));
+        emit FilFilStorage.DealSectorFaulty(dealId, sector);
+        vm.assertEq(uint256(client.poke(dealId)), uint256(client.D_ACTIVE()), "faulty is not a termination");
+        vm.assertEq(client.vested(dealId), _vestedTo(d, 1000), "frozen while faulty");
+        vm.assertEq(client.providerInfo(1001).status, client.P_ACTIVE(), "no penalty");
+        miner.setFaulty(sector, false);
+        vm.roll(uint256(uint64(d.start)) + 3000);
+        uint256 pool = client.rewardPool();
+        uint256 lost = _vestedTo(d, 3000) - _vestedTo(d, 1000);
+        vm.expectEmit(true, false, false, true, address(client));
+        emit FilFilStorage.DealFaultForfeit(dealId, d.start + 1000, d.start + 3000, lost);
+        client.poke(dealId);
+        vm.assertEq(client.dealInfo(dealId).forfeited, lost, "faulty stretch forfeited");
+        vm.assertEq(client.rewardPool(), pool + lost, "to the pool");
+        vm.assertEq(client.vested(dealId), _vestedTo(d, 1000), "recovered at the frozen amount");
+        vm.roll(uint256(uint64(d.start)) + 4000);
+        vm.prank(controllerOf(1001));
+        uint256 got = client.claim(dealId);
+        vm.assertEq(got, _vestedTo(d, 4000) - lost, "vests again after recovery");
+        // to the end: paid in full less the faulty stretch, and completed
+        vm.roll(uint256(uint64(d.end)));
+        client.poke(dealId);
+        market.expire(dealId);
+        vm.roll(uint256(uint64(d.end)) + 5);
+        vm.prank(controllerOf(1001));
+        client.claim(dealId);
+        FilFilStorage.Deal memory fin = client.dealInfo(dealId);
+        vm.assertEq(fin.state, client.D_COMPLETED(), "completed");
+        vm.assertEq(fin.claimed, d.reward - lost, "reward less the faulty stretch");
+    }
+
+    /// @notice A sector dead after the deal's end, with the market not yet settled: as for an expired answer, the
+    ///         deal vests only to the last epoch seen active, without a penalty (the two cannot be told apart).
+    function test_F5_deadSectorAfterEndVestsOnlyToLastSeen() public {
+        (uint64 dealId, FilFilStorage.Deal memory d) = _activeDeal();
+        (MockMiner miner, uint64 sector) = _sectorOf(dealId);
+        vm.roll(uint256(uint64(d.start)) + 1000);
+        client.poke(dealId);
+        miner.terminateSector(sector);
+        _pokeExpectingEnd(dealId, d, uint256(uint64(d.end)) + 10, 1000);
+        vm.assertEq(client.providerInfo(1001).status, client.P_ACTIVE(), "not penalized");
+    }
+
     // ---------------------------------------------------------------------------------------------------- F6
 
     /// @notice Copies of one replica-piece in one PublishStorageDeals batch each passed AuthenticateMessage and

@@ -14,8 +14,10 @@ contract GasTest is Base {
     uint256 internal constant PROPOSE_BUDGET = 300_000;
     uint256 internal constant AUTHENTICATE_BUDGET = 150_000;
     uint256 internal constant NOTIFY_BUDGET = 300_000;
-    uint256 internal constant CLAIM_BUDGET = 200_000; // market query + IsControllingAddress re-check + transfer
-    uint256 internal constant POKE_BUDGET = 150_000;
+    uint256 internal constant CLAIM_BUDGET = 250_000; // market query, sector check, control re-check, transfer
+    uint256 internal constant POKE_BUDGET = 200_000; // market query + sector check at the known location
+    // first check of a deal: market query, GetDealSector, GenerateSectorLocation, storing the sector and location
+    uint256 internal constant FIRST_POKE_BUDGET = 300_000;
     uint256 internal constant WORST_PUBLISH_BUDGET = 30_000_000;
 
     function _report(string memory what, uint256 used, uint256 budget) internal view {
@@ -75,7 +77,12 @@ contract GasTest is Base {
         vm.roll(uint256(uint64(d.start)) + 1000);
         g = gasleft();
         client.poke(dealId);
-        _report("poke (deal active)", g - gasleft(), POKE_BUDGET);
+        _report("poke (first: market, GetDealSector, GenerateSectorLocation)", g - gasleft(), FIRST_POKE_BUDGET);
+
+        vm.roll(uint256(uint64(d.start)) + 2000);
+        g = gasleft();
+        client.poke(dealId);
+        _report("poke (deal active: market, ValidateSectorStatus)", g - gasleft(), POKE_BUDGET);
 
         vm.roll(uint256(uint64(d.start)) + 100_000);
         vm.prank(controllerOf(provider));

@@ -45,6 +45,8 @@ contract Handler is Test {
     uint256 public gVoided;
     uint256 public gFulfilled;
     uint256 public gOffers;
+    uint256 public gSectorDead; // terminated on the miner's word while the market still answered active
+    uint256 public gFaultRecoveries; // a sector found faulty, then active again (its faulty stretch forfeited)
 
     constructor(FilFilDealClient c_, address operator_) {
         c = c_;
@@ -136,12 +138,16 @@ contract Handler is Test {
         if (p.windowLast != 0) gReRegistered++;
     }
 
+    /// @notice A lazy provider leaves (the first active one from the seed on).
     function unregister(uint256 seed) external step {
-        uint64 id = pool(seed);
-        if (isHonest(id) || c.providerInfo(id).status != 1) return;
-        vm.prank(ctlOf(id));
-        c.unregister(id);
-        gUnregistered++;
+        for (uint256 k = 0; k < 8; k++) {
+            uint64 id = pool(seed + k);
+            if (isHonest(id) || c.providerInfo(id).status != 1) continue;
+            vm.prank(ctlOf(id));
+            c.unregister(id);
+            gUnregistered++;
+            return;
+        }
     }
 
     function withdraw(uint256 seed) public step {
@@ -174,6 +180,12 @@ contract Handler is Test {
     // ---- operator
 
     function publish(uint256 seed) public step {
+        _publishSlot(seed);
+        _bots();
+    }
+
+    /// @dev The operator's publishSlot alone (the bots have not acted on it yet).
+    function _publishSlot(uint256 seed) internal {
         uint32 n = uint32(1 + seed % 2);
         uint64 s = nextSlot++;
         FilFilStorage.PieceInput[] memory ps = new FilFilStorage.PieceInput[](n);
@@ -187,7 +199,6 @@ contract Handler is Test {
         vm.prank(operator);
         c.publishSlot(s, ps);
         slots.push(s);
-        _bots();
     }
 
     /// @notice A publish followed by deals from some of the assigned providers (the common honest path).
@@ -248,9 +259,9 @@ contract Handler is Test {
         gParamChanges++;
     }
 
-    /// @notice A wrong publication, retracted before any deal (and republished under the same height).
-    function retract(uint256 seed) external {
-        publish(seed);
+    /// @notice A wrong publication, retracted at once, before any deal (its height is published again later).
+    function retract(uint256 seed) external step {
+        _publishSlot(seed);
         uint64 s = slots[slots.length - 1];
         if (c.slotInfo(s).deals != 0) return;
         uint256[] memory live = c.liveAssignments(s);
@@ -288,16 +299,48 @@ contract Handler is Test {
         FilFilStorage.ReplicaView[] memory r = c.slotReplicas(s);
         uint64 prov = provSeed % 4 != 0 && r.length > 0 ? r[(provSeed / 4) % r.length].provider : pool(provSeed);
         if (isHonest(prov)) return; // the bots deal for themselves
+        _proposeAndPublish(s, idx, prov);
+    }
+
+    /// @dev The operator proposes the piece for `prov`; Boost publishes it if the contract authenticates it.
+    function _proposeAndPublish(uint64 s, uint32 idx, uint64 prov) internal returns (bool ok, uint64 dealId) {
         uint64 car = c.pieceInfo(s, idx).carSize;
         string memory loc = _loc(prov);
         vm.prank(operator);
         try c.proposeDeal(s, idx, loc, car) returns (bytes32 id) {
             bytes memory p = _withProvider(c.getDealProposal(id), prov);
-            (bool ok,) = address(c).staticcall(abi.encodeCall(FilFilDealClient.authenticate, (_authParams(p))));
+            (ok,) = address(c).staticcall(abi.encodeCall(FilFilDealClient.authenticate, (_authParams(p))));
             uint8 st = c.providerInfo(prov).status;
             if (ok && st != 1 && st != 2) authPassedForDeregistered++;
-            if (ok) _publish(p);
+            if (ok) dealId = _publish(p);
         } catch {}
+    }
+
+    /// @dev A live deal of a lazy provider before its end; when there is none, a slot is published and a lazy
+    ///      assignee whose window opens at once takes (and activates) a deal, so the deal-ending actions always
+    ///      have something to act on.
+    function _lazyLive(uint256 seed) internal returns (bool found, uint64 id) {
+        (found, id) = _liveDeal(seed, false);
+        if (found && int64(uint64(block.number)) < c.dealInfo(id).end) return (true, id);
+        return _newLazyDeal(seed);
+    }
+
+    /// @dev Publishes a slot; its first lazy assignee waits for its window (lazy providers' windows queue up)
+    ///      and takes and activates a deal.
+    function _newLazyDeal(uint256 seed) internal returns (bool found, uint64 id) {
+        publish(seed);
+        uint64 s = slots[slots.length - 1];
+        FilFilStorage.ReplicaView[] memory r = c.slotReplicas(s);
+        for (uint256 i = 0; i < r.length; i++) {
+            if (isHonest(r[i].provider)) continue;
+            _rollTo(r[i].windowFirst);
+            (found, id) = _proposeAndPublish(s, 0, r[i].provider);
+            if (!found) continue;
+            market.activate(id, int64(uint64(block.number)));
+            gActivated++;
+            return (true, id);
+        }
+        return (false, 0);
     }
 
     /// @dev Rolls to `target` in steps of 60 epochs while an honest provider has a window open or coming (so its
@@ -384,12 +427,66 @@ contract Handler is Test {
 
     /// @notice A lazy provider's deal is terminated before its end and a keeper reports it.
     function terminateOne(uint256 seed) external step {
-        (bool found, uint64 id) = _liveDeal(seed, false);
-        if (!found || int64(uint64(block.number)) >= c.dealInfo(id).end) return;
+        (bool found, uint64 id) = _lazyLive(seed);
+        if (!found) return;
         market.terminate(id);
         c.poke(id);
         gPokes++;
         gTerminated++;
+    }
+
+    /// @dev A lazy provider's deal the market still reports active, with its sector on the miner.
+    ///      The first such deal from the seed on; when there is none, one is made (`_lazyLive`).
+    ///      With `honestToo`, an honest bot's deal qualifies as well (a fault does not penalize).
+    function _liveSector(uint256 seed, bool honestToo) internal returns (bool, uint64, MockMiner, uint64) {
+        uint256 n = dealIds.length;
+        for (uint256 k = 0; k <= n; k++) {
+            uint64 id;
+            if (k < n) {
+                id = dealIds[(seed + k) % n];
+            } else {
+                bool made;
+                (made, id) = _newLazyDeal(seed);
+                if (!made) break;
+            }
+            FilFilStorage.Deal memory d = c.dealInfo(id);
+            if ((honestDeal[id] && !honestToo) || (d.state != 1 && d.state != 2) || int64(uint64(block.number)) >= d.end) continue;
+            (, bool expired, int64 activated) = market.deals(id);
+            MockMiner miner = MockMiner(FilAddress.idToEvm(d.provider));
+            uint64 sector = market.sectorOf(id);
+            (bool exists, bool terminated,,,) = miner.sectors(sector);
+            if (!expired && activated != -1 && exists && !terminated) return (true, id, miner, sector);
+        }
+        return (false, 0, MockMiner(address(0)), 0);
+    }
+
+    /// @notice The miner terminates a lazy provider's sector before the market hears of it; a keeper pokes.
+    function killSector(uint256 seed) external step {
+        (bool found, uint64 id, MockMiner miner, uint64 sector) = _liveSector(seed, false);
+        if (!found) return;
+        miner.terminateSector(sector);
+        if (seed % 2 == 0) miner.compactSector(sector);
+        c.poke(id);
+        gPokes++;
+        if (c.dealInfo(id).state == 3) {
+            gSectorDead++;
+            gTerminated++;
+        }
+    }
+
+    /// @notice A deal's sector goes faulty (a keeper sees it), recovers some epochs later, and is poked. Honest
+    ///      bots' sectors too: a fault costs the faulty stretch's reward, never registration or collateral.
+    function faultCycle(uint256 seed) external step {
+        (bool found, uint64 id, MockMiner miner, uint64 sector) = _liveSector(seed, true);
+        if (!found) return;
+        miner.setFaulty(sector, true);
+        c.poke(id);
+        _rollTo(block.number + 1 + seed % 3000);
+        miner.setFaulty(sector, false);
+        try c.poke(id) returns (uint8 st) {
+            gPokes += 2;
+            if (st == 2) gFaultRecoveries++;
+        } catch {}
     }
 
     /// @notice Time reaches a deal's end: the provider confirms it, the market cleans it up, it is claimed.
@@ -602,7 +699,7 @@ contract InvariantTest is Base {
     ///         every invariant checked after the sequence and every transition required to have happened. The
     ///         random invariant runs print their counters; a single random run is not guaranteed to hit all.
     function test_handlerReachesEveryTransition() public {
-        bytes4[25] memory sel = [
+        bytes4[27] memory sel = [
             Handler.register.selector,
             Handler.unregister.selector,
             Handler.withdraw.selector,
@@ -627,9 +724,11 @@ contract InvariantTest is Base {
             Handler.settle.selector,
             Handler.makeDeal.selector,
             Handler.register.selector,
-            Handler.advance.selector
+            Handler.advance.selector,
+            Handler.killSector.selector,
+            Handler.faultCycle.selector
         ];
-        for (uint256 i = 0; i < 400; i++) {
+        for (uint256 i = 0; i < 250; i++) {
             uint256 r = uint256(keccak256(abi.encode("seq", i)));
             bytes4 f = sel[r % sel.length];
             bytes memory data = f == Handler.makeDeal.selector
@@ -649,14 +748,16 @@ contract InvariantTest is Base {
         invariant_activeCountMatches();
     }
 
-    /// @notice Per run: how often each transition was reached (printed with -vv).
+    /// @notice Per run: how often each transition was reached (printed with -vv). Not asserted: a run of
+    ///         depth 128 does not reliably reach every transition (offers, removal by misses and dead sectors were
+    ///         each missed by some run); the seeded test above asserts them all.
     function afterInvariant() public view {
         _ghosts(false);
     }
 
     /// @dev Prints the ghost counters; with `require_`, asserts that every one is above zero.
     function _ghosts(bool require_) internal view {
-        string[17] memory names = [
+        string[19] memory names = [
             "deals",
             "activated",
             "terminated",
@@ -673,9 +774,11 @@ contract InvariantTest is Base {
             "retracted",
             "voided",
             "fulfilled",
-            "offers"
+            "offers",
+            "sectorDead",
+            "faultRecoveries"
         ];
-        uint256[17] memory v = [
+        uint256[19] memory v = [
             handler.gDeals(),
             handler.gActivated(),
             handler.gTerminated(),
@@ -692,7 +795,9 @@ contract InvariantTest is Base {
             handler.gRetracted(),
             handler.gVoided(),
             handler.gFulfilled(),
-            handler.gOffers()
+            handler.gOffers(),
+            handler.gSectorDead(),
+            handler.gFaultRecoveries()
         ];
         for (uint256 i = 0; i < v.length; i++) {
             console.log(string.concat("ghost ", names[i]), v[i]);

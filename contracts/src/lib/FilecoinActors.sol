@@ -20,6 +20,8 @@ library FilecoinActors {
     error ActorCallFailed(uint64 actorId, uint64 method);
     /// @notice The actor returned a codec other than none/CBOR.
     error ActorBadCodec(uint64 actorId, uint64 method, uint64 codec);
+    /// @notice The miner could not say where a sector is (GenerateSectorLocation failed).
+    error SectorCallFailed(uint64 minerId, int256 exit);
 
     function call(uint64 actorId, uint64 method, bytes memory params, uint256 value, bool readOnly)
         internal
@@ -47,6 +49,61 @@ library FilecoinActors {
             Fil.MARKET_ACTOR_ID, Fil.MARKET_GET_DEAL_ACTIVATION_METHOD, FilecoinCodec.encodeDealId(dealId), 0, true
         );
         if (exit == 0) (activated, terminated) = FilecoinCodec.decodeDealActivation(ret);
+    }
+
+    /// @notice Market GetDealSector: the sector the provider committed the deal to. exit 0 from activation
+    ///         until the deal is settled; 33 EX_DEAL_NOT_ACTIVATED before, 32 once terminated or cleaned up.
+    function getDealSector(uint64 dealId) internal returns (int256 exit, uint64 sector) {
+        bytes memory ret;
+        (exit, ret) = call(
+            Fil.MARKET_ACTOR_ID, Fil.MARKET_GET_DEAL_SECTOR_METHOD, FilecoinCodec.encodeDealId(dealId), 0, true
+        );
+        if (exit == 0) sector = FilecoinCodec.decodeUint(ret);
+    }
+
+    /// @notice Liveness of a miner's sector (FIP-0112). With a known location (deadline, partition), one cheap
+    ///         ValidateSectorStatus (two when the sector is not Active: Dead or Faulty). Without one, or when the
+    ///         location went stale (the miner compacted or moved partitions: exit 17), GenerateSectorLocation,
+    ///         which searches the miner's deadlines (builtin-actors calls it an offline method; here it runs
+    ///         once per deal and after a move). Returns the status and the location to keep.
+    function sectorStatus(uint64 minerId, uint64 sector, bool located, int64 deadline, int64 partition)
+        internal
+        returns (uint8 status, int64, int64)
+    {
+        if (located) {
+            (int256 ex, bool valid) = validateSectorStatus(minerId, sector, Fil.SECTOR_ACTIVE, deadline, partition);
+            if (ex == 0 && valid) return (Fil.SECTOR_ACTIVE, deadline, partition);
+            if (ex == 0) {
+                (ex, valid) = validateSectorStatus(minerId, sector, Fil.SECTOR_DEAD, deadline, partition);
+                if (ex == 0) return (valid ? Fil.SECTOR_DEAD : Fil.SECTOR_FAULTY, deadline, partition);
+            }
+        }
+        (int256 exit, bytes memory ret) = call(
+            minerId,
+            Fil.MINER_GENERATE_SECTOR_LOCATION_METHOD,
+            FilecoinCodec.encodeSectorNumberTuple(sector),
+            0,
+            true
+        );
+        if (exit != 0) revert SectorCallFailed(minerId, exit);
+        return FilecoinCodec.decodeSectorLocation(ret);
+    }
+
+    /// @notice Miner ValidateSectorStatus: whether `sector`, at the given location, has `status`. exit 17 when
+    ///         the sector is not at that location, 16 for an invalid location.
+    function validateSectorStatus(uint64 minerId, uint64 sector, uint8 status, int64 deadline, int64 partition)
+        internal
+        returns (int256 exit, bool valid)
+    {
+        bytes memory ret;
+        (exit, ret) = call(
+            minerId,
+            Fil.MINER_VALIDATE_SECTOR_STATUS_METHOD,
+            FilecoinCodec.encodeValidateSectorStatus(sector, status, deadline, partition),
+            0,
+            true
+        );
+        if (exit == 0) valid = FilecoinCodec.decodeBool(ret);
     }
 
     /// @notice Miner IsControllingAddress: true when `who` (as a Filecoin address) is the miner's owner, worker

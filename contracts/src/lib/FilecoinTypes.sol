@@ -14,9 +14,13 @@ library Fil {
     // Exported market methods we call.
     uint64 internal constant MARKET_ADD_BALANCE_METHOD = 822473126; // "AddBalance"
     uint64 internal constant MARKET_GET_DEAL_ACTIVATION_METHOD = 2567238399; // "GetDealActivation"
+    uint64 internal constant MARKET_GET_DEAL_SECTOR_METHOD = 2611213344; // "GetDealSector"
     // Exported miner method we call.
     uint64 internal constant MINER_IS_CONTROLLING_ADDRESS_METHOD = 348244887; // "IsControllingAddress"
     uint64 internal constant MINER_GET_OWNER_METHOD = 3275365574; // "GetOwner" -> [owner, proposed|null]
+    // FIP-0112 (nv28) sector status methods of the miner actor.
+    uint64 internal constant MINER_GENERATE_SECTOR_LOCATION_METHOD = 1321604665; // "GenerateSectorLocation"
+    uint64 internal constant MINER_VALIDATE_SECTOR_STATUS_METHOD = 3092458564; // "ValidateSectorStatus"
     uint64 internal constant POWER_MINER_RAW_POWER_METHOD = 3753401894; // "MinerRawPower"; fails for non-miners
     // FRC-0046 receiver type for fungible tokens (DataCap).
     uint32 internal constant FRC46_TOKEN_TYPE = 2233613279; // "FRC46"
@@ -35,6 +39,16 @@ library Fil {
     /// @dev builtin-actors actors/market/src/lib.rs: EX_DEAL_EXPIRED = FIRST_ACTOR_SPECIFIC_EXIT_CODE (32).
     int256 internal constant EX_DEAL_EXPIRED = 32;
     int256 internal constant USR_NOT_FOUND = 17;
+    /// @dev builtin-actors actors/market/src/lib.rs: EX_DEAL_NOT_ACTIVATED = FIRST_ACTOR_SPECIFIC_EXIT_CODE + 1.
+    int256 internal constant EX_DEAL_NOT_ACTIVATED = 33;
+
+    /// @dev builtin-actors actors/miner/src/types.rs SectorStatusCode (serde repr u8): Dead = 0 (terminated or
+    ///      never committed), Active = 1 (not terminated, not faulty), Faulty = 2.
+    uint8 internal constant SECTOR_DEAD = 0;
+    uint8 internal constant SECTOR_ACTIVE = 1;
+    uint8 internal constant SECTOR_FAULTY = 2;
+    /// @dev SectorLocation (NO_DEADLINE, NO_PARTITION): the sector is not in the miner's sectors AMT.
+    int64 internal constant NO_DEADLINE = -1;
 
     int64 internal constant EPOCHS_PER_DAY = 2880;
     /// @dev builtin-actors actors/market/src/policy.rs deal_duration_bounds: 180 .. 1278 days, inclusive.
@@ -149,6 +163,7 @@ library FilecoinCodec {
     error WrongArrayLength(uint256 expected, uint256 actual);
     error NegativeTokenAmount();
     error WrongReceiverType(uint32 t);
+    error BadSectorStatus(uint64 status);
 
     /// @notice DealProposal, 11-tuple: [piece_cid, piece_size, verified_deal, client, provider, label,
     ///         start_epoch, end_epoch, storage_price_per_epoch, provider_collateral, client_collateral].
@@ -231,6 +246,66 @@ library FilecoinCodec {
         return b.finish();
     }
 
+    /// @dev A two-field tuple [uint, bytes] (UniversalReceiverParams, GenerateSectorLocationReturn).
+    function _decodeUintBytes(bytes memory d) private pure returns (uint64 v, bytes memory b) {
+        (uint64 n, uint256 q) = CborReader.readArray(d, 0);
+        if (n != 2) revert WrongArrayLength(2, n);
+        (v, q) = CborReader.readUint(d, q);
+        (b, q) = CborReader.readBytes(d, q);
+        CborReader.requireEnd(d, q);
+    }
+
+    /// @notice A transparent u64 return (GetDealSectorReturn: the sector number).
+    function decodeUint(bytes memory d) internal pure returns (uint64 v) {
+        uint256 q;
+        (v, q) = CborReader.readUint(d, 0);
+        CborReader.requireEnd(d, q);
+    }
+
+    /// @notice GenerateSectorLocationParams [sector_number] (a one-field tuple, not transparent).
+    function encodeSectorNumberTuple(uint64 sector) internal pure returns (bytes memory) {
+        CborWriter.Buf memory b = CborWriter.create(10);
+        b.writeArrayHeader(1);
+        b.writeUint(sector);
+        return b.finish();
+    }
+
+    /// @notice GenerateSectorLocationReturn [status u8, aux_data bytes], aux_data = SectorLocation
+    ///         [deadline i64, partition i64] in CBOR ((-1, -1) when the sector is not in the sectors AMT).
+    function decodeSectorLocation(bytes memory d)
+        internal
+        pure
+        returns (uint8 status, int64 deadline, int64 partition)
+    {
+        (uint64 st, bytes memory aux) = _decodeUintBytes(d);
+        if (st > Fil.SECTOR_FAULTY) revert BadSectorStatus(st);
+        (uint64 n, uint256 q) = CborReader.readArray(aux, 0);
+        if (n != 2) revert WrongArrayLength(2, n);
+        (deadline, q) = CborReader.readInt(aux, q);
+        (partition, q) = CborReader.readInt(aux, q);
+        CborReader.requireEnd(aux, q);
+        status = uint8(st);
+    }
+
+    /// @notice ValidateSectorStatusParams [sector_number u64, status u8, aux_data bytes] with aux_data the CBOR
+    ///         SectorLocation [deadline, partition], as GenerateSectorLocation returns it.
+    function encodeValidateSectorStatus(uint64 sector, uint8 status, int64 deadline, int64 partition)
+        internal
+        pure
+        returns (bytes memory)
+    {
+        CborWriter.Buf memory loc = CborWriter.create(20);
+        loc.writeArrayHeader(2);
+        loc.writeInt(deadline);
+        loc.writeInt(partition);
+        CborWriter.Buf memory b = CborWriter.create(40);
+        b.writeArrayHeader(3);
+        b.writeUint(sector);
+        b.writeUint(status);
+        b.writeBytes(loc.finish());
+        return b.finish();
+    }
+
     /// @notice GetDealActivationReturn [activated ChainEpoch, terminated ChainEpoch].
     function decodeDealActivation(bytes memory d) internal pure returns (int64 activated, int64 terminated) {
         (uint64 n, uint256 q) = CborReader.readArray(d, 0);
@@ -260,16 +335,9 @@ library FilecoinCodec {
         pure
         returns (uint64 from, uint64 to, uint64 operator, uint256 amount)
     {
-        (uint64 n, uint256 q) = CborReader.readArray(d, 0);
-        if (n != 2) revert WrongArrayLength(2, n);
-        uint64 t;
-        (t, q) = CborReader.readUint(d, q);
+        (uint64 t, bytes memory payload) = _decodeUintBytes(d);
         if (t != Fil.FRC46_TOKEN_TYPE) revert WrongReceiverType(uint32(t));
-        bytes memory payload;
-        (payload, q) = CborReader.readBytes(d, q);
-        CborReader.requireEnd(d, q);
-
-        (n, q) = CborReader.readArray(payload, 0);
+        (uint64 n, uint256 q) = CborReader.readArray(payload, 0);
         if (n != 6) revert WrongArrayLength(6, n);
         (from, q) = CborReader.readUint(payload, q);
         (to, q) = CborReader.readUint(payload, q);

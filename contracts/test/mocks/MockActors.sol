@@ -46,6 +46,8 @@ contract MockMarket {
     mapping(address => uint64) public actorIdOf; // EVM contract => its actor ID (for normalization)
     mapping(bytes32 => uint256) public escrow; // keccak(address bytes) => balance
     uint32 public activationExitOverride; // when non-zero, GetDealActivation answers this exit code
+    mapping(uint64 => uint64) public providerOf; // deal => provider actor ID (from the normalized proposal)
+    mapping(uint64 => uint64) public sectorOf; // deal => the sector it was activated in
 
     event Published(uint64 dealId, uint64 provider);
 
@@ -59,9 +61,17 @@ contract MockMarket {
         nextDealId = base;
     }
 
+    /// @notice The provider proves the sector holding the deal (one sector per deal, numbered after it): the
+    ///         deal becomes active and, when the provider is a MockMiner, the sector is committed there.
     function activate(uint64 dealId, int64 epoch) external {
         require(deals[dealId].exists, "no deal");
         deals[dealId].activated = epoch;
+        sectorOf[dealId] = dealId;
+        address miner = FilAddress.idToEvm(providerOf[dealId]);
+        if (miner.code.length != 0) {
+            (bool ok,) = miner.call(abi.encodeCall(MockMiner.commitSector, (dealId)));
+            ok; // a provider that is not a MockMiner has no sectors to track
+        }
     }
 
     function expire(uint64 dealId) external {
@@ -101,6 +111,8 @@ contract MockMarket {
             bytes memory normalized = normalize(proposals[i], actorIdOf[client]);
             uint64 id = nextDealId++;
             deals[id] = DealState({exists: true, expired: false, activated: -1});
+            DecodedProposal memory dp = FilecoinCodec.decodeDealProposal(normalized);
+            (, providerOf[id]) = FilAddress.parseId(normalized, dp.providerStart, dp.providerLen);
             ids[k++] = id;
             CborWriter.Buf memory b = CborWriter.create(normalized.length + 16);
             CborWriter.writeArrayHeader(b, 2);
@@ -176,6 +188,18 @@ contract MockMarket {
             CborWriter.writeInt(b, -1); // terminated: never set on current actors (a terminated deal answers 32)
             return (0, Fil.CODEC_CBOR, CborWriter.finish(b));
         }
+        if (method == Fil.MARKET_GET_DEAL_SECTOR_METHOD) {
+            // builtin-actors get_deal_sector: GetDealSectorReturn is transparent, the sector number as a bare uint
+            (uint64 id, uint256 q) = CborReader.readUint(params, 0);
+            CborReader.requireEnd(params, q);
+            DealState storage d = deals[id];
+            if (!d.exists) return (17, 0, ""); // USR_NOT_FOUND
+            if (d.expired) return (32, 0, ""); // EX_DEAL_EXPIRED: terminated, or settled and removed
+            if (d.activated == -1) return (33, 0, ""); // EX_DEAL_NOT_ACTIVATED
+            CborWriter.Buf memory b = CborWriter.create(9);
+            CborWriter.writeUint(b, sectorOf[id]);
+            return (0, Fil.CODEC_CBOR, CborWriter.finish(b));
+        }
         if (method == Fil.MARKET_ADD_BALANCE_METHOD) {
             (uint256 s, uint256 l, uint256 q) = CborReader.readBytesRef(params, 0);
             CborReader.requireEnd(params, q);
@@ -209,10 +233,60 @@ contract MockPower {
     }
 }
 
-/// @notice Miner actor stand-in at 0xff‖0…0‖id answering IsControllingAddress and GetOwner.
+/// @notice Miner actor stand-in at 0xff‖0…0‖id answering IsControllingAddress, GetOwner and the FIP-0112
+///         sector status methods GenerateSectorLocation and ValidateSectorStatus (builtin-actors
+///         actors/miner/src/lib.rs: same CBOR, same exit codes).
 contract MockMiner {
+    /// @dev A sector in the sectors AMT and its partition: `terminated` and `faulty` are the partition's bitfields.
+    ///      A terminated sector stays in the AMT (and its partition) until the provider compacts the partition.
+    struct SectorState {
+        bool exists;
+        bool terminated;
+        bool faulty;
+        int64 deadline;
+        int64 partition;
+    }
+
     mapping(bytes32 => bool) public controlling; // keccak(Filecoin address bytes)
     bytes public ownerAddr;
+    mapping(uint64 => SectorState) public sectors;
+
+    // ---- test driver: the sector's life on the miner
+
+    function commitSector(uint64 sector) external {
+        sectors[sector] = SectorState(true, false, false, int64(uint64(sector % 48)), 0);
+    }
+
+    /// @notice TerminateSectors (or a fault past FaultMaxAge): terminated in its partition, still in the AMT.
+    function terminateSector(uint64 sector) external {
+        require(sectors[sector].exists, "no sector");
+        sectors[sector].terminated = true;
+        sectors[sector].faulty = false;
+    }
+
+    /// @notice CompactPartitions: a terminated sector leaves the sectors AMT.
+    function compactSector(uint64 sector) external {
+        require(sectors[sector].terminated, "not terminated");
+        delete sectors[sector];
+    }
+
+    function setFaulty(uint64 sector, bool v) external {
+        require(sectors[sector].exists && !sectors[sector].terminated, "no live sector");
+        sectors[sector].faulty = v;
+    }
+
+    /// @notice CompactPartitions / MovePartitions: the sector's location changes.
+    function moveSector(uint64 sector, int64 deadline, int64 partition) external {
+        require(sectors[sector].exists, "no sector");
+        sectors[sector].deadline = deadline;
+        sectors[sector].partition = partition;
+    }
+
+    function statusOf(uint64 sector) public view returns (uint8) {
+        SectorState storage s = sectors[sector];
+        if (!s.exists || s.terminated) return 0; // Dead
+        return s.faulty ? 2 : 1; // Faulty : Active
+    }
 
     function setControlling(bytes calldata filAddress, bool v) external {
         controlling[keccak256(filAddress)] = v;
@@ -232,11 +306,72 @@ contract MockMiner {
             // [owner, proposed = null]; an address is shorter than 24 bytes, so its header is one byte
             return (0, Fil.CODEC_CBOR, abi.encodePacked(hex"82", uint8(0x40 + ownerAddr.length), ownerAddr, hex"f6"));
         }
+        if (method == Fil.MINER_GENERATE_SECTOR_LOCATION_METHOD) return _generateSectorLocation(params);
+        if (method == Fil.MINER_VALIDATE_SECTOR_STATUS_METHOD) return _validateSectorStatus(params);
         if (method != Fil.MINER_IS_CONTROLLING_ADDRESS_METHOD) return (22, 0, "");
         (uint256 s, uint256 l, uint256 q) = CborReader.readBytesRef(params, 0);
         CborReader.requireEnd(params, q);
         bool v = controlling[CborReader.hashRange(params, s, l)];
         return (0, Fil.CODEC_CBOR, v ? bytes(hex"f5") : bytes(hex"f4"));
+    }
+
+    /// @dev GenerateSectorLocationParams [sector_number] -> [status, aux_data = CBOR [deadline, partition]];
+    ///      a sector not in the AMT is Dead at (NO_DEADLINE, NO_PARTITION).
+    function _generateSectorLocation(bytes calldata params) internal view returns (uint32, uint64, bytes memory) {
+        (uint64 n, uint256 q) = CborReader.readArray(params, 0);
+        if (n != 1) return (21, 0, ""); // USR_SERIALIZATION
+        uint64 sector;
+        (sector, q) = CborReader.readUint(params, q);
+        CborReader.requireEnd(params, q);
+        SectorState storage st = sectors[sector];
+        bytes memory aux = _location(st.exists ? st.deadline : int64(-1), st.exists ? st.partition : int64(-1));
+        CborWriter.Buf memory b = CborWriter.create(32);
+        CborWriter.writeArrayHeader(b, 2);
+        CborWriter.writeUint(b, statusOf(sector));
+        CborWriter.writeBytes(b, aux);
+        return (0, Fil.CODEC_CBOR, CborWriter.finish(b));
+    }
+
+    /// @dev ValidateSectorStatusParams [sector_number, status, aux_data] -> bool (transparent). The location must
+    ///      be where the sector is (exit 17 otherwise); (-1, -1) can only prove a sector Dead that left the AMT.
+    function _validateSectorStatus(bytes calldata params) internal view returns (uint32, uint64, bytes memory) {
+        (uint64 n, uint256 q) = CborReader.readArray(params, 0);
+        if (n != 3) return (21, 0, "");
+        uint64 sector;
+        uint64 status;
+        bytes memory aux;
+        (sector, q) = CborReader.readUint(params, q);
+        (status, q) = CborReader.readUint(params, q);
+        (aux, q) = CborReader.readBytes(params, q);
+        CborReader.requireEnd(params, q);
+        if (status > 2) return (21, 0, ""); // not a SectorStatusCode
+        (n, q) = CborReader.readArray(aux, 0);
+        if (n != 2) return (16, 0, ""); // USR_ILLEGAL_ARGUMENT: invalid aux_data
+        int64 deadline;
+        int64 partition;
+        (deadline, q) = CborReader.readInt(aux, q);
+        (partition, q) = CborReader.readInt(aux, q);
+        CborReader.requireEnd(aux, q);
+        if ((deadline == -1) != (partition == -1)) return (16, 0, "");
+        SectorState storage st = sectors[sector];
+        bool valid;
+        if (deadline == -1) {
+            if (st.exists) return (17, 0, ""); // USR_NOT_FOUND: "not found at NO_DEADLINE, NO_PARTITION"
+            valid = status == 0;
+        } else {
+            if (deadline < 0 || deadline >= 48 || partition < 0) return (16, 0, "");
+            if (!st.exists || st.deadline != deadline || st.partition != partition) return (17, 0, "");
+            valid = status == 1 ? (!st.terminated && !st.faulty) : status == 0 ? st.terminated : st.faulty;
+        }
+        return (0, Fil.CODEC_CBOR, valid ? bytes(hex"f5") : bytes(hex"f4"));
+    }
+
+    function _location(int64 deadline, int64 partition) internal pure returns (bytes memory) {
+        CborWriter.Buf memory b = CborWriter.create(20);
+        CborWriter.writeArrayHeader(b, 2);
+        CborWriter.writeInt(b, deadline);
+        CborWriter.writeInt(b, partition);
+        return CborWriter.finish(b);
     }
 }
 
