@@ -32,7 +32,7 @@ Describe 'Outputs that name files pipe into every cmdlet that takes files' {
         $engine = [FilFil.Core.Snapshot.SnapshotImporter]::ImportAsync($chain4, $null, $none).GetAwaiter().GetResult()
         try {
             $options = [FilFil.Core.Snapshot.SnapshotOptions]@{ TipSet = $engine.Head }
-            $written = [FilFil.Core.Snapshot.SnapshotWriter]::WritePiecesAsync($engine, (Join-Path $TestDrive 'split'), 400000, $options, $null, $none).GetAwaiter().GetResult()
+            $written = [FilFil.Core.Snapshot.SnapshotWriter]::WritePiecesAsync($engine, (Join-Path $TestDrive 'split'), 400000, $options, $null, $null, $none).GetAwaiter().GetResult()
         }
         finally {
             $engine.Dispose()

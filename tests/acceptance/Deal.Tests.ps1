@@ -17,11 +17,11 @@ BeforeAll {
     $script:common = @{ RpcUrl = $anvil.Url; Contract = $anvil.Contract }
     $script:chainId = 31337
 
-    function Hex([byte[]] $b) { [Convert]::ToHexString($b).ToLowerInvariant() }
-    function Word([System.Numerics.BigInteger] $v) { $v.ToString('x64').Substring($v.ToString('x64').Length - 64) }
-    function Selector([string] $sig) { [Nethereum.Util.Sha3Keccack]::Current.CalculateHash($sig).Substring(0, 8) }
-    function BytesTail([byte[]] $b) { (Word $b.Length) + (Hex $b).PadRight([Math]::Ceiling($b.Length / 32) * 64, '0') }
-    function Send([int] $From, [string] $To, [string] $Data, [System.Numerics.BigInteger] $Value = 0) {
+    function ConvertTo-HexText([byte[]] $b) { [Convert]::ToHexString($b).ToLowerInvariant() }
+    function ConvertTo-AbiWord([System.Numerics.BigInteger] $v) { $v.ToString('x64').Substring($v.ToString('x64').Length - 64) }
+    function Get-AbiSelector([string] $sig) { [Nethereum.Util.Sha3Keccack]::Current.CalculateHash($sig).Substring(0, 8) }
+    function ConvertTo-AbiBytes([byte[]] $b) { (ConvertTo-AbiWord $b.Length) + (ConvertTo-HexText $b).PadRight([Math]::Ceiling($b.Length / 32) * 64, '0') }
+    function Send-SetupTransaction([int] $From, [string] $To, [string] $Data, [System.Numerics.BigInteger] $Value = 0) {
         $tx = @{ from = $AnvilAddresses[$From]; to = $To; data = '0x' + $Data }
         if ($Value -gt 0) { $tx.value = '0x' + $Value.ToString('x').TrimStart('0') }
         $hash = Invoke-TestRpc $anvil eth_sendTransaction @($tx)
@@ -29,26 +29,21 @@ BeforeAll {
         $r.status | Should -Be '0x1' -Because "the setup transaction to $To must succeed"
         $r
     }
-    function Typed($fn) {
+    function Get-CallData($fn) {
         $m = [FilFil.DealClient.Ethereum.UnsignedTransaction].GetMethod('For').MakeGenericMethod($fn.GetType())
         $m.Invoke($null, @($anvil.Contract, $fn, [System.Numerics.BigInteger]$chainId)).Data.Substring(2)
     }
-    function Nonce([int] $i) { [Convert]::ToInt64((Invoke-TestRpc $anvil eth_getTransactionCount @($AnvilAddresses[$i], 'latest')), 16) }
+    function Get-TestNonce([int] $i) { [Convert]::ToInt64((Invoke-TestRpc $anvil eth_getTransactionCount @($AnvilAddresses[$i], 'latest')), 16) }
     $script:fil = [System.Numerics.BigInteger]::Pow(10, 18)
 
     # two miners controlled by anvil accounts #1 and #2 (the stand-in miner actor at 0xff‖0…‖id, a power claim)
-    $minerCode = (Get-Content -Raw (Join-Path $PSScriptRoot '..' '..' 'contracts' 'out' 'MockActors.sol' 'MockMiner.json') | ConvertFrom-Json).deployedBytecode.object
     foreach ($m in @(@{ Id = 3001; Account = 1 }, @{ Id = 3002; Account = 2 })) {
-        $actor = '0xff' + ('0' * 22) + ([uint64]$m.Id).ToString('x16')
-        $null = Invoke-TestRpc $anvil anvil_setCode @($actor, $minerCode)
-        $f410 = [Convert]::FromHexString('040a' + $AnvilAddresses[$m.Account].Substring(2))
-        $null = Send 0 $actor ((Selector 'setControlling(bytes,bool)') + (Word 0x40) + (Word 1) + (BytesTail $f410))
-        $null = Send 0 '0xff00000000000000000000000000000000000004' ((Selector 'setMiner(uint64,bool)') + (Word $m.Id) + (Word 1))
+        Add-TestMiner $anvil -Id $m.Id -Controller $AnvilAddresses[$m.Account]
     }
-    $null = Send 0 $anvil.Contract (Typed ([FilFil.DealClient.Messages.FundRewardsFunction]::new())) (10 * $fil)
+    $null = Send-SetupTransaction 0 $anvil.Contract (Get-CallData ([FilFil.DealClient.Messages.FundRewardsFunction]::new())) (10 * $fil)
     foreach ($m in @(@{ Id = 3001; Account = 1 }, @{ Id = 3002; Account = 2 })) {
         $reg = [FilFil.DealClient.Messages.RegisterFunction]@{ MinerId = $m.Id; RetrievalUrl = "http://127.0.0.1/$($m.Id)" }
-        $null = Send $m.Account $anvil.Contract (Typed $reg) (10 * $fil)
+        $null = Send-SetupTransaction $m.Account $anvil.Contract (Get-CallData $reg) (10 * $fil)
     }
 
     # the "snapshots" this provider took: one piece file per height, in the catalog the server and Submit-FilFilDeal read
@@ -74,7 +69,7 @@ BeforeAll {
     foreach ($p in $piece100, $piece101) {
         $in = [FilFil.DealClient.Messages.PieceInput]@{ PieceCid = [FilFil.Core.Ipld.Cid]::Parse($p.PieceCidV1).ToArray(); PaddedSize = $p.PaddedSize; CarSize = $p.PayloadSize }
         $list = [System.Collections.Generic.List[FilFil.DealClient.Messages.PieceInput]]::new(); $list.Add($in)
-        $null = Send 0 $anvil.Contract (Typed ([FilFil.DealClient.Messages.PublishSlotFunction]@{ Slot = $p.Height; Pieces = $list }))
+        $null = Send-SetupTransaction 0 $anvil.Contract (Get-CallData ([FilFil.DealClient.Messages.PublishSlotFunction]@{ Slot = $p.Height; Pieces = $list }))
     }
 
     $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0); $l.Start(); $port = $l.LocalEndpoint.Port; $l.Stop()
@@ -156,7 +151,7 @@ Describe 'Get-FilFilWindow' {
 Describe 'Submit-FilFilDeal refusals (nothing sent)' {
     It 'refuses the upcoming window from the pipeline: clear error, no gas spent' {
         $balance = Get-TestBalance $anvil $AnvilAddresses[1]
-        $nonce = Nonce 1
+        $nonce = Get-TestNonce 1
         $out = Get-FilFilWindow -Miner f03001 @common | Submit-FilFilDeal -KeystorePath $keystore1 -Credential $cred @common -ErrorVariable err -ErrorAction SilentlyContinue
         $out | Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -BeLike 'WindowNotOpen,*'
@@ -164,20 +159,20 @@ Describe 'Submit-FilFilDeal refusals (nothing sent)' {
         "$($err[0])" | Should -Match 'upcoming: it opens at epoch \d+'
         "$($err[0])" | Should -Match 'nothing was sent'
         Get-TestBalance $anvil $AnvilAddresses[1] | Should -Be $balance
-        Nonce 1 | Should -Be $nonce
+        Get-TestNonce 1 | Should -Be $nonce
     }
 
     It 'refuses a local snapshot whose piece CID differs from the published one, naming both' {
         $other = New-Piece 100 1500
         Write-Catalog @($other, $piece101)
         try {
-            $nonce = Nonce 1
+            $nonce = Get-TestNonce 1
             Submit-FilFilDeal -Miner f03001 -Slot 100 -KeystorePath $keystore1 -Credential $cred @common -ErrorVariable err -ErrorAction SilentlyContinue
             $err[0].FullyQualifiedErrorId | Should -BeLike 'PieceCidMismatch,*'
             $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
             "$($err[0])" | Should -Match ([regex]::Escape($other.PieceCidV1))
             "$($err[0])" | Should -Match ([regex]::Escape($piece100.PieceCidV1))
-            Nonce 1 | Should -Be $nonce
+            Get-TestNonce 1 | Should -Be $nonce
         }
         finally { Write-Catalog @($piece100, $piece101) }
     }
@@ -185,20 +180,20 @@ Describe 'Submit-FilFilDeal refusals (nothing sent)' {
     It 'needs a running server or -Url' {
         Stop-FilFilServer | Out-Null
         try {
-            $nonce = Nonce 1
+            $nonce = Get-TestNonce 1
             Submit-FilFilDeal -Miner f03001 -Slot 100 -KeystorePath $keystore1 -Credential $cred @common -ErrorVariable err -ErrorAction SilentlyContinue
             $err[0].FullyQualifiedErrorId | Should -BeLike 'NoPieceServer,*'
             "$($err[0])" | Should -Match 'Start-FilFilServer'
             "$($err[0])" | Should -Match '-Url'
-            Nonce 1 | Should -Be $nonce
+            Get-TestNonce 1 | Should -Be $nonce
         }
         finally { $null = Start-FilFilServer -Prefix $prefix }
     }
 
     It 'sends nothing with -WhatIf' {
-        $nonce = Nonce 1
+        $nonce = Get-TestNonce 1
         Submit-FilFilDeal -Miner f03001 -Slot 100 -KeystorePath $keystore1 -Credential $cred @common -WhatIf | Should -BeNullOrEmpty
-        Nonce 1 | Should -Be $nonce
+        Get-TestNonce 1 | Should -Be $nonce
     }
 }
 
@@ -208,10 +203,10 @@ Describe 'Submit-FilFilDeal -Backend Boost' {
         $u = Get-FilFilWindow -Miner f03001 -Slot 100 @common | Submit-FilFilDeal -Unsigned @common
         $u.PSObject.TypeNames[0] | Should -Be 'FilFil.PowerShell.DealClient.UnsignedTransaction'
         $u.Function | Should -Be 'proposeDeal'
-        $u.Data | Should -BeLike ('0x' + (Selector 'proposeDeal(uint64,uint32,string,uint64)') + '*')
+        $u.Data | Should -BeLike ('0x' + (Get-AbiSelector 'proposeDeal(uint64,uint32,string,uint64)') + '*')
         ($u.SafeJson | ConvertFrom-Json).transactions[0].data | Should -Be $u.Data
         Get-TestBalance $anvil $AnvilAddresses[1] | Should -Be $balance
-        $r = Send 1 $u.To $u.Data.Substring(2)
+        $r = Send-SetupTransaction 1 $u.To $u.Data.Substring(2)
         $r.logs.Count | Should -BeGreaterThan 0
     }
 
@@ -244,24 +239,24 @@ Describe 'Submit-FilFilDeal -Backend Curio' {
         $req = @($curioSeen)
         $req.Count | Should -Be 1
         ($req[0].Method, $req[0].Path, $req[0].ContentType) | Should -Be @('POST', '/market/mk12/store', 'application/cbor')
-        $hex = Hex $req[0].Body
+        $hex = ConvertTo-HexText $req[0].Body
         # cbor-gen map keys in order (length, then bytes), the UUID as 16 bytes, the proposal with the miner as provider
         $keys = 'DealUUID', 'Transfer', 'IsOffline', 'DealDataRoot', 'SkipIPNIAnnounce', 'ClientDealProposal', 'RemoveUnsealedCopy'
-        $at = foreach ($k in $keys) { $hex.IndexOf(((0x60 + $k.Length).ToString('x2')) + (Hex ([Text.Encoding]::ASCII.GetBytes($k))), [StringComparison]::Ordinal) }
+        $at = foreach ($k in $keys) { $hex.IndexOf(((0x60 + $k.Length).ToString('x2')) + (ConvertTo-HexText ([Text.Encoding]::ASCII.GetBytes($k))), [StringComparison]::Ordinal) }
         $at | Should -Not -Contain -1
         ($at | Sort-Object) | Should -Be $at
-        $hex | Should -BeLike ('a768' + (Hex ([Text.Encoding]::ASCII.GetBytes('DealUUID'))) + '50' + ($s.DealUuid.ToString('N')) + '*')
-        $url = Hex ([Text.Encoding]::ASCII.GetBytes("{`"URL`":`"$($s.Url)`",`"Headers`":null}"))
+        $hex | Should -BeLike ('a768' + (ConvertTo-HexText ([Text.Encoding]::ASCII.GetBytes('DealUUID'))) + '50' + ($s.DealUuid.ToString('N')) + '*')
+        $url = ConvertTo-HexText ([Text.Encoding]::ASCII.GetBytes("{`"URL`":`"$($s.Url)`",`"Headers`":null}"))
         $hex | Should -Match $url
-        $start = $hex.IndexOf('72' + (Hex ([Text.Encoding]::ASCII.GetBytes('ClientDealProposal'))) + '82') + 2 + 36 + 2
-        $end = $hex.IndexOf('4302dead72' + (Hex ([Text.Encoding]::ASCII.GetBytes('RemoveUnsealedCopy'))))
+        $start = $hex.IndexOf('72' + (ConvertTo-HexText ([Text.Encoding]::ASCII.GetBytes('ClientDealProposal'))) + '82') + 2 + 36 + 2
+        $end = $hex.IndexOf('4302dead72' + (ConvertTo-HexText ([Text.Encoding]::ASCII.GetBytes('RemoveUnsealedCopy'))))
         $proposal = [Convert]::FromHexString($hex.Substring($start, $end - $start))
-        Hex $proposal | Should -Match '4300ba17'   # provider f03002 (LEB128 ba 17)
+        ConvertTo-HexText $proposal | Should -Match '4300ba17'   # provider f03002 (LEB128 ba 17)
 
         # as Curio would after its checks: PublishStorageDeals through the market stand-in records the deal for 3002
-        $data = (Selector 'publishStorageDeals(address,bytes[])') + (Word ([System.Numerics.BigInteger]::Parse('0' + $anvil.Contract.Substring(2), 'AllowHexSpecifier'))) +
-            (Word 0x40) + (Word 1) + (Word 0x20) + (BytesTail $proposal)
-        $null = Send 0 '0xff00000000000000000000000000000000000005' $data
+        $data = (Get-AbiSelector 'publishStorageDeals(address,bytes[])') + (ConvertTo-AbiWord ([System.Numerics.BigInteger]::Parse('0' + $anvil.Contract.Substring(2), 'AllowHexSpecifier'))) +
+            (ConvertTo-AbiWord 0x40) + (ConvertTo-AbiWord 1) + (ConvertTo-AbiWord 0x20) + (ConvertTo-AbiBytes $proposal)
+        $null = Send-SetupTransaction 0 '0xff00000000000000000000000000000000000005' $data
         $deal = Get-FilFilDeal -Slot 100 -Miner f03002 @common
         $deal.Miner | Should -Be 'f03002'
         $deal.State | Should -Be 'Published'
@@ -270,10 +265,10 @@ Describe 'Submit-FilFilDeal -Backend Curio' {
     }
 
     It 'refuses -Backend Curio without an endpoint, before anything is sent' {
-        $nonce = Nonce 2
+        $nonce = Get-TestNonce 2
         Submit-FilFilDeal -Miner f03002 -Slot 100 -PieceIndex 0 -Backend Curio -KeystorePath $keystore2 -Credential $cred @common -ErrorVariable err -ErrorAction SilentlyContinue
         "$($err[0])" | Should -Match 'DealEndpoint'
-        Nonce 2 | Should -Be $nonce
+        Get-TestNonce 2 | Should -Be $nonce
     }
 }
 
