@@ -45,3 +45,25 @@ public static class MarketActor
 {
     public const string Address = "0xff00000000000000000000000000000000000005";
 }
+
+/// <summary>
+/// MockMarket <c>activate(uint64 dealId, int64 epoch)</c>: the provider proved the sector holding the deal (the deal
+/// is active from <see cref="Epoch"/> and its sector is committed on the MockMiner), as ProveCommit does on f05.
+/// </summary>
+[Function("activate")]
+public class ActivateFunction : FunctionMessage
+{
+    [Parameter("uint64", "dealId", 1)]
+    public ulong DealId { get; set; }
+
+    [Parameter("int64", "epoch", 2)]
+    public long Epoch { get; set; }
+}
+
+/// <summary>MockMarket <c>terminate(uint64 dealId)</c>: the deal is slashed; GetDealActivation answers EX_DEAL_EXPIRED (32) from now on.</summary>
+[Function("terminate")]
+public class TerminateFunction : FunctionMessage
+{
+    [Parameter("uint64", "dealId", 1)]
+    public ulong DealId { get; set; }
+}
