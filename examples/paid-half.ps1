@@ -126,7 +126,7 @@ try {
     foreach ($deal in $boostDeal, $curioDeal) { $null = Wait-Task ([FilFil.TestPeers.MarketDriver]::ActivateAsync($endpoint, $market, $deal.DealId, $deal.StartEpoch, $none)) }
     $devnet | Step-FilFilDevnet -EvmBlocks 100 | Out-Null
     $vested = Get-FilFilDeal -DealId $boostDeal.DealId
-    Write-Step ("EVM block {0}: deal {1} started at {2}, last seen active {3}, vested {4} of {5} attoFIL" -f $devnet.EvmBlock, $vested.DealId, $vested.StartEpoch, $vested.LastSeenActive, $vested.Vested, $vested.Reward)
+    Write-Step ("EVM block {0}: deal {1} started at epoch {2}, sector proven; the contract sees it at the next claim or poke" -f $devnet.EvmBlock, $vested.DealId, $vested.StartEpoch)
     $before = Get-Balance $open.Address
     $claim = Receive-FilFilReward -DealId $boostDeal.DealId -KeystorePath $open.KeystorePath @as
     $after = Get-Balance $open.Address
