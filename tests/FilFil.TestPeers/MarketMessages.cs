@@ -67,3 +67,33 @@ public class TerminateFunction : FunctionMessage
     [Parameter("uint64", "dealId", 1)]
     public ulong DealId { get; set; }
 }
+
+/// <summary>MockMiner <c>statusOf(uint64 sector)</c>: 0 Dead (or never committed), 1 Active, 2 Faulty (what ValidateSectorStatus answers).</summary>
+[Function("statusOf", "uint8")]
+public class SectorStatusFunction : FunctionMessage
+{
+    [Parameter("uint64", "sector", 1)]
+    public ulong Sector { get; set; }
+}
+
+/// <summary>MockMarket <c>deals(uint64)</c>: the stand-in's record of a deal.</summary>
+[Function("deals", typeof(MarketDealOutput))]
+public class MarketDealFunction : FunctionMessage
+{
+    [Parameter("uint64", "dealId", 1)]
+    public ulong DealId { get; set; }
+}
+
+[FunctionOutput]
+public class MarketDealOutput : IFunctionOutputDTO
+{
+    [Parameter("bool", "exists", 1)]
+    public bool Exists { get; set; }
+
+    /// <summary>GetDealActivation answers EX_DEAL_EXPIRED (32): terminated, or ended and cleaned up.</summary>
+    [Parameter("bool", "expired", 2)]
+    public bool Expired { get; set; }
+
+    [Parameter("int64", "activated", 3)]
+    public long Activated { get; set; }
+}
