@@ -125,8 +125,8 @@ try {
     $market = Get-Account $operator
     foreach ($deal in $boostDeal, $curioDeal) { $null = Wait-Task ([FilFil.TestPeers.MarketDriver]::ActivateAsync($endpoint, $market, $deal.DealId, $deal.StartEpoch, $none)) }
     $devnet | Step-FilFilDevnet -EvmBlocks 100 | Out-Null
-    $vested = Get-FilFilDeal -DealId $boostDeal.DealId
-    Write-Step ("EVM block {0}: deal {1} started at epoch {2}, sector proven; the contract sees it at the next claim or poke" -f $devnet.EvmBlock, $vested.DealId, $vested.StartEpoch)
+    $proven = Get-FilFilDeal -DealId $boostDeal.DealId
+    Write-Step ("EVM block {0}: deal {1} started at epoch {2}, sector proven; the contract sees it at the next claim or poke" -f $devnet.EvmBlock, $proven.DealId, $proven.StartEpoch)
     $before = Get-Balance $open.Address
     $claim = Receive-FilFilReward -DealId $boostDeal.DealId -KeystorePath $open.KeystorePath @as
     $after = Get-Balance $open.Address
@@ -154,7 +154,7 @@ try {
         Refused = $refused
         BoostSubmission = $boostSubmission; BoostOutcome = $boostOutcome; BoostDeal = $boostDeal
         CurioSubmission = $curioSubmission; CurioOutcome = $curioOutcome; CurioDeal = $curioDeal; Slots = $slots
-        Vested = $vested; Claim = $claim; BalanceBefore = $before; BalanceAfter = $after
+        Proven = $proven; Claim = $claim; BalanceBefore = $before; BalanceAfter = $after
         Poke = $poke; Poked = $poked; PokedProvider = $pokedProvider
         Unsigned = $unsigned; UnsignedReceiptStatus = [int]$receipt.Status.Value; UnsignedDeal = $unsignedDeal; UnsignedProvider = $unsignedProvider
         UnsignedSender = $user.Address
