@@ -90,6 +90,29 @@ public sealed class PeerTests(PeerFixture f) : IClassFixture<PeerFixture>
     }
 
     [Fact]
+    public async Task MarketDriver_ActivateCommitsTheSectorOnTheMiner_TerminateEndsTheDeal()
+    {
+        var executor = new DealExecutor(f.Endpoint, f.Provider1, 1001);
+        await using var boost = new BoostContractDealMonitor(f.Endpoint, executor, [f.Evm.Contract]);
+        await boost.StartAsync();
+        string id = await ProposeAsync(f.Provider1, 2, f.Server.Serve("driver.car", f.Cars[2]));
+        var outcome = await OutcomeAsync(executor, id);
+        Assert.True(outcome.Published, outcome.Reason);
+        ulong deal = outcome.DealId!.Value;
+        string miner = "0xff" + new string('0', 22) + 1001UL.ToString("x16");
+
+        // with the estimated gas limit, activate's inner commitSector call would run out of gas and leave the sector dead
+        await MarketDriver.ActivateAsync(f.Endpoint, f.Operator, deal, 1);
+        Assert.Equal(1, await f.Endpoint.QueryAsync<SectorStatusFunction, byte>(miner, new SectorStatusFunction { Sector = deal }));
+
+        var market = await f.Endpoint.QueryOutputAsync<MarketDealFunction, MarketDealOutput>(MarketActor.Address, new MarketDealFunction { DealId = deal });
+        Assert.Equal((true, false, 1L), (market.Exists, market.Expired, market.Activated));
+        await MarketDriver.TerminateAsync(f.Endpoint, f.Operator, deal);
+        market = await f.Endpoint.QueryOutputAsync<MarketDealFunction, MarketDealOutput>(MarketActor.Address, new MarketDealFunction { DealId = deal });
+        Assert.True(market.Expired);
+    }
+
+    [Fact]
     public async Task CurioMarket_AcceptsAnMk12DealOverHttp_ThenFetchesVerifiesAndPublishes()
     {
         var executor = new DealExecutor(f.Endpoint, f.Provider1, 1001);

@@ -45,3 +45,55 @@ public static class MarketActor
 {
     public const string Address = "0xff00000000000000000000000000000000000005";
 }
+
+/// <summary>
+/// MockMarket <c>activate(uint64 dealId, int64 epoch)</c>: the provider proved the sector holding the deal (the deal
+/// is active from <see cref="Epoch"/> and its sector is committed on the MockMiner), as ProveCommit does on f05.
+/// </summary>
+[Function("activate")]
+public class ActivateFunction : FunctionMessage
+{
+    [Parameter("uint64", "dealId", 1)]
+    public ulong DealId { get; set; }
+
+    [Parameter("int64", "epoch", 2)]
+    public long Epoch { get; set; }
+}
+
+/// <summary>MockMarket <c>terminate(uint64 dealId)</c>: the deal is slashed; GetDealActivation answers EX_DEAL_EXPIRED (32) from now on.</summary>
+[Function("terminate")]
+public class TerminateFunction : FunctionMessage
+{
+    [Parameter("uint64", "dealId", 1)]
+    public ulong DealId { get; set; }
+}
+
+/// <summary>MockMiner <c>statusOf(uint64 sector)</c>: 0 Dead (or never committed), 1 Active, 2 Faulty (what ValidateSectorStatus answers).</summary>
+[Function("statusOf", "uint8")]
+public class SectorStatusFunction : FunctionMessage
+{
+    [Parameter("uint64", "sector", 1)]
+    public ulong Sector { get; set; }
+}
+
+/// <summary>MockMarket <c>deals(uint64)</c>: the stand-in's record of a deal.</summary>
+[Function("deals", typeof(MarketDealOutput))]
+public class MarketDealFunction : FunctionMessage
+{
+    [Parameter("uint64", "dealId", 1)]
+    public ulong DealId { get; set; }
+}
+
+[FunctionOutput]
+public class MarketDealOutput : IFunctionOutputDTO
+{
+    [Parameter("bool", "exists", 1)]
+    public bool Exists { get; set; }
+
+    /// <summary>GetDealActivation answers EX_DEAL_EXPIRED (32): terminated, or ended and cleaned up.</summary>
+    [Parameter("bool", "expired", 2)]
+    public bool Expired { get; set; }
+
+    [Parameter("int64", "activated", 3)]
+    public long Activated { get; set; }
+}
