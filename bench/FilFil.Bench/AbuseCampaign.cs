@@ -76,11 +76,13 @@ public sealed class AbuseCampaign : IBenchmark
             using var cts = new CancellationTokenSource(duration);
             var probe = new Probe(devnet.Endpoint, httpBase, $"snapshots/{record.Height}.car", servedBytes.Length);
             var probing = probe.RunAsync(cts.Token);
+            long attackPeak = 0;
             var sampler = Task.Run(async () =>
             {
                 while (!cts.IsCancellationRequested)
                 {
-                    peak = Math.Max(peak, Environment.WorkingSet);
+                    attackPeak = Math.Max(attackPeak, Environment.WorkingSet);
+                    peak = Math.Max(peak, attackPeak);
                     try { await Task.Delay(50, cts.Token); } catch (OperationCanceledException) { }
                 }
             });
@@ -92,7 +94,7 @@ public sealed class AbuseCampaign : IBenchmark
             var s = probe.For(attack.Target);
             bool ok = s.Calls > 0 && s.Failures == 0 && s.Max < ProbeLimit && alive;
             if (!ok) rc = 1;
-            Console.WriteLine($"{attack.Target,-6} {attack.Name,-40} probe {s.Calls,4} calls, median {s.Median.TotalMilliseconds,6:N1} ms, slowest {s.Max.TotalMilliseconds,7:N1} ms, failures {s.Failures}{(s.FirstFailure is null ? "" : $" ({s.FirstFailure})")}; RSS {Environment.WorkingSet >> 20} MiB; {(ok ? "PASS" : "FAIL")}");
+            Console.WriteLine($"{attack.Target,-6} {attack.Name,-40} probe {s.Calls,4} calls, median {s.Median.TotalMilliseconds,6:N1} ms, slowest {s.Max.TotalMilliseconds,7:N1} ms, failures {s.Failures}{(s.FirstFailure is null ? "" : $" ({s.FirstFailure})")}; peak RSS {attackPeak >> 20} MiB; {(ok ? "PASS" : "FAIL")}");
             GC.Collect();
         }
         long rssAfter = Environment.WorkingSet;

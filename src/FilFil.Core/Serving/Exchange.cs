@@ -4,19 +4,25 @@ namespace FilFil.Core.Serving;
 
 /// <summary>
 /// One request and its response: status, headers and body writes that count bytes, time out on a client that does
-/// not read (the connection is aborted, so a stalled client costs one buffer for at most the write timeout), and
-/// remember whether the status line has gone out (after that an error can only cut the stream).
+/// not read or reads too slowly (the connection is aborted, so a stalled client costs one buffer for at most the
+/// write timeout), and remember whether the status line has gone out (after that an error can only cut the stream).
 /// </summary>
 internal sealed class Exchange
 {
     private readonly HttpListenerContext _ctx;
     private readonly TimeSpan _writeTimeout;
+    private readonly long _minRate;
+    private readonly TimeSpan _rateWindow;
     private readonly CancellationToken _ct;
+    private readonly System.Diagnostics.Stopwatch _window = new();
+    private long _windowBytes;
 
-    public Exchange(HttpListenerContext ctx, TimeSpan writeTimeout, CancellationToken ct)
+    public Exchange(HttpListenerContext ctx, ServerOptions options, CancellationToken ct)
     {
         _ctx = ctx;
-        _writeTimeout = writeTimeout;
+        _writeTimeout = options.WriteTimeout;
+        _minRate = options.MinSendRate;
+        _rateWindow = options.MinSendRateWindow;
         _ct = ct;
     }
 
@@ -50,24 +56,48 @@ internal sealed class Exchange
         if (!IsHead && body.Length > 0) await WriteAsync(body).ConfigureAwait(false);
     }
 
-    /// <summary>Writes body bytes; throws <see cref="ClientStalledException"/> (connection aborted) when the client stops reading.</summary>
+    /// <summary>
+    /// Writes body bytes; throws <see cref="ClientStalledException"/> (connection aborted) when the client takes no
+    /// bytes for the write timeout, or takes them slower than the minimum rate over its window.
+    /// </summary>
     public async Task WriteAsync(ReadOnlyMemory<byte> data)
     {
         Started = true;
+        if (!_window.IsRunning) _window.Start();
+        // this write must end by the time the window's bytes, its own included, would have gone out at the minimum rate
+        var timeout = _writeTimeout;
+        bool rateBound = false;
+        if (_minRate > 0)
+        {
+            var due = TimeSpan.FromSeconds(Math.Max(_rateWindow.TotalSeconds, (double)(_windowBytes + data.Length) / _minRate)) - _window.Elapsed;
+            if (due < timeout)
+            {
+                timeout = due > TimeSpan.FromMilliseconds(1) ? due : TimeSpan.FromMilliseconds(1);
+                rateBound = true;
+            }
+        }
         var pending = _ctx.Response.OutputStream.WriteAsync(data, _ct).AsTask();
         try
         {
-            await pending.WaitAsync(_writeTimeout, _ct).ConfigureAwait(false);
+            await pending.WaitAsync(timeout, _ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
             BufferAbandoned = true;
             _ = pending.ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
             Abort();
-            if (e is TimeoutException) throw new ClientStalledException(_writeTimeout);
+            if (e is TimeoutException)
+                throw rateBound ? new ClientStalledException(_minRate, _rateWindow) : new ClientStalledException(_writeTimeout);
             throw;
         }
         BytesSent += data.Length;
+        _windowBytes += data.Length;
+        if (_minRate > 0 && _window.Elapsed >= _rateWindow)
+        {
+            // a window kept the rate: the next one starts now
+            _window.Restart();
+            _windowBytes = 0;
+        }
     }
 
     /// <summary>Cuts the connection (no proper end of body): how a stream that cannot be completed must end.</summary>

@@ -14,10 +14,15 @@ namespace FilFil.Core.Serving;
 /// (<c>/ipfs/{cid}</c>), and <c>/healthz</c>. GET and HEAD only.
 /// <para>
 /// Limits: at most <see cref="ServerOptions.MaxConcurrentRequests"/> requests are handled at once (the rest get 503
-/// with Retry-After immediately); an idle or half-sent connection costs no handler (HttpListener reads headers
-/// asynchronously and drops idle connections itself); a response streams through one buffer, and a client that stops
-/// reading is cut after <see cref="ServerOptions.WriteTimeout"/>. Every request is logged at Debug (method, target,
-/// status, bytes, milliseconds); failures, cut streams and server errors at Warning.
+/// with Retry-After immediately), of which downloads (GET of a piece, a snapshot file, <c>/ipfs/</c>) may take all but
+/// <see cref="ServerOptions.ReservedForSmallRequests"/>, and one client address at most
+/// <see cref="ServerOptions.MaxDownloadsPerClient"/>: long or stalled downloads cannot starve <c>/healthz</c>, HEAD and
+/// the listing. An idle or half-sent connection costs no handler (HttpListener reads headers asynchronously and drops
+/// idle connections itself); a response streams through one buffer, and a client that stops reading is cut after
+/// <see cref="ServerOptions.WriteTimeout"/>, one that reads slower than <see cref="ServerOptions.MinSendRate"/> after
+/// <see cref="ServerOptions.MinSendRateWindow"/>. A request with a body (always refused: GET and HEAD only) closes its
+/// connection after the answer, so HttpListener does not read the body to reuse it. Every request is logged at Debug
+/// (method, target, status, bytes, milliseconds); failures, cut streams and server errors at Warning.
 /// </para>
 /// </summary>
 public sealed class SnapshotServer : IDisposable
@@ -29,7 +34,8 @@ public sealed class SnapshotServer : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private HttpListener? _listener;
     private Task? _acceptLoop;
-    private int _active;
+    private readonly ConcurrentDictionary<IPAddress, int> _downloadsByClient = new();
+    private int _active, _downloads;
     private long _requests, _bytes, _rejected;
     private int _stopped;
 
@@ -94,36 +100,90 @@ public sealed class SnapshotServer : IDisposable
                 Log.Warning(e, "accepting a request failed");
                 continue;
             }
-            if (Interlocked.Increment(ref _active) > Options.MaxConcurrentRequests)
+            var client = IsDownload(ctx.Request) ? ctx.Request.RemoteEndPoint?.Address ?? IPAddress.None : null;
+            if (TryTakeSlot(client) is { } refusal)
             {
-                Interlocked.Decrement(ref _active);
                 Interlocked.Increment(ref _rejected);
-                _ = RejectAsync(ctx);
+                _ = RejectAsync(ctx, refusal);
                 continue;
             }
             _live[ctx] = 0;
-            _ = Task.Run(() => HandleAsync(ctx));
+            _ = Task.Run(() => HandleAsync(ctx, client));
         }
     }
 
-    private async Task RejectAsync(HttpListenerContext ctx)
+    /// <summary>
+    /// True for a request that streams a file or a CAR (GET of /piece/..., /snapshots/{name}, /ipfs/...): it may last
+    /// as long as its client reads, so it counts against the download limits. Everything else answers with a few bytes.
+    /// </summary>
+    private static bool IsDownload(HttpListenerRequest r)
     {
-        var ex = new Exchange(ctx, Options.WriteTimeout, _stop.Token);
+        if (r.HttpMethod != "GET") return false;
+        string path = r.RawUrl ?? "";
+        int q = path.IndexOf('?');
+        if (q >= 0) path = path[..q];
+        if (path.StartsWith("/piece/", StringComparison.Ordinal) || path.StartsWith("/ipfs/", StringComparison.Ordinal)) return true;
+        return path.StartsWith("/snapshots/", StringComparison.Ordinal) && path.Length > "/snapshots/".Length && path != "/snapshots/latest";
+    }
+
+    /// <summary>Takes a request slot (and a download slot for <paramref name="client"/> when not null); returns why not, or null.</summary>
+    private string? TryTakeSlot(IPAddress? client)
+    {
+        if (Interlocked.Increment(ref _active) > Options.MaxConcurrentRequests)
+        {
+            Interlocked.Decrement(ref _active);
+            return $"the server is handling {Options.MaxConcurrentRequests} requests";
+        }
+        if (client is null) return null;
+        int downloadSlots = Options.MaxConcurrentRequests - Options.ReservedForSmallRequests;
+        if (Interlocked.Increment(ref _downloads) > downloadSlots)
+        {
+            Interlocked.Decrement(ref _downloads);
+            Interlocked.Decrement(ref _active);
+            return $"the server is running {downloadSlots} downloads";
+        }
+        if (_downloadsByClient.AddOrUpdate(client, 1, static (_, n) => n + 1) > Options.MaxDownloadsPerClient)
+        {
+            ReleaseSlot(client);
+            return $"{client} is running {Options.MaxDownloadsPerClient} downloads";
+        }
+        return null;
+    }
+
+    private void ReleaseSlot(IPAddress? client)
+    {
+        if (client is not null)
+        {
+            // the entry goes when its count reaches 0, so departed clients cost nothing
+            while (true)
+            {
+                int n = _downloadsByClient[client];
+                if (n == 1 ? _downloadsByClient.TryRemove(KeyValuePair.Create(client, 1)) : _downloadsByClient.TryUpdate(client, n - 1, n)) break;
+            }
+            Interlocked.Decrement(ref _downloads);
+        }
+        Interlocked.Decrement(ref _active);
+    }
+
+    private async Task RejectAsync(HttpListenerContext ctx, string refusal)
+    {
+        var ex = new Exchange(ctx, Options, _stop.Token);
         var clock = Stopwatch.StartNew();
         try
         {
             ex.Header("Retry-After", "1");
-            await ex.SendTextAsync(503, $"the server is handling {Options.MaxConcurrentRequests} requests; retry shortly").ConfigureAwait(false);
+            if (ctx.Request.HasEntityBody) ex.Response.KeepAlive = false;
+            await ex.SendTextAsync(503, $"{refusal}; retry shortly").ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or HttpListenerException or OperationCanceledException or ObjectDisposedException) { ex.Problem = e.Message; }
         await ex.CloseAsync().ConfigureAwait(false);
         Finish(ex, clock, "rejected: too many requests in flight");
     }
 
-    private async Task HandleAsync(HttpListenerContext ctx)
+    private async Task HandleAsync(HttpListenerContext ctx, IPAddress? client)
     {
         var clock = Stopwatch.StartNew();
-        var ex = new Exchange(ctx, Options.WriteTimeout, _stop.Token);
+        var ex = new Exchange(ctx, Options, _stop.Token);
         try
         {
             await RouteAsync(ex).ConfigureAwait(false);
@@ -149,7 +209,7 @@ public sealed class SnapshotServer : IDisposable
             await ex.CloseAsync().ConfigureAwait(false);
             _live.TryRemove(ctx, out _);
             Finish(ex, clock, null); // before the slot is given back, so a stopped server has logged every request
-            Interlocked.Decrement(ref _active);
+            ReleaseSlot(client);
         }
     }
 
@@ -177,6 +237,9 @@ public sealed class SnapshotServer : IDisposable
 
     private async Task RouteAsync(Exchange ex)
     {
+        // a body is never read: without this, closing the response would make HttpListener read (and drop) all of
+        // it, synchronously, to reuse the connection - 150 MiB of POST body held a pool thread for seconds
+        if (ex.Request.HasEntityBody) ex.Response.KeepAlive = false;
         if (ex.Request.HttpMethod is not ("GET" or "HEAD"))
         {
             ex.Header("Allow", "GET, HEAD");

@@ -24,6 +24,14 @@ internal sealed class WsConnection
     public const int MaxInFlight = 256;
 
     /// <summary>
+    /// Requests of one connection running at once; the rest of its <see cref="MaxInFlight"/> wait, parsed, for one to
+    /// finish (its reply written). Every running request can have work on the shared thread pool, so this bounds what
+    /// one connection puts ahead of the other connections' requests: 8 clients flooding with 256 requests each kept
+    /// another client waiting 4 s. A follower fetches blocks 64 at a time, so this is enough to keep it busy.
+    /// </summary>
+    public const int MaxRunning = 16;
+
+    /// <summary>
     /// How long one reply may wait for the client to take it before the connection is closed (a client that never
     /// reads, as Lotus closes a ChainNotify reader that falls behind).
     /// </summary>
@@ -35,6 +43,7 @@ internal sealed class WsConnection
     private readonly int _apiVersion;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly SemaphoreSlim _inFlight = new(MaxInFlight, MaxInFlight);
+    private readonly SemaphoreSlim _running = new(MaxRunning, MaxRunning);
     private int _peakInFlight;
     private readonly Dictionary<string, Subscription> _subs = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _cts;
@@ -79,18 +88,7 @@ internal sealed class WsConnection
                 await _inFlight.WaitAsync(ct).ConfigureAwait(false); // at the limit: stop reading this client
                 int now = MaxInFlight - _inFlight.CurrentCount;
                 if (now > Volatile.Read(ref _peakInFlight)) Volatile.Write(ref _peakInFlight, now);
-                _ = Task.Run(async () =>
-                {
-                    try
-                    {
-                        using (doc)
-                        {
-                            var reply = await _dispatcher.HandleAsync(doc.RootElement, _apiVersion, this, ct).ConfigureAwait(false);
-                            if (reply.Frame is not null) await SendAsync(reply.Frame).ConfigureAwait(false);
-                        }
-                    }
-                    finally { _inFlight.Release(); }
-                }, CancellationToken.None);
+                _ = RunRequestAsync(doc, ct);
             }
         }
         catch (OperationCanceledException) { }
@@ -110,6 +108,27 @@ internal sealed class WsConnection
             catch (Exception e) when (e is WebSocketException or ObjectDisposedException or OperationCanceledException) { }
             _ws.Dispose();
         }
+    }
+
+    /// <summary>Handles one request once a <see cref="MaxRunning"/> slot is free, and writes its reply.</summary>
+    private async Task RunRequestAsync(JsonDocument doc, CancellationToken ct)
+    {
+        try
+        {
+            using (doc)
+            {
+                await _running.WaitAsync(ct).ConfigureAwait(false);
+                try
+                {
+                    await Task.Yield(); // off the read loop: the connection keeps reading up to MaxInFlight
+                    var reply = await _dispatcher.HandleAsync(doc.RootElement, _apiVersion, this, ct).ConfigureAwait(false);
+                    if (reply.Frame is not null) await SendAsync(reply.Frame).ConfigureAwait(false);
+                }
+                finally { _running.Release(); }
+            }
+        }
+        catch (OperationCanceledException) { }
+        finally { _inFlight.Release(); }
     }
 
     /// <summary>The most requests this connection had in flight at once (at most <see cref="MaxInFlight"/>).</summary>

@@ -28,7 +28,13 @@ public sealed class StartFilFilServerCommand : FilFilCmdlet
         base.EndProcessing();
         if (!ShouldProcess(Prefix, "Start serving snapshots over HTTP")) return;
         var roots = Root.Select(GetUnresolvedProviderPathFromPSPath).ToArray();
-        var options = new ServerOptions { Prefix = Prefix, Roots = roots, MaxCarBytes = MaxCarBytes, MaxConcurrentRequests = MaxConcurrentRequests };
+        var defaults = new ServerOptions();
+        // a small -MaxConcurrentRequests keeps a quarter (at most the default 8) for small requests, the rest for downloads
+        var options = defaults with
+        {
+            Prefix = Prefix, Roots = roots, MaxCarBytes = MaxCarBytes, MaxConcurrentRequests = MaxConcurrentRequests,
+            ReservedForSmallRequests = Math.Min(defaults.ReservedForSmallRequests, MaxConcurrentRequests / 4),
+        };
         try
         {
             var server = FilFilSession.Current.StartServer(options);

@@ -83,7 +83,7 @@ public sealed class BadInputTests(ServedChain chain) : IClassFixture<ServedChain
     [FixtureFact]
     public async Task A_client_that_never_reads_is_cut_after_the_write_timeout_while_others_are_served()
     {
-        await using var s = new RunningServer(Sources, new ServerOptions { Roots = [_root], WriteTimeout = TimeSpan.FromSeconds(2), MaxConcurrentRequests = 4 });
+        await using var s = new RunningServer(Sources, new ServerOptions { Roots = [_root], WriteTimeout = TimeSpan.FromSeconds(2), MaxConcurrentRequests = 4, ReservedForSmallRequests = 0 });
         var stalled = await StallAsync(s, 3);
         try
         {
@@ -110,7 +110,7 @@ public sealed class BadInputTests(ServedChain chain) : IClassFixture<ServedChain
     [FixtureFact]
     public async Task Requests_over_the_limit_get_503_with_retry_after_and_the_server_recovers()
     {
-        await using var s = new RunningServer(Sources, new ServerOptions { Roots = [_root], WriteTimeout = TimeSpan.FromSeconds(2), MaxConcurrentRequests = 2 });
+        await using var s = new RunningServer(Sources, new ServerOptions { Roots = [_root], WriteTimeout = TimeSpan.FromSeconds(2), MaxConcurrentRequests = 2, ReservedForSmallRequests = 0 });
         var stalled = await StallAsync(s, 2);
         try
         {
@@ -170,6 +170,14 @@ public sealed class BadInputTests(ServedChain chain) : IClassFixture<ServedChain
     /// </summary>
     private async Task<List<TcpClient>> StallAsync(RunningServer s, int count)
     {
+        var stalled = await StartStalledAsync(s, count);
+        await WaitUntil(() => s.Server.ActiveRequests == count, TimeSpan.FromSeconds(10));
+        return stalled;
+    }
+
+    /// <summary>Opens <paramref name="count"/> never-reading downloads of the 256 MiB root file (see <see cref="StallAsync"/>) without waiting.</summary>
+    private async Task<List<TcpClient>> StartStalledAsync(RunningServer s, int count)
+    {
         var big = Path.Combine(_root, "big.car");
         if (!File.Exists(big)) using (var f = File.Create(big)) f.SetLength(256L << 20);
         var stalled = new List<TcpClient>();
@@ -180,7 +188,6 @@ public sealed class BadInputTests(ServedChain chain) : IClassFixture<ServedChain
             await c.GetStream().WriteAsync(System.Text.Encoding.ASCII.GetBytes($"GET /snapshots/big.car HTTP/1.1\r\nHost: {s.Host}\r\n\r\n"));
             stalled.Add(c);
         }
-        await WaitUntil(() => s.Server.ActiveRequests == count, TimeSpan.FromSeconds(10));
         return stalled;
     }
 
