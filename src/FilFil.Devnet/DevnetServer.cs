@@ -101,7 +101,7 @@ public sealed class DevnetServer : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var chain = new DevnetChain(options);
+        var chain = new DevnetChain(options, cancellationToken);
         try { return Task.FromResult(Start(chain, true, options.Port, options.Token, cancellationToken)); }
         catch { chain.Dispose(); throw; }
     }
