@@ -19,7 +19,8 @@ internal sealed class ChainGenerator
     public StateTree State { get; }
     public DevnetTipSet GenesisTipSet { get; }
 
-    public ChainGenerator(DevnetOptions o, IBlockSink sink, IBlockSink receiptSink, IBlockSink headerSink)
+    /// <summary>Loads the genesis and builds the initial state tree (cancellable: see <see cref="StateTree"/>).</summary>
+    public ChainGenerator(DevnetOptions o, IBlockSink sink, IBlockSink receiptSink, IBlockSink headerSink, CancellationToken cancellationToken = default)
     {
         o.Validate();
         _o = o;
@@ -32,7 +33,7 @@ internal sealed class ChainGenerator
             if (cid == Genesis.HeaderCid) headerSink.Put(cid, data); else sink.Put(cid, data);
         }
         _genesisTime = Genesis.Header.Timestamp;
-        State = new StateTree(o, Genesis.Header.ParentStateRoot, sink);
+        State = new StateTree(o, Genesis.Header.ParentStateRoot, sink, cancellationToken);
         var emptyReceipts = receiptSink.PutCbor(Amt.EmptyRoot);
         GenesisTipSet = new DevnetTipSet
         {

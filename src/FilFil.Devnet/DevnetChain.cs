@@ -24,11 +24,16 @@ public sealed class DevnetChain : IDisposable
     /// <summary>Raised under the chain's lock for every head change, in order; handlers must not block.</summary>
     public event Action<DevnetHeadChange>? HeadChanged;
 
-    public DevnetChain(DevnetOptions options)
+    /// <summary>
+    /// Generates the chain's genesis and initial state (long for a large <see cref="DevnetOptions.StateBlocks"/>).
+    /// <paramref name="cancellationToken"/> stops the generation within about a millisecond of work: the constructor
+    /// throws <see cref="OperationCanceledException"/> and everything generated so far is garbage at once.
+    /// </summary>
+    public DevnetChain(DevnetOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
-        _gen = new ChainGenerator(options, _store, _store, _store);
+        _gen = new ChainGenerator(options, _store, _store, _store, cancellationToken);
         _head = _gen.GenesisTipSet;
         _byHeight.Add(_head);
         _byKey[_head.Key] = _head;
@@ -243,8 +248,8 @@ public sealed class DevnetChain : IDisposable
     /// (child before parent along Parents[0]) accepts the file. Receipts are not written (as Lotus exports). The
     /// stream must be seekable (the header's roots are patched at the end).
     /// </summary>
-    public static SyntheticCarResult WriteSyntheticCar(DevnetOptions options, Stream output, long epochs) =>
-        SyntheticCar.Write(options, output, epochs);
+    public static SyntheticCarResult WriteSyntheticCar(DevnetOptions options, Stream output, long epochs, CancellationToken cancellationToken = default) =>
+        SyntheticCar.Write(options, output, epochs, cancellationToken);
 
     public void Dispose()
     {

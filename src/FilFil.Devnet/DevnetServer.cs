@@ -101,7 +101,7 @@ public sealed class DevnetServer : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var chain = new DevnetChain(options);
+        var chain = new DevnetChain(options, cancellationToken);
         try { return Task.FromResult(Start(chain, true, options.Port, options.Token, cancellationToken)); }
         catch { chain.Dispose(); throw; }
     }
@@ -116,6 +116,7 @@ public sealed class DevnetServer : IAsyncDisposable
     private static DevnetServer Start(DevnetChain chain, bool owns, int port, string? token, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
+        bool sawStartRace = false;
         for (int attempt = 0; ; attempt++)
         {
             int p = port != 0 ? port : FreePort();
@@ -130,11 +131,26 @@ public sealed class DevnetServer : IAsyncDisposable
                 listener.Close();
                 continue;
             }
+            catch (Exception e) when (attempt < StartRaceRetries && (e is ArgumentNullException || (e is HttpListenerException && sawStartRace)))
+            {
+                // The managed HttpListener (Linux, .NET 8-10) races when a client connects while it starts: its endpoint
+                // listener accepts in its constructor before its lock object exists and throws ArgumentNullException,
+                // leaving its bound socket unreachable but open ("Address already in use" until the GC finalizes it).
+                // Finalize that socket now and start again (a follower reconnecting during a restart triggers it).
+                sawStartRace = true;
+                listener.Close();
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                continue;
+            }
             var server = new DevnetServer(listener, p, chain, owns, token);
             server._acceptLoop = Task.Run(server.AcceptLoopAsync, CancellationToken.None); // the loop watches the server token itself
             return server;
         }
     }
+
+    /// <summary>Starts tried again after HttpListener's start race (see <see cref="Start"/>).</summary>
+    private const int StartRaceRetries = 20;
 
     /// <summary>A loopback TCP port free at the time of the call (also used by the serving tests and benchmark).</summary>
     internal static int FreePort()
@@ -193,8 +209,12 @@ public sealed class DevnetServer : IAsyncDisposable
             }
             await HandlePostAsync(req, resp, apiVersion).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or IOException or InvalidOperationException or System.Net.WebSockets.WebSocketException)
+        catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or IOException or InvalidOperationException or System.Net.WebSockets.WebSocketException
+                                  || _cts.IsCancellationRequested)
         {
+            // A stop tears the listener down under a handshake in flight: the managed HttpListener then fails inside
+            // AcceptWebSocketAsync with NullReferenceException or ArgumentNullException. That is this connection's end,
+            // not a failure of the stop (it made StopAsync throw before it released the port).
             try { resp.Abort(); } catch (ObjectDisposedException) { }
         }
     }
@@ -296,16 +316,24 @@ public sealed class DevnetServer : IAsyncDisposable
         if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
         _cts.Cancel();
         DropConnections();
-        try { _listener.Stop(); } catch (ObjectDisposedException) { }
-        if (_acceptLoop is not null) await _acceptLoop.ConfigureAwait(false);
-        Task[] running;
-        lock (_running) running = _running.ToArray();
-        try { await Task.WhenAll(running).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false); }
-        catch (TimeoutException) { }
-        _listener.Close();
-        _dispatcher.Forwarder = null;
-        _forwarder?.Dispose();
-        if (_ownsChain) Chain.Dispose();
+        try
+        {
+            try { _listener.Stop(); } catch (ObjectDisposedException) { }
+            if (_acceptLoop is not null) await _acceptLoop.ConfigureAwait(false);
+            Task[] running;
+            lock (_running) running = _running.ToArray();
+            try { await Task.WhenAll(running).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false); }
+            catch (TimeoutException) { }
+        }
+        finally
+        {
+            // always release the port (a handler's unexpected failure above must not keep it bound: the next
+            // server on this port then failed with "Address already in use")
+            _listener.Close();
+            _dispatcher.Forwarder = null;
+            _forwarder?.Dispose();
+            if (_ownsChain) Chain.Dispose();
+        }
     }
 
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);

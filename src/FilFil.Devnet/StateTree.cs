@@ -34,8 +34,14 @@ internal sealed class StateTree
     public int Leaves => _counts[0];
     public int Levels => _counts.Count;
 
-    public StateTree(DevnetOptions o, Cid genesisState, IBlockSink sink)
+    /// <summary>
+    /// Builds the initial tree (every node written to <paramref name="sink"/>). This is the long part of a large devnet;
+    /// <paramref name="cancellationToken"/> is checked every <see cref="CancelCheckInterval"/> nodes, and a cancelled
+    /// build keeps nothing (the caller drops the half-built tree).
+    /// </summary>
+    public StateTree(DevnetOptions o, Cid genesisState, IBlockSink sink, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         _o = o;
         _genesisState = genesisState;
         _infoCid = sink.PutCbor(new byte[] { 0x80 });
@@ -44,10 +50,14 @@ internal sealed class StateTree
         _counts.Add(0);
         _digests.Add(Array.Empty<byte>());
         Resize(leaves);
-        var dirty = new SortedSet<int>[Levels];
-        for (int l = 0; l < Levels; l++) dirty[l] = new SortedSet<int>(Enumerable.Range(0, _counts[l]));
-        Recompute(dirty, sink, null);
+        // every node is dirty: ascending ranges (a SortedSet of every index cost ~50 bytes a node and a sort)
+        var all = new IEnumerable<int>[Levels];
+        for (int l = 0; l < Levels; l++) all[l] = Enumerable.Range(0, _counts[l]);
+        Recompute(all, sink, null, cancellationToken);
     }
+
+    /// <summary>Nodes encoded between two checks of the cancellation token while building (~1 ms of work).</summary>
+    internal const int CancelCheckInterval = 1024;
 
     /// <summary>What one tipset's execution changed, to undo it on a reorg.</summary>
     internal sealed class Undo
@@ -83,7 +93,7 @@ internal sealed class StateTree
             _versions[leaf]++;
             MarkPath(leaf);
         }
-        Recompute(dirty, sink, undo);
+        Recompute(dirty, sink, undo, CancellationToken.None); // one epoch's churn: short, and an undo record must be whole
         return undo;
     }
 
@@ -129,13 +139,20 @@ internal sealed class StateTree
         }
     }
 
-    private void Recompute(SortedSet<int>[] dirty, IBlockSink sink, Undo? undo)
+    /// <summary>Re-encodes the <paramref name="dirty"/> nodes of each level (ascending indexes), bottom up, then the roots.</summary>
+    private void Recompute(IEnumerable<int>[] dirty, IBlockSink sink, Undo? undo, CancellationToken cancellationToken)
     {
         var w = new CborWriter(4096);
+        int sinceCheck = 0;
         for (int l = 0; l < Levels; l++)
         {
             foreach (int i in dirty[l])
             {
+                if (++sinceCheck == CancelCheckInterval)
+                {
+                    sinceCheck = 0;
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
                 w.Reset();
                 if (l == 0) EncodeLeaf(w, i);
                 else EncodeNode(w, l, i);

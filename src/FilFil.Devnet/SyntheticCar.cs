@@ -6,7 +6,7 @@ namespace FilFil.Devnet;
 /// <summary>Streaming generation of a large mainnet-shaped CAR (see <see cref="DevnetChain.WriteSyntheticCar"/>).</summary>
 internal static class SyntheticCar
 {
-    public static SyntheticCarResult Write(DevnetOptions options, Stream output, long epochs)
+    public static SyntheticCarResult Write(DevnetOptions options, Stream output, long epochs, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
@@ -21,10 +21,11 @@ internal static class SyntheticCar
         var sink = new CarSink(car, 8192 + 4 * (options.ChurnPerEpoch + options.MessagesPerBlock * options.MaxBlocksPerTipSet));
         var headers = new List<(Cid, byte[])>();
         var headerSink = new ListSink(headers);
-        var gen = new ChainGenerator(options, sink, NullSink.Instance, headerSink);
+        var gen = new ChainGenerator(options, sink, NullSink.Instance, headerSink, cancellationToken);
         var head = gen.GenesisTipSet;
         for (long h = 1; h <= epochs; h++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (h < epochs && Rng.For(options.Seed, "null", h).Chance(options.NullRoundRate)) continue;
             head = gen.Mine(h, 0, head, 0);
         }

@@ -21,6 +21,33 @@ Describe 'FilFil devnet cmdlets' {
         $d.HeadTipSet.Count | Should -BeGreaterThan 0
     }
 
+    It 'stops a large generation promptly on Ctrl-C (PowerShell.Stop) and keeps no devnet (it took ~19 s)' {
+        $before = @(Get-FilFilDevnet).Count
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript({
+            param($manifest)
+            Import-Module $manifest
+            Start-FilFilDevnet -StateBlocks 8000000 -AverageBlockSize 16
+        }).AddArgument((Join-Path $PSScriptRoot '..' '..' 'FilFil.psd1'))
+        $handle = $ps.BeginInvoke()
+        try {
+            Start-Sleep -Milliseconds 1500
+            $handle.IsCompleted | Should -BeFalse -Because 'generating 8 M state blocks takes far longer than this'
+            $sw = [System.Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop() # what Ctrl-C does: StopProcessing, then the pipeline waits for the cmdlet
+            $sw.Stop()
+            # loose: the uncancellable generation ran to its end (tens of seconds) before the pipeline stopped
+            $sw.Elapsed.TotalSeconds | Should -BeLessThan 10
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            $stopped = $null
+            try { $null = $ps.EndInvoke($handle) } catch { $stopped = $_.Exception.InnerException } # a MethodInvocationException around it
+            $stopped | Should -BeOfType ([System.Management.Automation.PipelineStoppedException])
+            $stopped.ErrorRecord.CategoryInfo.Category | Should -Be 'OperationStopped'
+            @(Get-FilFilDevnet).Count | Should -Be $before -Because 'a stopped start leaves no devnet behind'
+        }
+        finally { $ps.Dispose() }
+    }
+
     It 'is deterministic: the same seed gives the same head' {
         $a = Start-FilFilDevnet -Seed 11 -Epochs 10 -StateBlocks 128
         $b = Start-FilFilDevnet -Seed 11 -Epochs 10 -StateBlocks 128

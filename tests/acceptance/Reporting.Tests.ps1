@@ -21,6 +21,31 @@ Describe 'Reporting' {
         ([FilFil.PowerShell.ErrorMapping]::Classify($s, 'ReadError')).Item1 | Should -Be 'ResourceUnavailable'
     }
 
+    It 'reports a snapshot whose root block is missing as ObjectNotFound/BlockUnavailable (not NotSpecified)' {
+        $old = $env:FILFIL_HOME
+        $env:FILFIL_HOME = Join-Path $TestDrive 'home-missing-root'
+        $path = Join-Path $TestDrive 'missing-root.car'
+        $missing = [FilFil.Core.Ipld.Cid]::Hash([byte[]](1, 2, 3))
+        $fs = [System.IO.File]::Create($path)
+        try {
+            $w = [FilFil.Core.Car.CarWriter]::new($fs, [FilFil.Core.Ipld.Cid[]]@($missing), $false)
+            $data = [byte[]](0x80) # an empty array, not the root
+            $w.Write([FilFil.Core.Ipld.Cid]::Hash($data), $data)
+            $w.Flush(); $w.Dispose()
+        }
+        finally { $fs.Dispose() }
+        try {
+            $err = $null
+            $r = Import-FilFilSnapshot -LiteralPath $path -ErrorVariable err -ErrorAction SilentlyContinue
+            $r | Should -BeNullOrEmpty
+            $err | Should -HaveCount 1
+            $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'BlockUnavailable,*'
+            "$($err[0])" | Should -Match ([regex]::Escape("$missing"))
+        }
+        finally { $env:FILFIL_HOME = $old }
+    }
+
     It 'reports Start-FilFilDevnet on a port in use as ResourceUnavailable with the ListenFailed id' {
         $busy = [System.Net.HttpListener]::new()
         $port = Get-Random -Minimum 20000 -Maximum 40000

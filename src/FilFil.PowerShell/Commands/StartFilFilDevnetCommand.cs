@@ -93,7 +93,15 @@ public sealed class StartFilFilDevnetCommand : FilFilCmdlet
         {
             var (server, evm) = RunEngine("Start-FilFilDevnet", $"seed {Seed}", Epochs, (progress, ct) =>
             {
-                var s = DevnetServer.StartAsync(options, ct).GetAwaiter().GetResult();
+                DevnetServer s;
+                try { s = DevnetServer.StartAsync(options, ct).GetAwaiter().GetResult(); }
+                catch (OperationCanceledException)
+                {
+                    // Ctrl-C during the generation: the half-built chain (GBs for a large -StateBlocks) is garbage now;
+                    // hand it back to the OS at once rather than at some later collection (it stayed resident, 1.8 GB)
+                    GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                    throw;
+                }
                 DevnetEvm? e = null;
                 try
                 {
