@@ -9,6 +9,7 @@ namespace FilFil.Devnet.Tests;
 /// already in use" (docs/reliability.md): the server must come back on the same port at once, every time, even while
 /// a client (a follower) keeps reconnecting to it.
 /// </summary>
+[Collection(RestartCollection.Name)]
 public class RestartTests
 {
     [Fact]
@@ -29,7 +30,7 @@ public class RestartTests
             {
                 using var ws = new ClientWebSocket();
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
-                timeout.CancelAfter(TimeSpan.FromSeconds(3)); // as a real client: a stuck connection is given up
+                timeout.CancelAfter(TimeSpan.FromSeconds(10)); // as a real client: a stuck connection is given up
                 try
                 {
                     await ws.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/rpc/v1"), timeout.Token);
@@ -38,7 +39,7 @@ public class RestartTests
                     {
                         await ws.SendAsync(request, WebSocketMessageType.Text, true, timeout.Token);
                         if ((await ws.ReceiveAsync(buffer, timeout.Token)).MessageType == WebSocketMessageType.Close) break;
-                        timeout.CancelAfter(TimeSpan.FromSeconds(3));
+                        timeout.CancelAfter(TimeSpan.FromSeconds(10));
                     }
                 }
                 catch (OperationCanceledException) when (!stop.IsCancellationRequested) { Interlocked.Increment(ref stuck); }
@@ -50,7 +51,7 @@ public class RestartTests
             for (int i = 0; i < 30; i++)
             {
                 long before = Interlocked.Read(ref connects);
-                var until = DateTime.UtcNow.AddSeconds(10);
+                var until = DateTime.UtcNow.AddSeconds(30);
                 while (Interlocked.Read(ref connects) == before && DateTime.UtcNow < until) await Task.Delay(5);
                 Assert.True(Interlocked.Read(ref connects) > before, $"restart {i}: no client got through ({Interlocked.Read(ref stuck)} stuck connections given up; last client error {lastError})");
                 await server.StopAsync();
@@ -85,4 +86,14 @@ public class RestartTests
         }
         await server.StopAsync();
     }
+}
+
+/// <summary>
+/// Restarting on a fixed port under a reconnecting client is timing-sensitive on a loaded 2-core host (it failed once
+/// in about 15 runs beside other classes), so these tests run alone; the bounds above are generous for the same reason.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class RestartCollection
+{
+    public const string Name = "restarts the devnet server on a fixed port";
 }
