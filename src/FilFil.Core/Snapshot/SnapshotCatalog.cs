@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using FilFil.Core.Store;
 
 namespace FilFil.Core.Snapshot;
 
@@ -145,7 +146,7 @@ public sealed class SnapshotCatalog
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        int wait = 1;
+        var backoff = new Backoff(TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(64));
         while (true)
         {
             try
@@ -158,8 +159,8 @@ public sealed class SnapshotCatalog
                 if (clock.Elapsed >= LockTimeout)
                     throw new IOException($"the snapshot catalog {Path} stayed locked by another process for {LockTimeout.TotalSeconds:0} s ({LockPath})", e);
             }
-            Thread.Sleep(wait + Random.Shared.Next(wait));
-            wait = Math.Min(64, wait * 2);
+            var wait = backoff.Next(); // plus up to as much again at random, so waiting processes do not retry in step
+            Thread.Sleep(wait + TimeSpan.FromTicks(Random.Shared.NextInt64(wait.Ticks)));
         }
     }
 
