@@ -143,7 +143,8 @@ try {
     # --- the same for the Curio deal, as an unsigned transaction that another account sends
     $null = Wait-Task ([FilFil.TestPeers.MarketDriver]::TerminateAsync($endpoint, $market, $curioDeal.DealId, $none))
     $unsigned = Invoke-FilFilPoke -DealId $curioDeal.DealId -Unsigned
-    $receipt = Wait-Task ([FilFil.TestPeers.RawTransaction]::SendAsync($endpoint, (Get-Account $user), $unsigned.To, $unsigned.Data, [System.Numerics.BigInteger]$unsigned.Value, $none))
+    $hash = Wait-Task $endpoint.SendAsync((Get-Account $user), $unsigned.ToTransactionInput(), $none)
+    $receipt = Wait-Task $endpoint.WaitForReceiptAsync($hash, $null, $none)
     $unsignedDeal = Get-FilFilDeal -DealId $curioDeal.DealId
     $unsignedProvider = Get-FilFilProvider -Miner $other.MinerId
     Write-Step "the unsigned poke of deal $($curioDeal.DealId), sent by $($user.Address): $($unsignedDeal.State); f0$($other.MinerId) is $($unsignedProvider.Status)"

@@ -78,22 +78,35 @@ public sealed class EthereumEndpoint
     /// Signs (EIP-1559) and sends a typed call from <paramref name="account"/>, after estimating its gas (the node
     /// refuses a call that would revert here, before anything is spent). Returns the transaction hash.
     /// </summary>
-    public async Task<string> SendAsync<TFunction>(Account account, string contract, TFunction function, CancellationToken ct = default)
+    public Task<string> SendAsync<TFunction>(Account account, string contract, TFunction function, CancellationToken ct = default)
         where TFunction : FunctionMessage, new()
     {
-        ArgumentNullException.ThrowIfNull(account);
         ArgumentNullException.ThrowIfNull(function);
-        var to = NormalizeAddress(contract);
-        var web3 = Web3For(account);
-        var handler = web3.Eth.GetContractTransactionHandler<TFunction>();
-        function.FromAddress = account.Address;
+        return SendAsync(account, function.CreateTransactionInput(NormalizeAddress(contract)), ct);
+    }
+
+    /// <summary>
+    /// Signs (EIP-1559) and sends a transaction given as to, data and value (what an <c>-Unsigned</c> cmdlet writes,
+    /// or a Safe batch entry) from <paramref name="account"/>, as a wallet would: the fees from the latest block, the
+    /// account's next nonce and, unless <paramref name="input"/> carries a gas limit, the node's estimate (a call that
+    /// would revert is refused there, before anything is spent). The sender is always <paramref name="account"/>.
+    /// Returns the transaction hash.
+    /// </summary>
+    public async Task<string> SendAsync(Account account, TransactionInput input, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        ArgumentNullException.ThrowIfNull(input);
+        input.From = account.Address;
+        input.To = NormalizeAddress(input.To);
+        input.Value ??= new HexBigInteger(0);
         var fees = await GetFeesAsync(ct).ConfigureAwait(false);
-        function.MaxPriorityFeePerGas = fees.MaxPriorityFeePerGas;
-        function.MaxFeePerGas = fees.MaxFeePerGas;
-        function.Nonce = await GetNonceAsync(account.Address, ct).ConfigureAwait(false);
-        function.Gas = (await handler.EstimateGasAsync(to, function).WaitAsync(ct).ConfigureAwait(false)).Value;
+        input.MaxPriorityFeePerGas = new HexBigInteger(fees.MaxPriorityFeePerGas);
+        input.MaxFeePerGas = new HexBigInteger(fees.MaxFeePerGas);
+        input.Nonce = new HexBigInteger(await GetNonceAsync(account.Address, ct).ConfigureAwait(false));
+        var transactions = Web3For(account).Eth.TransactionManager;
+        input.Gas ??= await transactions.EstimateGasAsync(input).WaitAsync(ct).ConfigureAwait(false);
         ct.ThrowIfCancellationRequested();
-        return await handler.SendRequestAsync(to, function).ConfigureAwait(false);
+        return await transactions.SendTransactionAsync(input).ConfigureAwait(false);
     }
 
     /// <summary>

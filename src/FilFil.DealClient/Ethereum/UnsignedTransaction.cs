@@ -4,6 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Nethereum.Contracts;
 using Nethereum.Hex.HexConvertors.Extensions;
+using Nethereum.Hex.HexTypes;
+using Nethereum.RPC.Eth.DTOs;
 
 namespace FilFil.DealClient.Ethereum;
 
@@ -49,6 +51,9 @@ public sealed record UnsignedTransaction(string To, string Data, BigInteger Valu
         };
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
+
+    /// <summary>The transaction to send as it is from another account (<see cref="EthereumEndpoint.SendAsync(Nethereum.Web3.Accounts.Account, TransactionInput, CancellationToken)"/>).</summary>
+    public TransactionInput ToTransactionInput() => new() { To = To, Data = Data, Value = new HexBigInteger(Value) };
 
     public string ToSafeBatchJson(string name, string? description = null, string? safeAddress = null, DateTimeOffset? createdAt = null) =>
         ToSafeBatchJson([this], name, description, safeAddress, createdAt);

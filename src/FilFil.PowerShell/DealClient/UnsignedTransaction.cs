@@ -8,8 +8,11 @@ namespace FilFil.PowerShell.DealClient;
 /// </summary>
 public sealed class UnsignedTransaction
 {
+    private readonly FilFil.DealClient.Ethereum.UnsignedTransaction _transaction;
+
     internal UnsignedTransaction(FilFil.DealClient.Ethereum.UnsignedTransaction tx, string function, string action)
     {
+        _transaction = tx;
         To = tx.To;
         Data = tx.Data;
         Value = tx.Value;
@@ -29,4 +32,10 @@ public sealed class UnsignedTransaction
     public string Function { get; }
     /// <summary>Safe Transaction Builder batch JSON holding this transaction.</summary>
     public string SafeJson { get; }
+
+    /// <summary>
+    /// The transaction (to, data, value) for another account to send as it is, e.g. with
+    /// [FilFil.DealClient.Ethereum.EthereumEndpoint]::SendAsync(account, input, ct).
+    /// </summary>
+    public Nethereum.RPC.Eth.DTOs.TransactionInput ToTransactionInput() => _transaction.ToTransactionInput();
 }
