@@ -10,7 +10,7 @@ using Xunit;
 
 namespace FilFil.DealClient.Tests;
 
-/// <summary>The typed messages, endpoint, keystore and unsigned form against a real anvil with the contract deployed.</summary>
+/// <summary>The typed messages, endpoint, keystore and unsigned form against the devnet's EVM (anvil, the contract deployed).</summary>
 public class AnvilTests : IClassFixture<AnvilFixture>
 {
     private static readonly BigInteger OneFil = BigInteger.Pow(10, 18);
@@ -30,21 +30,19 @@ public class AnvilTests : IClassFixture<AnvilFixture>
         Assert.Equal(31337, chainId);
         var poolBefore = await _endpoint.QueryAsync<RewardPoolFunction, BigInteger>(_anvil.Contract, new RewardPoolFunction());
 
-        // Signed here (EIP-1559, keystore account #1).
-        var account = new Account(AnvilFixture.Key1, chainId);
+        // Signed here (EIP-1559, the User's keystore).
+        var account = _anvil.User;
         var signedHash = await _endpoint.SendAsync(account, _anvil.Contract, new FundRewardsFunction { AmountToSend = OneFil });
         var signed = await _endpoint.WaitForReceiptAsync(signedHash);
         Assert.Equal(1, signed.Status.Value);
         Assert.Equal(2, (int)signed.Type.Value);        // EIP-1559
         var afterSigned = await _endpoint.QueryAsync<RewardPoolFunction, BigInteger>(_anvil.Contract, new RewardPoolFunction());
 
-        // Unsigned: (to, data, value, chainId) only; account #2 sends it as it is (anvil signs for its own accounts).
+        // Unsigned: (to, data, value, chainId) only; Provider1 sends it as it is, as a wallet would.
         var unsigned = UnsignedTransaction.For(_anvil.Contract, new FundRewardsFunction { AmountToSend = OneFil }, chainId);
-        var sentHash = await _endpoint.Web3.Eth.Transactions.SendTransaction.SendRequestAsync(new TransactionInput
-        {
-            From = AnvilFixture.Address2, To = unsigned.To, Data = unsigned.Data, Value = new HexBigInteger(unsigned.Value),
-        });
+        var sentHash = await _endpoint.SendAsync(_anvil.Provider1, unsigned.ToTransactionInput());
         var sent = await _endpoint.WaitForReceiptAsync(sentHash);
+        Assert.Equal(2, (int)sent.Type.Value);
         Assert.Equal(1, sent.Status.Value);
         var afterUnsigned = await _endpoint.QueryAsync<RewardPoolFunction, BigInteger>(_anvil.Contract, new RewardPoolFunction());
 
@@ -52,12 +50,12 @@ public class AnvilTests : IClassFixture<AnvilFixture>
         Assert.Equal(afterSigned - poolBefore, afterUnsigned - afterSigned);
         var e1 = Assert.Single(signed.DecodeAllEvents<RewardsFundedEvent>()).Event;
         var e2 = Assert.Single(sent.DecodeAllEvents<RewardsFundedEvent>()).Event;
-        Assert.Equal(AnvilFixture.Address1.ToLowerInvariant(), e1.From.ToLowerInvariant());
-        Assert.Equal(AnvilFixture.Address2.ToLowerInvariant(), e2.From.ToLowerInvariant());
+        Assert.Equal(_anvil.User.Address.ToLowerInvariant(), e1.From.ToLowerInvariant());
+        Assert.Equal(_anvil.Provider1.Address.ToLowerInvariant(), e2.From.ToLowerInvariant());
         Assert.Equal(e1.Amount, e2.Amount);
 
         // The Safe Transaction Builder file carries the same call.
-        using var doc = JsonDocument.Parse(unsigned.ToSafeBatchJson("FilFil fundRewards", safeAddress: AnvilFixture.Address2));
+        using var doc = JsonDocument.Parse(unsigned.ToSafeBatchJson("FilFil fundRewards", safeAddress: _anvil.Provider1.Address));
         Assert.Equal("1.0", doc.RootElement.GetProperty("version").GetString());
         Assert.Equal("31337", doc.RootElement.GetProperty("chainId").GetString());
         var tx = Assert.Single(doc.RootElement.GetProperty("transactions").EnumerateArray());
@@ -70,8 +68,7 @@ public class AnvilTests : IClassFixture<AnvilFixture>
     [Fact]
     public async Task LogsArePagedAndDecoded()
     {
-        var chainId = await _endpoint.GetChainIdAsync();
-        var account = new Account(AnvilFixture.Key1, chainId);
+        var account = _anvil.User;
         var start = (ulong)(await _endpoint.Web3.Eth.Blocks.GetBlockNumber.SendRequestAsync()).Value + 1;
         var amounts = new BigInteger[] { 7, 11, 13 };
         foreach (var a in amounts)
@@ -82,7 +79,7 @@ public class AnvilTests : IClassFixture<AnvilFixture>
         var whole = await _endpoint.GetLogsAsync<RewardsFundedEvent>(_anvil.Contract, start, head);
         Assert.Equal(amounts, paged.Select(l => l.Event.Amount));
         Assert.Equal(amounts, whole.Select(l => l.Event.Amount));
-        Assert.All(paged, l => Assert.Equal(AnvilFixture.Address1.ToLowerInvariant(), l.Event.From.ToLowerInvariant()));
+        Assert.All(paged, l => Assert.Equal(account.Address.ToLowerInvariant(), l.Event.From.ToLowerInvariant()));
         Assert.Throws<ArgumentException>(() => { _endpoint.GetLogsAsync<RewardsFundedEvent>(_anvil.Contract, 5, 4).GetAwaiter().GetResult(); });
     }
 
@@ -108,7 +105,7 @@ public class AnvilTests : IClassFixture<AnvilFixture>
         var fees = await _endpoint.GetFeesAsync();
         Assert.True(fees.BaseFeePerGas > 0);
         Assert.Equal(2 * fees.BaseFeePerGas + fees.MaxPriorityFeePerGas, fees.MaxFeePerGas);
-        var n = await _endpoint.GetNonceAsync(AnvilFixture.Address2.ToLowerInvariant());
+        var n = await _endpoint.GetNonceAsync(_anvil.Provider2.Address.ToLowerInvariant());
         Assert.True(n >= 0);
     }
 
@@ -127,10 +124,9 @@ public class AnvilTests : IClassFixture<AnvilFixture>
     [Fact]
     public async Task ARevertingCallIsRefusedBeforeAnythingIsSent()
     {
-        var chainId = await _endpoint.GetChainIdAsync();
-        var account = new Account(AnvilFixture.Key1, chainId);
+        var account = _anvil.User;
         var nonce = await _endpoint.GetNonceAsync(account.Address);
-        // account #1 is not the owner: publishSlot reverts in estimation
+        // the User is not the owner: publishSlot reverts in estimation
         await Assert.ThrowsAnyAsync<Exception>(() => _endpoint.SendAsync(account, _anvil.Contract,
             new PublishSlotFunction { Slot = 1, Pieces = [new PieceInput { PieceCid = [1, 2, 3], PaddedSize = 2048, CarSize = 100 }] }));
         Assert.Equal(nonce, await _endpoint.GetNonceAsync(account.Address));

@@ -45,11 +45,13 @@ public sealed class KeystoreTests : IDisposable
     [Fact]
     public void OpensAScryptKeystoreWithACredential()
     {
-        var key = Convert.FromHexString(AnvilFixture.Key1[2..]);
+        // anvil's default account #1 (mnemonic "test test ... junk")
+        const string address = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+        var key = Convert.FromHexString("59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
         var path = Path.Combine(_dir, "scrypt.json");
-        File.WriteAllText(path, new KeyStoreService().EncryptAndGenerateDefaultKeyStoreAsJson("correct horse", key, AnvilFixture.Address1));
+        File.WriteAllText(path, new KeyStoreService().EncryptAndGenerateDefaultKeyStoreAsJson("correct horse", key, address));
         var account = KeystoreAccount.Load(path, new NetworkCredential("ignored", "correct horse"), 31337);
-        Assert.Equal(AnvilFixture.Address1, account.Address);
+        Assert.Equal(address, account.Address);
     }
 
     [Fact]

@@ -13,7 +13,7 @@ namespace FilFil.DealClient.Tests;
 /// <summary>
 /// Windows read from the contract, proposeDeal built for a piece, and the proposal the contract then serves turned
 /// into Curio's MK12 deal — which the contract's AuthenticateMessage accepts for the assigned miner and refuses for
-/// another (the check Curio runs by simulation before it takes a contract deal) — on anvil with Deploy.s.sol.
+/// another (the check Curio runs by simulation before it takes a contract deal) — on the devnet's EVM (DevnetEvm).
 /// </summary>
 public class WindowAndProposalTests : IClassFixture<AnvilFixture>
 {
@@ -28,29 +28,26 @@ public class WindowAndProposalTests : IClassFixture<AnvilFixture>
 
     private static byte[] PieceCid(byte seed) => [0x01, 0x81, 0xe2, 0x03, 0x92, 0x20, 0x20, .. Enumerable.Range(0, 32).Select(i => (byte)(i + seed))];
 
-    private async Task<Account> AccountAsync(string key) => new(key, await _e.GetChainIdAsync());
-
-    private async Task SendAsync<T>(string key, T fn, string? to = null) where T : Nethereum.Contracts.FunctionMessage, new()
+    private async Task SendAsync<T>(Account from, T fn, string? to = null) where T : Nethereum.Contracts.FunctionMessage, new()
     {
-        var r = await _e.WaitForReceiptAsync(await _e.SendAsync(await AccountAsync(key), to ?? _anvil.Contract, fn));
+        var r = await _e.WaitForReceiptAsync(await _e.SendAsync(from, to ?? _anvil.Contract, fn));
         Assert.Equal(1, r.Status.Value);
     }
 
     [Fact]
     public async Task AWindowIsReadProposedIntoAndItsDealAcceptedForTheAssignedMinerOnly()
     {
-        const ulong minerA = 3001, minerB = 3002, slot = 100;
-        await AnvilActors.InstallMinerAsync(_e, minerA, AnvilFixture.Address1);
-        await AnvilActors.InstallMinerAsync(_e, minerB, AnvilFixture.Address2);
-        await SendAsync(AnvilActors.OwnerKey, new FundRewardsFunction { AmountToSend = 10 * AnvilActors.OneFil });
-        await SendAsync(AnvilFixture.Key1, new RegisterFunction { MinerId = minerA, RetrievalUrl = "http://127.0.0.1/a", AmountToSend = 10 * AnvilActors.OneFil });
-        await SendAsync(AnvilActors.Key2, new RegisterFunction { MinerId = minerB, RetrievalUrl = "http://127.0.0.1/b", AmountToSend = 10 * AnvilActors.OneFil });
+        // the miner stand-ins the devnet set up for Provider1 and Provider2
+        const ulong minerA = AnvilFixture.Miner1, minerB = AnvilFixture.Miner2, slot = 100;
+        await SendAsync(_anvil.Operator, new FundRewardsFunction { AmountToSend = 10 * AnvilActors.OneFil });
+        await SendAsync(_anvil.Provider1, new RegisterFunction { MinerId = minerA, RetrievalUrl = "http://127.0.0.1/a", AmountToSend = 10 * AnvilActors.OneFil });
+        await SendAsync(_anvil.Provider2, new RegisterFunction { MinerId = minerB, RetrievalUrl = "http://127.0.0.1/b", AmountToSend = 10 * AnvilActors.OneFil });
 
         var none = await WindowReader.GetWindowAsync(_e, _anvil.Contract, minerA);
         Assert.Equal(WindowState.None, none.State);
         Assert.Empty(none.Pieces);
 
-        await SendAsync(AnvilActors.OwnerKey, new PublishSlotFunction
+        await SendAsync(_anvil.Operator, new PublishSlotFunction
         {
             Slot = slot, Pieces = [new PieceInput { PieceCid = PieceCid(1), PaddedSize = 2048, CarSize = 2000 }],
         });
@@ -72,7 +69,7 @@ public class WindowAndProposalTests : IClassFixture<AnvilFixture>
         Assert.Equal($"http://127.0.0.1:8080/piece/{piece.PieceCid}", url);
         Assert.Throws<ArgumentException>(() => ProposeDealArguments.Create(w, piece, url, 1999));
         var propose = ProposeDealArguments.Create(w, piece, url, 2000);
-        var receipt = await _e.WaitForReceiptAsync(await _e.SendAsync(await AccountAsync(AnvilFixture.Key1), _anvil.Contract, propose));
+        var receipt = await _e.WaitForReceiptAsync(await _e.SendAsync(_anvil.Provider1, _anvil.Contract, propose));
         var created = Assert.Single(receipt.DecodeAllEvents<ProposalCreatedEvent>()).Event;
         Assert.Equal(url, created.LocationRef);
 
@@ -96,7 +93,7 @@ public class WindowAndProposalTests : IClassFixture<AnvilFixture>
             new AnvilActors.AuthenticateFunction { Client = _anvil.Contract, Proposal = proposal.WithProvider(minerB) }));
 
         // published by the market stand-in: the window shows the deal and is fulfilled (closed)
-        await SendAsync(AnvilActors.OwnerKey, new AnvilActors.PublishStorageDealsFunction { Client = _anvil.Contract, Proposals = [proposal.WithProvider(minerA)] }, AnvilActors.Market);
+        await SendAsync(_anvil.Operator, new AnvilActors.PublishStorageDealsFunction { Client = _anvil.Contract, Proposals = [proposal.WithProvider(minerA)] }, AnvilActors.Market);
         var after = await WindowReader.GetWindowAsync(_e, _anvil.Contract, minerA);
         Assert.Equal(WindowState.Closed, after.State);
         Assert.Equal("Fulfilled", after.AssignmentStatusName);
@@ -106,11 +103,11 @@ public class WindowAndProposalTests : IClassFixture<AnvilFixture>
         Assert.Equal((minerA, slot, 1), (deal.Provider, deal.Slot, (int)deal.State));   // D_PUBLISHED
 
         // miner B's window runs out: closed, and a proposal is refused in gas estimation (nonce unchanged)
-        await AnvilActors.MineAsync(_e, 130);
+        await _anvil.Evm.MineAsync(130);
         var b = await WindowReader.GetWindowAsync(_e, _anvil.Contract, minerB);
         Assert.Equal(WindowState.Closed, b.State);
         Assert.Equal(0UL, b.EpochsLeft);
-        var accountB = await AccountAsync(AnvilActors.Key2);
+        var accountB = _anvil.Provider2;
         var nonce = await _e.GetNonceAsync(accountB.Address);
         await Assert.ThrowsAnyAsync<Exception>(() => _e.SendAsync(accountB, _anvil.Contract, ProposeDealArguments.Create(b, b.Pieces[0], url, 2000)));
         Assert.Equal(nonce, await _e.GetNonceAsync(accountB.Address));

@@ -36,10 +36,9 @@ public sealed class PeerFixture : IAsyncLifetime
             ContractParameters = new Dictionary<string, string> { ["Fund"] = (BigInteger.Pow(10, 18) * 100).ToString(), ["Window"] = "1000" },
         });
         Endpoint = new EthereumEndpoint(Evm.RpcUrl) { ReceiptPollInterval = TimeSpan.FromMilliseconds(100) };
-        Account Load(int i) => KeystoreAccount.Load(Evm.Accounts[i].KeystorePath, new System.Net.NetworkCredential("", DevnetEvm.TestPassword), Evm.ChainId);
-        Operator = Load(0);
-        Provider1 = Load(1);
-        Provider2 = Load(2);
+        Operator = Evm.OpenAccount("Operator");
+        Provider1 = Evm.OpenAccount("Provider1");
+        Provider2 = Evm.OpenAccount("Provider2");
         foreach (var (acct, miner) in new[] { (Provider1, 1001UL), (Provider2, 1002UL) })
             await SendAsync(acct, new RegisterFunction { MinerId = miner, RetrievalUrl = "http://127.0.0.1:1/piece", AmountToSend = BigInteger.Pow(10, 19) });
         Pieces = Cars.Select(c => PieceCommitment.Compute(c)).ToArray();

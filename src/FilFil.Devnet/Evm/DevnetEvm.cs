@@ -195,6 +195,24 @@ public sealed partial class DevnetEvm : IDisposable
         return await BlockNumberAsync(ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Turns anvil's automine (a block for every transaction, the default) off or on (evm_setAutomine). With it off,
+    /// sent transactions wait in the pool until <see cref="MineAsync"/> mines a block, as on a chain with 30 s blocks.
+    /// </summary>
+    public async Task SetAutomineAsync(bool on, CancellationToken ct = default)
+    {
+        using var rpc = new AnvilRpc(RpcUrl);
+        await rpc.CallAsync("evm_setAutomine", [on], ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The account named <paramref name="name"/> (Operator, Provider1..N, User), opened from its keystore with <see cref="TestPassword"/>.</summary>
+    public Nethereum.Web3.Accounts.Account OpenAccount(string name)
+    {
+        var a = Accounts.FirstOrDefault(x => x.Name == name)
+            ?? throw new ArgumentException($"the devnet EVM has no account {name}: it has {string.Join(", ", Accounts.Select(x => x.Name))}", nameof(name));
+        return KeystoreAccount.Load(a.KeystorePath, new System.Net.NetworkCredential("", TestPassword), ChainId);
+    }
+
     /// <summary>Blocks per anvil_mine call (anvil mines them one by one: about 100 a second on a busy machine).</summary>
     public const ulong MineStep = 256;
 
