@@ -5,6 +5,7 @@ using FilFil.DealClient.Curio;
 using FilFil.DealClient.Deals;
 using FilFil.DealClient.Messages;
 using FilFil.PowerShell.DealClient;
+using Nethereum.Contracts;
 
 namespace FilFil.PowerShell.Commands;
 
@@ -15,28 +16,43 @@ namespace FilFil.PowerShell.Commands;
 /// height has the published piece CID (a mismatch names both) and a file of the published size, and that the URL
 /// answers HEAD with that Content-Length. -Backend Boost: proposeDeal only (Boost's contract deal monitor picks up
 /// the DealProposalCreate log). -Backend Curio: proposeDeal, then the contract's getDealProposal/getExtraParams are
-/// submitted to the provider's Curio market (POST /market/mk12/store).
+/// submitted to the provider's Curio market (POST /market/mk12/store). -ProposalId or -TransactionHash: no
+/// transaction, only the Curio submission of proposals already made (an -Unsigned proposeDeal that a multisig sent).
 /// </summary>
-[Cmdlet(VerbsLifecycle.Submit, "FilFilDeal", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsLifecycle.Submit, "FilFilDeal", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = WindowSet)]
 [OutputType(typeof(DealSubmission), typeof(UnsignedTransaction))]
 public sealed class SubmitFilFilDealCommand : DealClientTransactionCmdlet
 {
+    private const string WindowSet = "Window", ProposalSet = "Proposal", TransactionSet = "Transaction";
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     /// <summary>The provider's miner: f01234, t01234 or 1234 (binds Miner or Provider from the pipeline). Default: the config file's miner.</summary>
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = WindowSet)]
     [Alias("Provider", "MinerId")]
     [MinerIdTransformation]
     public ulong? Miner { get; set; }
 
     /// <summary>The slot (snapshot height); binds Slot or Height from the pipeline. Default: the provider's latest window.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = WindowSet)]
     [Alias("Height")]
     public ulong? Slot { get; set; }
 
     /// <summary>The pieces to propose. Default: every piece of the slot without a deal in this window.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = WindowSet)]
     public uint[]? PieceIndex { get; set; }
+
+    /// <summary>
+    /// Proposals already made (0x and 64 hex digits: the id of ProposalCreated / DealProposalCreate): submit each to
+    /// the provider's Curio market without sending a transaction, e.g. after an -Unsigned proposeDeal was sent by a multisig.
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = ProposalSet)]
+    [ValidatePattern("^0x[0-9a-fA-F]{64}$")]
+    public string[]? ProposalId { get; set; }
+
+    /// <summary>A mined proposeDeal transaction (0x and 64 hex digits): submit the proposals it created to the Curio market, sending nothing.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = TransactionSet)]
+    [ValidatePattern("^0x[0-9a-fA-F]{64}$")]
+    public string? TransactionHash { get; set; }
 
     /// <summary>Boost (proposeDeal only) or Curio (also submits to its MK12 market). Default: the config's dealBackend, else Boost.</summary>
     [Parameter]
@@ -49,13 +65,18 @@ public sealed class SubmitFilFilDealCommand : DealClientTransactionCmdlet
     public Uri? DealEndpoint { get; set; }
 
     /// <summary>Base URL of the FilFil server the provider fetches from (…/piece/{cid} is appended). Default: this session's Start-FilFilServer prefix.</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = WindowSet)]
     [ValidateNotNull]
     public Uri? Url { get; set; }
 
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
+        if (ParameterSetName != WindowSet)
+        {
+            SubmitExisting();
+            return;
+        }
         ulong miner;
         try { miner = DealCmdlets.Miners(Miner is { } m ? [m] : null, Settings).First(); }
         catch (PSArgumentException e) { WriteError(e, null); return; }
@@ -90,28 +111,25 @@ public sealed class SubmitFilFilDealCommand : DealClientTransactionCmdlet
         backend = backend.Equals("curio", StringComparison.OrdinalIgnoreCase) ? "Curio"
             : backend.Equals("boost", StringComparison.OrdinalIgnoreCase) ? "Boost"
             : throw DealCmdlets.ParameterError($"the deal backend \"{backend}\" (config dealBackend) is not Boost or Curio", "Backend");
-        Uri? curio = null;
-        if (backend == "Curio")
-        {
-            curio = DealEndpoint ?? (Settings.DealEndpoint is { } de ? new Uri(de) : null)
-                ?? throw DealCmdlets.ParameterError("-Backend Curio needs the provider's Curio market: give -DealEndpoint https://your-curio-domain, " +
-                    "set FILFIL_DEAL_ENDPOINT, or store it with Set-FilFilConfig -DealEndpoint", "DealEndpoint");
-            CurioMarketClient.StoreUrl(curio); // a bad URL fails here, not after the transaction
-        }
+        Uri? curio = backend == "Curio" ? CurioEndpoint("-Backend Curio") : null;
 
         var contract = ContractAddress;
         var w = Call(new ProviderInfoFunction(), ct => WindowReader.GetWindowAsync(Endpoint, contract, miner, Slot, ct));
         if (w.State != WindowState.Open)
         {
-            string when = w.State switch
+            string? when = w.State switch
             {
                 WindowState.Upcoming => $"is upcoming: it opens at epoch {w.FirstEpoch}, {w.EpochsUntilOpen} epochs after head {w.HeadEpoch} (use Wait-FilFilWindow)",
                 WindowState.Closed => $"is closed ({w.AssignmentStatusName}, epochs {w.FirstEpoch}-{w.LastEpoch}, head {w.HeadEpoch})",
-                _ => Slot is { } s ? $"does not exist: {target} has no window on slot {s}" : $"does not exist: {target} was never assigned one",
+                _ => null,
             };
-            throw new Refusal(new InvalidOperationException(
-                $"the window of {target}{(w.Slot != 0 ? $" on slot {w.Slot}" : "")} {when}; proposeDeal would revert, nothing was sent"),
-                target, "WindowNotOpen");
+            // a None window (also piped from Get-FilFilWindow, with Slot 0) names the miner and what it was asked for, not "slot 0"
+            string message = when is not null
+                ? $"the window of {target} on slot {w.Slot} {when}"
+                : Slot is { } s and not 0
+                    ? $"{target} has no window on slot {s} (the snapshot at height {s}): the contract did not assign it one there (Get-FilFilSlot -Height {s} shows who it did)"
+                    : $"{target} has no window assigned: the contract never gave it one up to head {w.HeadEpoch} (windows are assigned to registered providers when a snapshot is published; see Get-FilFilProvider -Miner {target})";
+            throw new Refusal(new InvalidOperationException($"{message}; proposeDeal would revert, nothing was sent"), target, "WindowNotOpen");
         }
 
         List<StagedPiece> pieces;
@@ -150,6 +168,101 @@ public sealed class SubmitFilFilDealCommand : DealClientTransactionCmdlet
             urls.Add((p, url));
         }
         return new Prepared(w, backend, curio, urls);
+    }
+
+    /// <summary>-DealEndpoint, else the config's dealEndpoint; checked here, before any transaction.</summary>
+    private Uri CurioEndpoint(string why)
+    {
+        var curio = DealEndpoint ?? (Settings.DealEndpoint is { } de ? new Uri(de) : null)
+            ?? throw DealCmdlets.ParameterError($"{why} needs the provider's Curio market: give -DealEndpoint https://your-curio-domain, " +
+                "set FILFIL_DEAL_ENDPOINT, or store it with Set-FilFilConfig -DealEndpoint", "DealEndpoint");
+        CurioMarketClient.StoreUrl(curio); // a bad URL fails here, not after the transaction
+        return curio;
+    }
+
+    /// <summary>
+    /// -ProposalId / -TransactionHash: the proposals exist on chain; each is read back (proposalInfo, getDealProposal,
+    /// getExtraParams) and posted to the Curio market, with no transaction. Boost needs no such step.
+    /// </summary>
+    private void SubmitExisting()
+    {
+        Uri curio;
+        List<byte[]> ids;
+        try
+        {
+            if (Unsigned)
+                throw DealCmdlets.ParameterError("-ProposalId and -TransactionHash send no transaction: there is nothing for -Unsigned to write", "Unsigned");
+            if (Backend is { } b && !b.Equals("curio", StringComparison.OrdinalIgnoreCase))
+                throw DealCmdlets.ParameterError(
+                    "-ProposalId and -TransactionHash submit proposals to a Curio market; Boost needs no submission (it reads DealProposalCreate from the chain)", "Backend");
+            curio = CurioEndpoint("-ProposalId and -TransactionHash");
+            ids = ProposalId is { } given ? given.Select(h => Convert.FromHexString(h.AsSpan(2))).ToList() : ProposalsOf(TransactionHash!);
+        }
+        catch (Exception e) when (e is not (PipelineStoppedException or ActionPreferenceStopException))
+        {
+            WriteError(ErrorMapping.Unwrap(e), (object?)TransactionHash ?? ProposalId);
+            return;
+        }
+        foreach (var id in ids)
+        {
+            string hex = ProposalHex(id);
+            TryRun(hex, () =>
+            {
+                var p = QueryOutput<ProposalInfoFunction, ProposalInfoOutput>(new ProposalInfoFunction { Id = id }).Proposal;
+                if (p.Provider == 0)
+                    throw new ItemNotFoundException($"the contract at {ContractAddress} has no proposal {hex}: check the id (the ProposalCreated event of the proposeDeal transaction)");
+                string miner = "f0" + p.Provider.ToString(CultureInfo.InvariantCulture);
+                if (!ShouldProcess($"proposal {hex} (slot {p.Slot} piece {p.PieceIndex}) for {miner}", $"Submit to the Curio market at {curio}")) return;
+                var (uuid, answer, proposal) = PostToCurio(curio, id, p.Provider);
+                WriteResult(new DealSubmission
+                {
+                    Miner = miner, Slot = p.Slot, PieceIndex = p.PieceIndex, PieceCid = proposal.PieceCid, Url = p.LocationRef,
+                    CarSize = p.CarSize, Backend = "Curio", ProposalId = hex, StartEpoch = p.Start, EndEpoch = p.End,
+                    Transaction = null, DealUuid = uuid, Accepted = answer.Accepted, Message = answer.Message,
+                }, curio);
+            });
+        }
+    }
+
+    /// <summary>The proposals a mined proposeDeal transaction created (its ProposalCreated events from this contract).</summary>
+    private List<byte[]> ProposalsOf(string hash)
+    {
+        var receipt = Await(ct => Endpoint.Web3.Eth.Transactions.GetTransactionReceipt.SendRequestAsync(hash).WaitAsync(ct))
+            ?? throw new ItemNotFoundException($"transaction {hash} is not mined (or unknown to {Endpoint.Url}): submit it to Curio once it is mined");
+        var contract = ContractAddress;
+        var ids = receipt.DecodeAllEvents<ProposalCreatedEvent>()
+            .Where(e => string.Equals(e.Log.Address, contract, StringComparison.OrdinalIgnoreCase))
+            .Select(e => e.Event.Id).ToList();
+        if (receipt.Status?.Value != 1 || ids.Count == 0)
+            throw new InvalidOperationException(receipt.Status?.Value != 1
+                ? $"transaction {hash} failed (status 0): it created no proposal"
+                : $"transaction {hash} created no proposal on {contract}: is it a proposeDeal to this contract?");
+        return ids;
+    }
+
+    private static string ProposalHex(byte[] id) => "0x" + Convert.ToHexString(id).ToLowerInvariant();
+
+    /// <summary>Reads the contract's proposal and extra params and posts them to Curio as an MK12 deal for <paramref name="miner"/>.</summary>
+    private (Guid Uuid, Mk12DealResponse Answer, ContractDealProposal Proposal) PostToCurio(Uri endpoint, byte[] proposalId, ulong miner)
+    {
+        var proposal = ContractDealProposal.Parse(Query<GetDealProposalFunction, byte[]>(new GetDealProposalFunction { ProposalId = proposalId }));
+        var extra = ContractExtraParams.Parse(Query<GetExtraParamsFunction, byte[]>(new GetExtraParamsFunction { ProposalId = proposalId }));
+        var uuid = Guid.NewGuid();
+        var body = Mk12DealParams.Encode(uuid, proposal, extra, miner);
+        using var client = new CurioMarketClient();
+        var answer = Await(ct => client.SubmitAsync(endpoint, body, ct));
+        Log.Information("Curio at {Endpoint} answered deal {Uuid} for proposal {Proposal}: accepted {Accepted} {Message}",
+            endpoint, uuid, ProposalHex(proposalId), answer.Accepted, answer.Message);
+        return (uuid, answer, proposal);
+    }
+
+    /// <summary>Writes the submission; a Curio rejection is also an error about it.</summary>
+    private void WriteResult(DealSubmission result, Uri? curio)
+    {
+        WriteObject(result);
+        if (result.Accepted == false)
+            WriteError(new CurioMarketException($"the Curio market at {curio} rejected the deal for slot {result.Slot} piece {result.PieceIndex} (proposal {result.ProposalId}): {result.Message}")
+            { StatusCode = 200, Rejected = true }, result, "CurioRejected");
     }
 
     /// <summary>-Url, else the running server's prefix (a wildcard host needs -Url: providers need a name they can reach).</summary>
@@ -202,33 +315,22 @@ public sealed class SubmitFilFilDealCommand : DealClientTransactionCmdlet
         if (tx is null)
         {
             if (Unsigned && prep.Backend == "Curio")
-                WriteWarning("with -Unsigned nothing is submitted to Curio: once the transaction is mined, its proposal must still be sent to the provider's market");
+                WriteWarning("with -Unsigned nothing is submitted to Curio: once the transaction is mined, submit its proposal with " +
+                    $"Submit-FilFilDeal -TransactionHash <its hash> -Backend Curio -DealEndpoint {prep.CurioEndpoint}");
             return;
         }
         var created = tx.Events.OfType<ProposalCreatedEvent>().Single();
-        string proposalId = "0x" + Convert.ToHexString(created.Id).ToLowerInvariant();
+        string proposalId = ProposalHex(created.Id);
         Guid? uuid = null;
         Mk12DealResponse? answer = null;
         if (prep.Backend == "Curio")
-        {
-            var proposal = ContractDealProposal.Parse(Query<GetDealProposalFunction, byte[]>(new GetDealProposalFunction { ProposalId = created.Id }));
-            var extra = ContractExtraParams.Parse(Query<GetExtraParamsFunction, byte[]>(new GetExtraParamsFunction { ProposalId = created.Id }));
-            uuid = Guid.NewGuid();
-            var body = Mk12DealParams.Encode(uuid.Value, proposal, extra, w.Miner);
-            using var curio = new CurioMarketClient();
-            answer = Await(ct => curio.SubmitAsync(prep.CurioEndpoint!, body, ct));
-            Log.Information("Curio at {Endpoint} answered deal {Uuid} for proposal {Proposal}: accepted {Accepted} {Message}",
-                prep.CurioEndpoint, uuid, proposalId, answer.Accepted, answer.Message);
-        }
+            (uuid, answer, _) = PostToCurio(prep.CurioEndpoint!, created.Id, w.Miner);
         var result = new DealSubmission
         {
             Miner = miner, Slot = w.Slot, PieceIndex = piece.Index, PieceCid = piece.PieceCid, Url = url, CarSize = piece.CarSize,
             Backend = prep.Backend, ProposalId = proposalId, StartEpoch = created.StartEpoch, EndEpoch = created.EndEpoch,
             Transaction = tx, DealUuid = uuid, Accepted = answer?.Accepted, Message = answer?.Message,
         };
-        WriteObject(result);
-        if (answer is { Accepted: false })
-            WriteError(new CurioMarketException($"the Curio market at {prep.CurioEndpoint} rejected the deal for slot {w.Slot} piece {piece.Index} (proposal {proposalId}): {answer.Message}")
-            { StatusCode = 200, Rejected = true }, result, "CurioRejected");
+        WriteResult(result, prep.CurioEndpoint);
     }
 }

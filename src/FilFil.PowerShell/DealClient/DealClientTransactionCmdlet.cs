@@ -13,7 +13,8 @@ namespace FilFil.PowerShell.DealClient;
 /// sends nothing; otherwise it opens the keystore (-KeystorePath, FILFIL_KEYSTORE, the config file) with its password
 /// (-Credential, FILFIL_KEYSTORE_PASSWORD, else a prompt when interactive), checks the call with eth_call and gas
 /// estimation (a would-revert call stops here: nothing sent, no gas spent), signs (EIP-1559), sends, waits for the
-/// receipt with a progress bar (Ctrl-C stops waiting; the transaction stays in the pool) and returns a
+/// receipt with a progress bar showing the hash (Ctrl-C stops waiting at once, and the hash goes to the log and the
+/// host's warning line: the transaction stays in the pool) and returns a
 /// <see cref="TransactionResult"/>. The password and the key never reach output, errors or logs.
 /// </summary>
 public abstract class DealClientTransactionCmdlet : DealClientCmdlet
@@ -123,7 +124,14 @@ public abstract class DealClientTransactionCmdlet : DealClientCmdlet
         catch (AggregateException) { /* the task's own exception is rethrown below */ }
         if (Stopping || task.IsCanceled)
         {
-            Log.Warning("stopped waiting for {Hash}: the transaction stays in the pool and may still be mined", hash);
+            // the pipeline is stopping, so no error or warning record can be written: the log and the host get the hash
+            Log.Warning("stopped waiting for {Function} {Hash}: the transaction stays in the pool and may still be mined", function, hash);
+            try
+            {
+                Host?.UI?.WriteWarningLine($"stopped waiting for {function} {hash}: the transaction stays in the pool and may still be mined; " +
+                    "look it up by this hash before sending the same call again");
+            }
+            catch (Exception e) when (e is System.Management.Automation.Host.HostException or NotImplementedException or PSInvalidOperationException) { }
             throw new PipelineStoppedException();
         }
         if (shown) WriteProgress(new ProgressRecord(ProgressActivityId, activity, "mined") { RecordType = ProgressRecordType.Completed });

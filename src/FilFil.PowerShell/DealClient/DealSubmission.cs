@@ -16,8 +16,8 @@ public sealed class DealSubmission
     public required string ProposalId { get; init; }
     public required long StartEpoch { get; init; }
     public required long EndEpoch { get; init; }
-    /// <summary>The proposeDeal transaction.</summary>
-    public required TransactionResult Transaction { get; init; }
+    /// <summary>The proposeDeal transaction; null when only submitted to Curio (-ProposalId, -TransactionHash).</summary>
+    public required TransactionResult? Transaction { get; init; }
     /// <summary>Curio: the MK12 deal UUID sent; null for Boost.</summary>
     public Guid? DealUuid { get; init; }
     /// <summary>Curio: whether its market accepted the deal; null for Boost.</summary>
