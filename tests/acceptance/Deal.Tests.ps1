@@ -1,11 +1,11 @@
-# Get-FilFilWindow | Submit-FilFilDeal on anvil with FilFilDealClient (script/Deploy.s.sol, FILFIL_ANVIL_MOCKS): two
-# providers (miner stand-ins 3001 and 3002) registered, slot 100 published with the piece CID of a file this session's
+# Get-FilFilWindow | Submit-FilFilDeal on Start-FilFilDevnet -Evm (anvil with FilFilDealClient, script/Deploy.s.sol
+# and the actor stand-ins): two providers (the devnet's miner stand-ins 1001 and 1002) registered, slot 100 published with the piece CID of a file this session's
 # FilFil server serves, slot 101 published after it (their windows on 101 are upcoming). Boost backend (proposeDeal
 # only), Curio backend against a loopback MK12 listener that checks what curio's market/mk12/http handler requires,
-# and the refusals: window not open (no gas spent), piece CID mismatch, no server and no -Url; -Unsigned and -WhatIf.
+# and the refusals: window not open (no gas spent), no window at all, piece CID mismatch, no server and no -Url;
+# -Unsigned and -WhatIf; an -Unsigned Curio proposal submitted to Curio afterwards with -TransactionHash / -ProposalId.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '..' '..' 'FilFil.psd1')
-    . (Join-Path $PSScriptRoot 'Anvil.ps1')
     foreach ($dll in 'Nethereum.Util.dll', 'FilFil.DealClient.dll', 'FilFil.Core.dll') {
         Add-Type -LiteralPath ([System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '..' '..' 'bin' $dll)))
     }
@@ -13,37 +13,31 @@ BeforeAll {
     $env:FILFIL_HOME = Join-Path $TestDrive 'home'
     $env:FILFIL_CONFIG = Join-Path $TestDrive 'config.json'
     $null = New-Item -ItemType Directory -Path $env:FILFIL_HOME
-    $script:anvil = Start-TestAnvil
-    $script:common = @{ RpcUrl = $anvil.Url; Contract = $anvil.Contract }
-    $script:chainId = 31337
+    $script:devnet = Start-FilFilDevnet -Evm -StateBlocks 64 -EvmProviders 2
+    . (Join-Path $PSScriptRoot 'EvmAccounts.ps1')
+    $script:common = @{ RpcUrl = $devnet.RpcUrl; Contract = $devnet.Contract }
+    $script:chainId = $devnet.ChainId
+    # [0] the operator, [1] and [2] the providers controlling the miner stand-ins f01001 and f01002
+    $script:accountNames = 'Operator', 'Provider1', 'Provider2'
+    $script:addresses = $accountNames | ForEach-Object { (Get-TestAccount $_).Address }
 
     function ConvertTo-HexText([byte[]] $b) { [Convert]::ToHexString($b).ToLowerInvariant() }
     function ConvertTo-AbiWord([System.Numerics.BigInteger] $v) { $v.ToString('x64').Substring($v.ToString('x64').Length - 64) }
     function Get-AbiSelector([string] $sig) { [Nethereum.Util.Sha3Keccack]::Current.CalculateHash($sig).Substring(0, 8) }
     function ConvertTo-AbiBytes([byte[]] $b) { (ConvertTo-AbiWord $b.Length) + (ConvertTo-HexText $b).PadRight([Math]::Ceiling($b.Length / 32) * 64, '0') }
     function Send-SetupTransaction([int] $From, [string] $To, [string] $Data, [System.Numerics.BigInteger] $Value = 0) {
-        $tx = @{ from = $AnvilAddresses[$From]; to = $To; data = '0x' + $Data }
-        if ($Value -gt 0) { $tx.value = '0x' + $Value.ToString('x').TrimStart('0') }
-        $hash = Invoke-TestRpc $anvil eth_sendTransaction @($tx)
-        $r = Invoke-TestRpc $anvil eth_getTransactionReceipt @($hash)
-        $r.status | Should -Be '0x1' -Because "the setup transaction to $To must succeed"
-        $r
+        Send-TestTransaction -From $accountNames[$From] -To $To -Data ('0x' + $Data) -Value $Value
     }
     function Get-CallData($fn) {
         $m = [FilFil.DealClient.Ethereum.UnsignedTransaction].GetMethod('For').MakeGenericMethod($fn.GetType())
-        $m.Invoke($null, @($anvil.Contract, $fn, [System.Numerics.BigInteger]$chainId)).Data.Substring(2)
+        $m.Invoke($null, @($devnet.Contract, $fn, [System.Numerics.BigInteger]$chainId)).Data.Substring(2)
     }
-    function Get-TestNonce([int] $i) { [Convert]::ToInt64((Invoke-TestRpc $anvil eth_getTransactionCount @($AnvilAddresses[$i], 'latest')), 16) }
     $script:fil = [System.Numerics.BigInteger]::Pow(10, 18)
 
-    # two miners controlled by anvil accounts #1 and #2 (the stand-in miner actor at 0xff‖0…‖id, a power claim)
-    foreach ($m in @(@{ Id = 3001; Account = 1 }, @{ Id = 3002; Account = 2 })) {
-        Add-TestMiner $anvil -Id $m.Id -Controller $AnvilAddresses[$m.Account]
-    }
-    $null = Send-SetupTransaction 0 $anvil.Contract (Get-CallData ([FilFil.DealClient.Messages.FundRewardsFunction]::new())) (10 * $fil)
-    foreach ($m in @(@{ Id = 3001; Account = 1 }, @{ Id = 3002; Account = 2 })) {
+    $null = Send-SetupTransaction 0 $devnet.Contract (Get-CallData ([FilFil.DealClient.Messages.FundRewardsFunction]::new())) (10 * $fil)
+    foreach ($m in @(@{ Id = 1001; Account = 1 }, @{ Id = 1002; Account = 2 })) {
         $reg = [FilFil.DealClient.Messages.RegisterFunction]@{ MinerId = $m.Id; RetrievalUrl = "http://127.0.0.1/$($m.Id)" }
-        $null = Send-SetupTransaction $m.Account $anvil.Contract (Get-CallData $reg) (10 * $fil)
+        $null = Send-SetupTransaction $m.Account $devnet.Contract (Get-CallData $reg) (10 * $fil)
     }
 
     # the "snapshots" this provider took: one piece file per height, in the catalog the server and Submit-FilFilDeal read
@@ -69,17 +63,17 @@ BeforeAll {
     foreach ($p in $piece100, $piece101) {
         $in = [FilFil.DealClient.Messages.PieceInput]@{ PieceCid = [FilFil.Core.Ipld.Cid]::Parse($p.PieceCidV1).ToArray(); PaddedSize = $p.PaddedSize; CarSize = $p.PayloadSize }
         $list = [System.Collections.Generic.List[FilFil.DealClient.Messages.PieceInput]]::new(); $list.Add($in)
-        $null = Send-SetupTransaction 0 $anvil.Contract (Get-CallData ([FilFil.DealClient.Messages.PublishSlotFunction]@{ Slot = $p.Height; Pieces = $list }))
+        $null = Send-SetupTransaction 0 $devnet.Contract (Get-CallData ([FilFil.DealClient.Messages.PublishSlotFunction]@{ Slot = $p.Height; Pieces = $list }))
     }
 
     $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0); $l.Start(); $port = $l.LocalEndpoint.Port; $l.Stop()
     $script:prefix = "http://127.0.0.1:$port/"
     $null = Start-FilFilServer -Prefix $prefix
 
-    $script:password = 'correct horse 14'
-    $script:cred = [pscredential]::new('provider', (ConvertTo-SecureString $password -AsPlainText -Force))
-    $script:keystore1 = New-TestKeystore -Index 1 -Password $password -Path (Join-Path $TestDrive 'k1.json')
-    $script:keystore2 = New-TestKeystore -Index 2 -Password $password -Path (Join-Path $TestDrive 'k2.json')
+    $script:cred = $devnet.EvmCredential
+    $script:password = $cred.GetNetworkCredential().Password
+    $script:keystore1 = (Get-TestAccount Provider1).KeystorePath
+    $script:keystore2 = (Get-TestAccount Provider2).KeystorePath
 
     # a loopback Curio market: what market/mk12/http/http.go mk12deal requires (POST /market/mk12/store, Content-Type
     # exactly application/cbor, a DealParams map), answered with a cbor-gen DealResponse {Message, Accepted}
@@ -115,23 +109,23 @@ AfterAll {
     if ($curio) { $curio.Stop(); $curio.Close() }
     if ($curioPs) { $curioPs.Dispose() }
     Stop-FilFilServer -ErrorAction SilentlyContinue | Out-Null
-    Stop-TestAnvil $anvil
+    Stop-FilFilDevnet
     $env:FILFIL_HOME = $null
     $env:FILFIL_CONFIG = $null
 }
 
 Describe 'Get-FilFilWindow' {
     It 'shows the open window on slot 100 and the upcoming one on slot 101, with the published pieces' {
-        $w = Get-FilFilWindow -Miner f03001 -Slot 100 @common
+        $w = Get-FilFilWindow -Miner f01001 -Slot 100 @common
         $w.State | Should -Be 'Open'
-        $w.Miner | Should -Be 'f03001'
+        $w.Miner | Should -Be 'f01001'
         ($w.Slot, $w.Height) | Should -Be @(100, 100)
         $w.LastEpoch - $w.FirstEpoch | Should -Be 119
         $w.MinutesLeft | Should -Be ($w.EpochsLeft * 0.5)
         $w.Pieces.PieceCid | Should -Be $piece100.PieceCidV1
         $w.Pieces.CarSize | Should -Be $piece100.PayloadSize
         $w.Pieces.DealId | Should -Be -1
-        $latest = Get-FilFilWindow 3001 @common
+        $latest = Get-FilFilWindow 1001 @common
         $latest.State | Should -Be 'Upcoming'
         $latest.Slot | Should -Be 101
         $latest.FirstEpoch | Should -Be ($w.LastEpoch + 1)
@@ -150,29 +144,43 @@ Describe 'Get-FilFilWindow' {
 
 Describe 'Submit-FilFilDeal refusals (nothing sent)' {
     It 'refuses the upcoming window from the pipeline: clear error, no gas spent' {
-        $balance = Get-TestBalance $anvil $AnvilAddresses[1]
-        $nonce = Get-TestNonce 1
-        $out = Get-FilFilWindow -Miner f03001 @common | Submit-FilFilDeal -KeystorePath $keystore1 -Credential $cred @common -ErrorVariable err -ErrorAction SilentlyContinue
+        $balance = Get-TestBalance $addresses[1]
+        $nonce = Get-TestNonce $addresses[1]
+        $out = Get-FilFilWindow -Miner f01001 @common | Submit-FilFilDeal -KeystorePath $keystore1 -Credential $cred @common -ErrorVariable err -ErrorAction SilentlyContinue
         $out | Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -BeLike 'WindowNotOpen,*'
         $err[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
         "$($err[0])" | Should -Match 'upcoming: it opens at epoch \d+'
         "$($err[0])" | Should -Match 'nothing was sent'
-        Get-TestBalance $anvil $AnvilAddresses[1] | Should -Be $balance
-        Get-TestNonce 1 | Should -Be $nonce
+        Get-TestBalance $addresses[1] | Should -Be $balance
+        Get-TestNonce $addresses[1] | Should -Be $nonce
+    }
+
+    It 'refuses a window of state None from the pipeline naming the miner and that it has no window, not "slot 0"' {
+        $w = Get-FilFilWindow -Miner t09999 @common
+        $w.State | Should -Be 'None'
+        $w | Submit-FilFilDeal -KeystorePath $keystore1 -Credential $cred @common -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'WindowNotOpen,*'
+        $err[0].TargetObject | Should -Be 'f09999'
+        "$($err[0])" | Should -Match '^f09999 has no window assigned: the contract never gave it one up to head \d+'
+        "$($err[0])" | Should -Match 'Get-FilFilProvider -Miner f09999'
+        "$($err[0])" | Should -Not -Match 'slot 0'
+        # a slot without a window for this miner names the slot and its height
+        Submit-FilFilDeal -Miner f09999 -Slot 100 -KeystorePath $keystore1 -Credential $cred @common -ErrorVariable err -ErrorAction SilentlyContinue
+        "$($err[0])" | Should -Match '^f09999 has no window on slot 100 \(the snapshot at height 100\)'
     }
 
     It 'refuses a local snapshot whose piece CID differs from the published one, naming both' {
         $other = New-Piece 100 1500
         Write-Catalog @($other, $piece101)
         try {
-            $nonce = Get-TestNonce 1
-            Submit-FilFilDeal -Miner f03001 -Slot 100 -KeystorePath $keystore1 -Credential $cred @common -ErrorVariable err -ErrorAction SilentlyContinue
+            $nonce = Get-TestNonce $addresses[1]
+            Submit-FilFilDeal -Miner f01001 -Slot 100 -KeystorePath $keystore1 -Credential $cred @common -ErrorVariable err -ErrorAction SilentlyContinue
             $err[0].FullyQualifiedErrorId | Should -BeLike 'PieceCidMismatch,*'
             $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
             "$($err[0])" | Should -Match ([regex]::Escape($other.PieceCidV1))
             "$($err[0])" | Should -Match ([regex]::Escape($piece100.PieceCidV1))
-            Get-TestNonce 1 | Should -Be $nonce
+            Get-TestNonce $addresses[1] | Should -Be $nonce
         }
         finally { Write-Catalog @($piece100, $piece101) }
     }
@@ -180,32 +188,32 @@ Describe 'Submit-FilFilDeal refusals (nothing sent)' {
     It 'needs a running server or -Url' {
         Stop-FilFilServer | Out-Null
         try {
-            $nonce = Get-TestNonce 1
-            Submit-FilFilDeal -Miner f03001 -Slot 100 -KeystorePath $keystore1 -Credential $cred @common -ErrorVariable err -ErrorAction SilentlyContinue
+            $nonce = Get-TestNonce $addresses[1]
+            Submit-FilFilDeal -Miner f01001 -Slot 100 -KeystorePath $keystore1 -Credential $cred @common -ErrorVariable err -ErrorAction SilentlyContinue
             $err[0].FullyQualifiedErrorId | Should -BeLike 'NoPieceServer,*'
             "$($err[0])" | Should -Match 'Start-FilFilServer'
             "$($err[0])" | Should -Match '-Url'
-            Get-TestNonce 1 | Should -Be $nonce
+            Get-TestNonce $addresses[1] | Should -Be $nonce
         }
         finally { $null = Start-FilFilServer -Prefix $prefix }
     }
 
     It 'sends nothing with -WhatIf' {
-        $nonce = Get-TestNonce 1
-        Submit-FilFilDeal -Miner f03001 -Slot 100 -KeystorePath $keystore1 -Credential $cred @common -WhatIf | Should -BeNullOrEmpty
-        Get-TestNonce 1 | Should -Be $nonce
+        $nonce = Get-TestNonce $addresses[1]
+        Submit-FilFilDeal -Miner f01001 -Slot 100 -KeystorePath $keystore1 -Credential $cred @common -WhatIf | Should -BeNullOrEmpty
+        Get-TestNonce $addresses[1] | Should -Be $nonce
     }
 }
 
 Describe 'Submit-FilFilDeal -Backend Boost' {
     It 'writes an unsigned proposeDeal that the controller can send as it is, with the same effect' {
-        $balance = Get-TestBalance $anvil $AnvilAddresses[1]
-        $u = Get-FilFilWindow -Miner f03001 -Slot 100 @common | Submit-FilFilDeal -Unsigned @common
+        $balance = Get-TestBalance $addresses[1]
+        $u = Get-FilFilWindow -Miner f01001 -Slot 100 @common | Submit-FilFilDeal -Unsigned @common
         $u.PSObject.TypeNames[0] | Should -Be 'FilFil.PowerShell.DealClient.UnsignedTransaction'
         $u.Function | Should -Be 'proposeDeal'
         $u.Data | Should -BeLike ('0x' + (Get-AbiSelector 'proposeDeal(uint64,uint32,string,uint64)') + '*')
         ($u.SafeJson | ConvertFrom-Json).transactions[0].data | Should -Be $u.Data
-        Get-TestBalance $anvil $AnvilAddresses[1] | Should -Be $balance
+        Get-TestBalance $addresses[1] | Should -Be $balance
         $r = Send-SetupTransaction 1 $u.To $u.Data.Substring(2)
         $r.logs.Count | Should -BeGreaterThan 0
     }
@@ -213,8 +221,8 @@ Describe 'Submit-FilFilDeal -Backend Boost' {
     It 'proposes the open window''s piece with the server URL and the exact CAR size' {
         # the proposal id is keccak(chain, contract, slot, piece, url, start): a second proposal of the same piece and URL
         # checked (eth_call) in the block of the first would be ProposalExists; on anvil each transaction is a block
-        $null = Invoke-TestRpc $anvil anvil_mine @('0x1')
-        $s = Get-FilFilWindow -Miner f03001 -Slot 100 @common | Submit-FilFilDeal -KeystorePath $keystore1 -Credential $cred @common -Confirm:$false
+        $devnet | Step-FilFilDevnet -EvmBlocks 1 | Out-Null
+        $s = Get-FilFilWindow -Miner f01001 -Slot 100 @common | Submit-FilFilDeal -KeystorePath $keystore1 -Credential $cred @common -Confirm:$false
         $s.PSObject.TypeNames[0] | Should -Be 'FilFil.PowerShell.DealClient.DealSubmission'
         $s.Backend | Should -Be 'Boost'
         $s.Url | Should -Be "$($prefix)piece/$($piece100.PieceCidV1)"
@@ -228,10 +236,62 @@ Describe 'Submit-FilFilDeal -Backend Boost' {
 }
 
 Describe 'Submit-FilFilDeal -Backend Curio' {
+    It '-Unsigned posts nothing to Curio; once the proposeDeal is mined, -TransactionHash and -ProposalId submit it' {
+        $curioSeen.Clear()
+        $devnet | Step-FilFilDevnet -EvmBlocks 1 | Out-Null   # a new block: another proposal id than earlier ones
+        $u = Get-FilFilWindow -Miner f01002 -Slot 100 @common |
+            Submit-FilFilDeal -Backend Curio -DealEndpoint $curioUrl -Unsigned @common -WarningVariable warn -WarningAction SilentlyContinue
+        $u.Function | Should -Be 'proposeDeal'
+        "$warn" | Should -Match 'Submit-FilFilDeal -TransactionHash'
+        $curioSeen.Count | Should -Be 0
+        # the multisig (here the controller itself) sends the transaction as it is
+        $receipt = Send-TestTransaction -From Provider2 -To $u.To -Data $u.Data
+        $nonce = Get-TestNonce $addresses[2]
+        $s = Submit-FilFilDeal -TransactionHash $receipt.TransactionHash -Backend Curio -DealEndpoint $curioUrl @common -Confirm:$false -ErrorAction Stop
+        $s.PSObject.TypeNames[0] | Should -Be 'FilFil.PowerShell.DealClient.DealSubmission'
+        ($s.Backend, $s.Miner, $s.Slot, $s.PieceIndex) | Should -Be @('Curio', 'f01002', 100, 0)
+        $s.Transaction | Should -BeNullOrEmpty
+        $s.Accepted | Should -BeTrue
+        $s.PieceCid | Should -Be $piece100.PieceCidV1
+        $s.Url | Should -Be "$($prefix)piece/$($piece100.PieceCidV1)"
+        $s.CarSize | Should -Be $piece100.PayloadSize
+        $created = [Nethereum.Contracts.EventExtensions]::DecodeAllEvents[FilFil.DealClient.Messages.ProposalCreatedEvent]($receipt) | Select-Object -First 1
+        $s.ProposalId | Should -Be ('0x' + (ConvertTo-HexText $created.Event.Id))
+        $req = @($curioSeen)
+        $req.Count | Should -Be 1
+        ($req[0].Method, $req[0].Path, $req[0].ContentType) | Should -Be @('POST', '/market/mk12/store', 'application/cbor')
+        ConvertTo-HexText $req[0].Body | Should -BeLike ('a768' + (ConvertTo-HexText ([Text.Encoding]::ASCII.GetBytes('DealUUID'))) + '50' + ($s.DealUuid.ToString('N')) + '*')
+        ConvertTo-HexText $req[0].Body | Should -Match '4300ea07'   # provider f01002
+        # the same proposal by its id (the ProposalCreated / DealProposalCreate id): a new deal UUID, no transaction
+        $again = Submit-FilFilDeal -ProposalId $s.ProposalId -DealEndpoint $curioUrl @common -Confirm:$false -ErrorAction Stop
+        $again.ProposalId | Should -Be $s.ProposalId
+        $again.DealUuid | Should -Not -Be $s.DealUuid
+        $curioSeen.Count | Should -Be 2
+        Get-TestNonce $addresses[2] | Should -Be $nonce
+    }
+
+    It '-ProposalId refuses an unknown proposal, -Unsigned and -Backend Boost, and needs an endpoint' {
+        $curioSeen.Clear()
+        $unknown = '0x' + ('ab' * 32)
+        Submit-FilFilDeal -ProposalId $unknown -DealEndpoint $curioUrl @common -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        "$($err[0])" | Should -Match "no proposal $unknown"
+        Submit-FilFilDeal -ProposalId $unknown -DealEndpoint $curioUrl -Unsigned @common -ErrorVariable err -ErrorAction SilentlyContinue
+        "$($err[0])" | Should -Match 'nothing for -Unsigned to write'
+        Submit-FilFilDeal -ProposalId $unknown -DealEndpoint $curioUrl -Backend Boost @common -ErrorVariable err -ErrorAction SilentlyContinue
+        "$($err[0])" | Should -Match 'Boost needs no submission'
+        Submit-FilFilDeal -ProposalId $unknown @common -ErrorVariable err -ErrorAction SilentlyContinue
+        "$($err[0])" | Should -Match 'DealEndpoint'
+        { Submit-FilFilDeal -ProposalId '0x1234' -DealEndpoint $curioUrl @common } | Should -Throw -ErrorId 'ParameterArgumentValidationError,FilFil.PowerShell.Commands.SubmitFilFilDealCommand'
+        Submit-FilFilDeal -TransactionHash ('0x' + ('cd' * 32)) -DealEndpoint $curioUrl @common -ErrorVariable err -ErrorAction SilentlyContinue
+        "$($err[0])" | Should -Match 'is not mined'
+        $curioSeen.Count | Should -Be 0
+    }
+
     It 'proposes, then posts the MK12 deal to the provider''s Curio market, and the market can publish it' {
         $curioSeen.Clear()
-        $null = Invoke-TestRpc $anvil anvil_mine @('0x1')   # same piece and URL as 3001's proposal: see the Boost test
-        $s = Get-FilFilWindow -Miner f03002 -Slot 100 @common |
+        $devnet | Step-FilFilDevnet -EvmBlocks 1 | Out-Null   # same piece and URL as 1001's proposal: see the Boost test
+        $s = Get-FilFilWindow -Miner f01002 -Slot 100 @common |
             Submit-FilFilDeal -Backend Curio -DealEndpoint $curioUrl -KeystorePath $keystore2 -Credential $cred @common -Confirm:$false
         $s.Backend | Should -Be 'Curio'
         $s.Accepted | Should -BeTrue
@@ -251,24 +311,24 @@ Describe 'Submit-FilFilDeal -Backend Curio' {
         $start = $hex.IndexOf('72' + (ConvertTo-HexText ([Text.Encoding]::ASCII.GetBytes('ClientDealProposal'))) + '82') + 2 + 36 + 2
         $end = $hex.IndexOf('4302dead72' + (ConvertTo-HexText ([Text.Encoding]::ASCII.GetBytes('RemoveUnsealedCopy'))))
         $proposal = [Convert]::FromHexString($hex.Substring($start, $end - $start))
-        ConvertTo-HexText $proposal | Should -Match '4300ba17'   # provider f03002 (LEB128 ba 17)
+        ConvertTo-HexText $proposal | Should -Match '4300ea07'   # provider f01002 (LEB128 ea 07)
 
-        # as Curio would after its checks: PublishStorageDeals through the market stand-in records the deal for 3002
-        $data = (Get-AbiSelector 'publishStorageDeals(address,bytes[])') + (ConvertTo-AbiWord ([System.Numerics.BigInteger]::Parse('0' + $anvil.Contract.Substring(2), 'AllowHexSpecifier'))) +
+        # as Curio would after its checks: PublishStorageDeals through the market stand-in records the deal for 1002
+        $data = (Get-AbiSelector 'publishStorageDeals(address,bytes[])') + (ConvertTo-AbiWord ([System.Numerics.BigInteger]::Parse('0' + $devnet.Contract.Substring(2), 'AllowHexSpecifier'))) +
             (ConvertTo-AbiWord 0x40) + (ConvertTo-AbiWord 1) + (ConvertTo-AbiWord 0x20) + (ConvertTo-AbiBytes $proposal)
         $null = Send-SetupTransaction 0 '0xff00000000000000000000000000000000000005' $data
-        $deal = Get-FilFilDeal -Slot 100 -Miner f03002 @common
-        $deal.Miner | Should -Be 'f03002'
+        $deal = Get-FilFilDeal -Slot 100 -Miner f01002 @common
+        $deal.Miner | Should -Be 'f01002'
         $deal.State | Should -Be 'Published'
-        (Get-FilFilWindow -Miner f03002 -Slot 100 @common).Pieces.DealId | Should -Be $deal.DealId
+        (Get-FilFilWindow -Miner f01002 -Slot 100 @common).Pieces.DealId | Should -Be $deal.DealId
         (Get-FilFilDeal $deal.DealId @common).Slot | Should -Be 100
     }
 
     It 'refuses -Backend Curio without an endpoint, before anything is sent' {
-        $nonce = Get-TestNonce 2
-        Submit-FilFilDeal -Miner f03002 -Slot 100 -PieceIndex 0 -Backend Curio -KeystorePath $keystore2 -Credential $cred @common -ErrorVariable err -ErrorAction SilentlyContinue
+        $nonce = Get-TestNonce $addresses[2]
+        Submit-FilFilDeal -Miner f01002 -Slot 100 -PieceIndex 0 -Backend Curio -KeystorePath $keystore2 -Credential $cred @common -ErrorVariable err -ErrorAction SilentlyContinue
         "$($err[0])" | Should -Match 'DealEndpoint'
-        Get-TestNonce 2 | Should -Be $nonce
+        Get-TestNonce $addresses[2] | Should -Be $nonce
     }
 }
 
@@ -281,31 +341,31 @@ Describe 'Get-FilFilDeal' {
 
 Describe 'Wait-FilFilWindow' {
     It 'returns at once when the window is open' {
-        $w = Wait-FilFilWindow -Miner f03001 -Slot 100 -PollInterval 00:00:00.2 -Timeout 00:00:10 @common
+        $w = Wait-FilFilWindow -Miner f01001 -Slot 100 -PollInterval 00:00:00.2 -Timeout 00:00:10 @common
         $w.State | Should -Be 'Open'
         $w.Slot | Should -Be 100
     }
 
     It 'gives up after -Timeout with the state it last saw' {
-        { Wait-FilFilWindow -Miner f03001 -PollInterval 00:00:00.2 -Timeout 00:00:01 @common } |
+        { Wait-FilFilWindow -Miner f01001 -PollInterval 00:00:00.2 -Timeout 00:00:01 @common } |
             Should -Throw -ErrorId 'Timeout,FilFil.PowerShell.Commands.WaitFilFilWindowCommand' -ExpectedMessage '*opens at epoch*'
     }
 
     It 'blocks until the upcoming window opens, then returns it' {
-        $upcoming = Get-FilFilWindow -Miner f03001 @common
+        $upcoming = Get-FilFilWindow -Miner f01001 @common
         $upcoming.State | Should -Be 'Upcoming'
         # the wait runs in another runspace; blocks are mined here once it has started
         $waiter = [powershell]::Create()
         $null = $waiter.AddScript({
             param($manifest, $common)
             Import-Module $manifest
-            Wait-FilFilWindow -Miner f03001 -PollInterval 00:00:00.2 -Timeout 00:01:00 @common
+            Wait-FilFilWindow -Miner f01001 -PollInterval 00:00:00.2 -Timeout 00:01:00 @common
         }).AddArgument((Join-Path $PSScriptRoot '..' '..' 'FilFil.psd1')).AddArgument($common)
         $handle = $waiter.BeginInvoke()
         try {
             Start-Sleep -Milliseconds 1500
             $handle.IsCompleted | Should -BeFalse -Because 'the window is still upcoming'
-            $null = Invoke-TestRpc $anvil anvil_mine @('0x' + ([int]$upcoming.FirstEpoch - [int]$upcoming.HeadEpoch).ToString('x'))
+            $devnet | Step-FilFilDevnet -EvmBlocks ([int]$upcoming.FirstEpoch - [int]$upcoming.HeadEpoch) | Out-Null
             $w = @($waiter.EndInvoke($handle))
             $waiter.Streams.Error | Should -BeNullOrEmpty
             $w.Count | Should -Be 1
@@ -321,7 +381,7 @@ Describe 'Secrets' {
     It 'never shows the keystore password or the key in errors' {
         $text = $Error | ForEach-Object { "$_ $($_.Exception) $($_.ErrorDetails)" } | Out-String
         $text | Should -Not -Match ([regex]::Escape($password))
-        $text | Should -Not -Match $AnvilKeys[1].Substring(2)
-        $text | Should -Not -Match $AnvilKeys[2].Substring(2)
+        $text | Should -Not -Match (Get-TestPrivateKey Provider1)
+        $text | Should -Not -Match (Get-TestPrivateKey Provider2)
     }
 }

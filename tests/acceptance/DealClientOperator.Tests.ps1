@@ -1,33 +1,35 @@
-# The operator's cmdlets against a real anvil with FilFilDealClient deployed by script/Deploy.s.sol (actor
-# stand-ins): Publish-FilFilCommP from New-FilFilSnapshot output, the explicit correction path, parameters with
-# the timelock, the reward pool, pause; -WhatIf, -Unsigned, reverts that spend no gas, keystore errors, settings,
-# a -Contract that is no contract, and no secret in the log or $Error.
+# The operator's cmdlets on Start-FilFilDevnet -Evm (anvil with FilFilDealClient deployed by script/Deploy.s.sol and
+# the actor stand-ins, a 20-block timelock; eth_* through the devnet's /rpc/v1): Publish-FilFilCommP from
+# New-FilFilSnapshot output, the explicit correction path, parameters with the timelock, the reward pool, pause;
+# -WhatIf, -Unsigned, reverts that spend no gas, keystore errors, settings, a -Contract that is no contract, Ctrl-C
+# during a receipt wait, and no secret in the log or $Error.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '..' '..' 'FilFil.psd1')
-    . (Join-Path $PSScriptRoot 'Anvil.ps1')
-    $anvil = Start-TestAnvil -DeployEnvironment @{ FILFIL_TIMELOCK = '20' }
+    . (Join-Path $PSScriptRoot 'ChildPwsh.ps1')
+    $devnet = Start-FilFilDevnet -Evm -StateBlocks 64 -EvmProviders 1 -ContractParameter @{ Timelock = 20 }
+    . (Join-Path $PSScriptRoot 'EvmAccounts.ps1')
     $chain4 = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '..' '..' '..' 'shared' 'fixtures' 'filecoin' 'mainnet-chain4-h0-3.car'))
     $env:FILFIL_HOME = Join-Path $TestDrive 'home'
     $env:FILFIL_CONFIG = Join-Path $TestDrive 'config.json'
-    $env:FILFIL_RPC_URL = $anvil.Url
-    $env:FILFIL_CONTRACT = $anvil.Contract
-    $ownerPassword = 'owner-pw-' + [guid]::NewGuid().ToString('n')
-    $userPassword = 'user-pw-' + [guid]::NewGuid().ToString('n')
-    $ownerKeystore = New-TestKeystore -Index 0 -Password $ownerPassword -Path (Join-Path $TestDrive 'owner.json')
-    $userKeystore = New-TestKeystore -Index 1 -Password $userPassword -Path (Join-Path $TestDrive 'user.json')
+    $env:FILFIL_RPC_URL = $devnet.RpcUrl
+    $env:FILFIL_CONTRACT = $devnet.Contract
+    # the devnet's keystores share its test password
+    $password = $devnet.EvmCredential.GetNetworkCredential().Password
+    $ownerKeystore = (Get-TestAccount Operator).KeystorePath
+    $userKeystore = (Get-TestAccount User).KeystorePath
+    $operatorAddress = (Get-TestAccount Operator).Address
+    $userAddress = (Get-TestAccount User).Address
     $env:FILFIL_KEYSTORE = $ownerKeystore
-    $owner = [pscredential]::new('owner', (ConvertTo-SecureString $ownerPassword -AsPlainText -Force))
-    $user = [pscredential]::new('user', (ConvertTo-SecureString $userPassword -AsPlainText -Force))
+    $owner = $user = $devnet.EvmCredential
     $log = Join-Path $TestDrive 'filfil.log'
     Set-FilFilLogging -Level Information -Path $log
-    function Get-Nonce([string] $Address) { [Convert]::ToInt64((Invoke-TestRpc $anvil eth_getTransactionCount @($Address, 'latest')), 16) }
 
     $null = Import-FilFilSnapshot -Path $chain4 -RecentStateRoots 0
     $record = New-FilFilSnapshot -Path (Join-Path $TestDrive 'h3.car') -RecentStateRoots 0
 }
 
 AfterAll {
-    Stop-TestAnvil $anvil
+    Stop-FilFilDevnet
     Clear-FilFilEngine -Confirm:$false
     Set-FilFilLogging -Level Information -Path ''
     Remove-Item Env:FILFIL_HOME, Env:FILFIL_CONFIG, Env:FILFIL_RPC_URL, Env:FILFIL_CONTRACT, Env:FILFIL_KEYSTORE -ErrorAction SilentlyContinue
@@ -39,7 +41,7 @@ Describe 'Publish-FilFilCommP' {
         $result = $record | Publish-FilFilCommP -Credential $owner -Confirm:$false -ErrorAction Stop
         $result.Status | Should -Be 'Success'
         $result.Function | Should -Be 'publishSlot'
-        $result.From | Should -Be $AnvilAddresses[0]
+        $result.From | Should -Be $operatorAddress
         $published = $result.Events | Where-Object { $_ -is [FilFil.DealClient.Messages.SlotPublishedEvent] }
         $published.Slot | Should -Be 3
         $slot = Get-FilFilSlot -Height 3 -ErrorAction Stop
@@ -51,14 +53,14 @@ Describe 'Publish-FilFilCommP' {
     }
 
     It 're-publishing a height without -Correct is refused, naming -Correct, and sends nothing' {
-        $nonce = Get-Nonce $AnvilAddresses[0]
+        $nonce = Get-TestNonce $operatorAddress
         $err = $null
         Publish-FilFilCommP -Height 3 -Piece (New-TestPiece) -Credential $owner -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $err | Should -HaveCount 1
         $err[0].FullyQualifiedErrorId | Should -Be 'AlreadyPublished,FilFil.PowerShell.Commands.PublishFilFilCommPCommand'
         $err[0].CategoryInfo.Category | Should -Be 'ResourceExists'
         $err[0].Exception.Message | Should -Match '-Correct'
-        Get-Nonce $AnvilAddresses[0] | Should -Be $nonce
+        Get-TestNonce $operatorAddress | Should -Be $nonce
         (Get-FilFilSlot -Height 3).Pieces[0].PieceCid | Should -Be $record.Pieces[0].PieceCidV1
     }
 
@@ -72,32 +74,32 @@ Describe 'Publish-FilFilCommP' {
     }
 
     It '-WhatIf sends nothing' {
-        $nonce = Get-Nonce $AnvilAddresses[0]
+        $nonce = Get-TestNonce $operatorAddress
         Publish-FilFilCommP -Height 7 -Piece (New-TestPiece) -Credential $owner -WhatIf | Should -BeNullOrEmpty
-        Get-Nonce $AnvilAddresses[0] | Should -Be $nonce
+        Get-TestNonce $operatorAddress | Should -Be $nonce
         Get-FilFilSlot -Height 7 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
 
     It '-Unsigned writes the transaction and Safe JSON, sends nothing; the owner sending it publishes the slot' {
-        $nonce = Get-Nonce $AnvilAddresses[0]
+        $nonce = Get-TestNonce $operatorAddress
         $piece = New-TestPiece
         $tx = Publish-FilFilCommP -Height 8 -Piece $piece -Unsigned -Confirm:$false -ErrorAction Stop
         $tx | Should -BeOfType ([FilFil.PowerShell.DealClient.UnsignedTransaction])
         $tx.Function | Should -Be 'publishSlot'
-        $tx.To | Should -Be $anvil.Contract
+        $tx.To | Should -Be $devnet.Contract
         $tx.ChainId | Should -Be 31337
         $tx.Value | Should -Be 0
         $safe = $tx.SafeJson | ConvertFrom-Json
         $safe.chainId | Should -Be '31337'
         $safe.transactions[0].data | Should -Be $tx.Data
-        Get-Nonce $AnvilAddresses[0] | Should -Be $nonce
-        $null = Send-TestTransaction $anvil -From $AnvilAddresses[0] -To $tx.To -Data $tx.Data
+        Get-TestNonce $operatorAddress | Should -Be $nonce
+        $null = Send-TestTransaction -From Operator -To $tx.To -Data $tx.Data
         (Get-FilFilSlot -Height 8).Pieces.PieceCid | Should -Be $piece.PieceCidV1
     }
 
     It 'a reverting call (not the owner) is a clear error naming the contract error, and spends no gas' {
-        $balance = Get-TestBalance $anvil $AnvilAddresses[1]
-        $nonce = Get-Nonce $AnvilAddresses[1]
+        $balance = Get-TestBalance $userAddress
+        $nonce = Get-TestNonce $userAddress
         $err = $null
         Publish-FilFilCommP -Height 9 -Piece (New-TestPiece) -KeystorePath $userKeystore -Credential $user -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
         $err | Should -HaveCount 1
@@ -106,8 +108,8 @@ Describe 'Publish-FilFilCommP' {
         $err[0].Exception.ErrorName | Should -Be 'NotOwner'
         $err[0].Exception.Message | Should -Match 'publishSlot .* reverts: NotOwner\(\); nothing was sent, no gas spent'
         $err[0].TargetObject | Should -Be 9
-        Get-TestBalance $anvil $AnvilAddresses[1] | Should -Be $balance
-        Get-Nonce $AnvilAddresses[1] | Should -Be $nonce
+        Get-TestBalance $userAddress | Should -Be $balance
+        Get-TestNonce $userAddress | Should -Be $nonce
     }
 
     It 'a piece that is no piece CID is an InvalidArgument error before anything is read or sent' {
@@ -132,36 +134,36 @@ Describe 'Keystore and settings errors' {
     }
 
     It 'the password also comes from FILFIL_KEYSTORE_PASSWORD' {
-        $env:FILFIL_KEYSTORE_PASSWORD = $ownerPassword
+        $env:FILFIL_KEYSTORE_PASSWORD = $password
         try { (Add-FilFilReward -Amount 5 -Confirm:$false -ErrorAction Stop).Status | Should -Be 'Success' }
         finally { Remove-Item Env:FILFIL_KEYSTORE_PASSWORD }
     }
 
     It 'a missing setting stops the command naming the parameter, the variable and Set-FilFilConfig' {
-        Remove-Item Env:FILFIL_RPC_URL
-        try {
-            { Get-FilFilParameter -ErrorAction Stop } | Should -Throw -ExpectedMessage '*-RpcUrl*FILFIL_RPC_URL*Set-FilFilConfig -RpcUrl*'
-            try { Get-FilFilParameter -ErrorAction Stop } catch { $_.FullyQualifiedErrorId | Should -Be 'MissingSetting,FilFil.PowerShell.Commands.GetFilFilParameterCommand' }
-        }
-        finally { $env:FILFIL_RPC_URL = $anvil.Url }
+        # in a fresh pwsh: this session's devnet would be the last fallback (DealClientDevnet.Tests.ps1)
+        $script = "Import-Module '$(Join-Path $PSScriptRoot '..' '..' 'FilFil.psd1')'; " +
+            'try { Get-FilFilParameter -ErrorAction Stop } catch { $_.FullyQualifiedErrorId; $_.Exception.Message }'
+        $r = Invoke-ChildPwsh -ArgumentList '-Command', $script -Environment @{ FILFIL_RPC_URL = $null; FILFIL_CONFIG = (Join-Path $TestDrive 'none.json') }
+        $r.Output | Should -Match 'MissingSetting,FilFil.PowerShell.Commands.GetFilFilParameterCommand' -Because $r.Log
+        $r.Output -replace '\s+', ' ' | Should -BeLike '*-RpcUrl*FILFIL_RPC_URL*Set-FilFilConfig -RpcUrl*' -Because $r.Log
     }
 
     It 'the config file supplies the settings (Set-FilFilConfig)' {
         Remove-Item Env:FILFIL_RPC_URL, Env:FILFIL_CONTRACT
         try {
-            Set-FilFilConfig -RpcUrl $anvil.Url -Contract $anvil.Contract -Confirm:$false
-            (Get-FilFilParameter -ErrorAction Stop).Contract | Should -Be $anvil.Contract
+            Set-FilFilConfig -RpcUrl $devnet.RpcUrl -Contract $devnet.Contract -Confirm:$false
+            (Get-FilFilParameter -ErrorAction Stop).Contract | Should -Be $devnet.Contract
         }
         finally {
-            $env:FILFIL_RPC_URL = $anvil.Url
-            $env:FILFIL_CONTRACT = $anvil.Contract
+            $env:FILFIL_RPC_URL = $devnet.RpcUrl
+            $env:FILFIL_CONTRACT = $devnet.Contract
             Remove-Item -LiteralPath $env:FILFIL_CONFIG
         }
     }
 
     It '-Contract at an address without code is a clear InvalidArgument error, not zeros' -ForEach @(
         @{ Address = '0x000000000000000000000000000000000000dEaD' }
-        @{ Address = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8' }  # an account, not a contract
+        @{ Address = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8' }  # an account of anvil's, not a contract
     ) {
         # a terminating error: the command stops before it reads anything
         $e = { Get-FilFilParameter -Contract $Address } | Should -Throw -PassThru
@@ -175,8 +177,8 @@ Describe 'Keystore and settings errors' {
     }
 
     It 'an f410 -Contract is accepted' {
-        $f410 = [FilFil.Core.Chain.FilecoinAddress]::FromEthereum($anvil.Contract).ToString()
-        (Get-FilFilParameter -Contract $f410 -ErrorAction Stop).Contract | Should -Be $anvil.Contract
+        $f410 = [FilFil.Core.Chain.FilecoinAddress]::FromEthereum($devnet.Contract).ToString()
+        (Get-FilFilParameter -Contract $f410 -ErrorAction Stop).Contract | Should -Be $devnet.Contract
     }
 
     It 'an unreachable RPC endpoint is a ConnectionError' {
@@ -202,7 +204,7 @@ Describe 'Parameters, reward pool and pause' {
         $announced.Events[0].GetType().Name | Should -Be 'ActionAnnouncedEvent'
         "$warn" | Should -Match 'run the same command again at or after block'
         (Get-FilFilParameter).MinCollateral | Should -Be ([System.Numerics.BigInteger]::Parse('10000000000000000000'))
-        $null = Invoke-TestRpc $anvil anvil_mine @('0x14')   # the timelock: 20 blocks
+        $devnet | Step-FilFilDevnet -EvmBlocks 20 | Out-Null   # the timelock: 20 blocks
         $applied = Set-FilFilParameter -MinCollateral '20 FIL' -Credential $owner -Confirm:$false -ErrorAction Stop
         $applied.Events[0].GetType().Name | Should -Be 'ParamsUpdatedEvent'
         (Get-FilFilParameter).MinCollateral | Should -Be ([System.Numerics.BigInteger]::Parse('20000000000000000000'))
@@ -225,8 +227,8 @@ Describe 'Parameters, reward pool and pause' {
         $afterSigned = (Get-FilFilParameter).RewardPool
         $tx = Add-FilFilReward -Amount '1 FIL' -Unsigned -Confirm:$false -ErrorAction Stop
         $tx.Value | Should -Be ([System.Numerics.BigInteger]::Parse('1000000000000000000'))
-        $receipt = Send-TestTransaction $anvil -From $AnvilAddresses[2] -To $tx.To -Data $tx.Data -Value $tx.Value
-        $receipt.from | Should -Be $AnvilAddresses[2].ToLowerInvariant()
+        $receipt = Send-TestTransaction -From Provider1 -To $tx.To -Data $tx.Data -Value $tx.Value
+        $receipt.From | Should -Be (Get-TestAccount Provider1).Address.ToLowerInvariant()
         $afterUnsigned = (Get-FilFilParameter).RewardPool
         ($afterUnsigned - $afterSigned) | Should -Be ($afterSigned - $before)
         $signed.Events[0].Amount | Should -Be ($afterUnsigned - $afterSigned)
@@ -243,12 +245,61 @@ Describe 'Parameters, reward pool and pause' {
     }
 }
 
+Describe 'Ctrl-C during the receipt wait' {
+    It 'stops the wait at once (OperationStopped), logs the hash, and the transaction stays in the pool' {
+        # no automine: the sent transaction waits in the pool as on a chain with 30 s blocks, until a block is mined
+        $null = $devnet.Evm.SetAutomineAsync($false, $evmNone).GetAwaiter().GetResult()
+        $ps = [powershell]::Create()   # another runspace of this process: same settings, log and devnet
+        try {
+            $null = $ps.AddScript({
+                param($manifest, $cred)
+                Import-Module $manifest
+                Add-FilFilReward -Amount '3 FIL' -Credential $cred -Confirm:$false
+            }).AddArgument((Join-Path $PSScriptRoot '..' '..' 'FilFil.psd1')).AddArgument($owner)
+            $pool = (Get-FilFilParameter).RewardPool
+            $handle = $ps.BeginInvoke()
+            # the wait's progress record names the transaction (read by index: enumerating a stream blocks until it completes)
+            $until = [DateTime]::UtcNow.AddSeconds(90)
+            $hash = $null
+            while (-not $hash -and [DateTime]::UtcNow -lt $until -and -not $handle.IsCompleted) {
+                $progress = $ps.Streams.Progress
+                for ($i = 0; $i -lt $progress.Count -and -not $hash; $i++) {
+                    if ($progress[$i].StatusDescription -match '^(0x[0-9a-f]{64}): head block') { $hash = $Matches[1] }
+                }
+                if (-not $hash) { Start-Sleep -Milliseconds 100 }
+            }
+            $hash | Should -Not -BeNullOrEmpty -Because 'the wait shows its progress'
+            $ps.Streams.Error.Count | Should -Be 0
+            $handle.IsCompleted | Should -BeFalse -Because 'no block is mined'
+            $clock = [System.Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $clock.Stop()
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 5
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            $stopped = { $ps.EndInvoke($handle) } | Should -Throw -PassThru
+            $stopped.Exception.InnerException | Should -BeOfType ([System.Management.Automation.PipelineStoppedException])
+            $stopped.Exception.InnerException.ErrorRecord.CategoryInfo.Category | Should -Be 'OperationStopped'
+            Get-Content -LiteralPath $log -Raw | Should -Match "stopped waiting for fundRewards $hash"
+            # nothing happened yet; the next block mines the transaction
+            (Get-FilFilParameter).RewardPool | Should -Be $pool
+            $devnet | Step-FilFilDevnet -EvmBlocks 1 | Out-Null
+            $receipt = $evmEndpoint.Web3.Eth.Transactions.GetTransactionReceipt.SendRequestAsync($hash).GetAwaiter().GetResult()
+            $receipt.Status.Value | Should -Be 1
+            (Get-FilFilParameter).RewardPool - $pool | Should -Be ([System.Numerics.BigInteger]::Parse('3000000000000000000'))
+        }
+        finally {
+            $null = $devnet.Evm.SetAutomineAsync($true, $evmNone).GetAwaiter().GetResult()
+            $ps.Dispose()
+        }
+    }
+}
+
 Describe 'Secrets' {
     It 'no keystore password or private key in the log file or $Error' {
-        $keys = $AnvilKeys[0..1] | ForEach-Object { $_.Substring(2) }
+        $keys = 'Operator', 'User' | ForEach-Object { Get-TestPrivateKey $_ }
         $text = (Get-Content -LiteralPath $log -Raw) + ($Error | Out-String) + (($Error | ForEach-Object { $_.Exception.ToString() }) -join "`n")
         $text.Length | Should -BeGreaterThan 0
-        foreach ($secret in @($ownerPassword, $userPassword) + $keys) {
+        foreach ($secret in @($password) + $keys) {
             $text | Should -Not -Match ([regex]::Escape($secret))
         }
         Get-Content -LiteralPath $log -Raw | Should -Match 'sent publishSlot'
