@@ -374,6 +374,23 @@ internal sealed unsafe class BlockStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// Grows the index now, under the write lock, until it holds <paramref name="blocks"/> blocks below its 3/4
+    /// load (never shrinks it; at most 2^34 slots): an import that knows its input's size sizes the table once
+    /// instead of doubling it while runs wait.
+    /// </summary>
+    internal void Reserve(long blocks)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(blocks);
+        _lock.EnterWriteLock();
+        try
+        {
+            ThrowIfDisposed();
+            while (_log2Capacity < 34 && blocks * 4 > (3L << _log2Capacity)) Grow();
+        }
+        finally { _lock.ExitWriteLock(); }
+    }
+
     /// <summary>Promises <paramref name="n"/> index slots to a run (caller holds the shared lock), growing the table first if they would pass 3/4 load.</summary>
     private void ReserveSlots(int n)
     {

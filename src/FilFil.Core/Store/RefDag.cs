@@ -130,23 +130,47 @@ internal sealed class RefDag
 
     /// <summary>
     /// The breadth-first walk of a link from <paramref name="current"/>; with <paramref name="increments"/> null
-    /// (bulk, no rollback) large levels are split among threads.
+    /// (bulk, no rollback) large levels are split among threads. A level is a sequence of segments (ranges of CID
+    /// lists) read in order. A split level's threads append the children of the chunks they claim to a list of
+    /// their own and record each chunk's range, so the next level is those ranges in chunk order: nothing is copied
+    /// into one list on one thread, and each thread's list keeps its capacity from level to level.
     /// </summary>
     private async Task LinkLevelsAsync(CidList current, IBlockSource? source, List<long>? increments, List<long>? inserted, CancellationToken ct)
     {
-        var next = new CidList(256);
-        var missingList = new CidList(64);
-        List<(CidList Next, CidList Missing)>? parts = null;
-        while (!current.IsEmpty)
+        int threads = increments is null ? Math.Max(1, BulkLinkParallelism) : 1;
+        // two sets of lists, the level being read and the next one: one per thread, then one for fetched blocks' children
+        var lists = new CidList[2][];
+        for (int i = 0; i < 2; i++)
         {
+            lists[i] = new CidList[threads + 1];
+            for (int t = 0; t <= threads; t++) lists[i][t] = new CidList(256);
+        }
+        int set = 0;
+        var level = new List<Segment> { new(current, 0, current.Count) };
+        var nextLevel = new List<Segment>();
+        var missingList = new CidList(64);
+        while (true)
+        {
+            int count = 0;
+            foreach (var seg in level) count += seg.Count;
+            if (count == 0) break;
             ct.ThrowIfCancellationRequested();
             Dictionary<Cid, int>? missing = null;
             List<Cid>? missingOrder = null;
             missingList.Clear();
-            if (increments is null && BulkLinkParallelism > 1 && current.Count >= ParallelLevelMin)
-                LinkLevelParallel(current, next, missingList, ref parts);
+            var outputs = lists[set];
+            foreach (var l in outputs) l.Clear();
+            nextLevel.Clear();
+            if (threads > 1 && count >= ParallelLevelMin)
+            {
+                LinkLevelParallel(level, outputs, nextLevel, missingList);
+            }
             else
-                Store.LinkLevel(current, next, missingList, increments);
+            {
+                var next = outputs[0];
+                foreach (var seg in level) if (seg.Count > 0) Store.LinkLevel(seg.List, seg.Start, seg.Count, next, missingList, increments);
+                nextLevel.Add(new Segment(next, 0, next.Count));
+            }
             int pos = 0;
             for (int k = 0; k < missingList.Count; k++)
             {
@@ -164,86 +188,93 @@ internal sealed class RefDag
             {
                 if (source is null) throw new BlockUnavailableException(missingOrder[0], "not in the store and no block source was given");
                 var fetched = await FetchAllAsync(missingOrder, source, ct).ConfigureAwait(false);
+                var tail = outputs[threads]; // the fetched blocks' children follow the level's
                 for (int k = 0; k < missingOrder.Count; k++)
                 {
                     var cid = missingOrder[k];
                     var data = fetched[k].Span;
                     long addr = Store.Insert(cid.Bytes, data, (uint)missing![cid]);
                     inserted?.Add(addr);
-                    DagLinks.AddChildren(cid.Bytes, data, next);
+                    DagLinks.AddChildren(cid.Bytes, data, tail);
                 }
+                nextLevel.Add(new Segment(tail, 0, tail.Count));
             }
-            (current, next) = (next, current);
-            next.Clear();
+            (level, nextLevel) = (nextLevel, level);
+            set ^= 1;
         }
     }
 
+    /// <summary><see cref="Count"/> CIDs of <see cref="List"/> from byte position <see cref="Start"/>.</summary>
+    private readonly record struct Segment(CidList List, int Start, int Count);
+
     /// <summary>
-    /// One level cut into chunks of <see cref="LevelChunk"/> CIDs that this thread and up to
-    /// <c>BulkLinkParallelism - 1</c> helpers claim one at a time (a helper the scheduler starts late finds nothing
-    /// left and this thread never waits for it); the chunks' next levels and missing blocks are appended in chunk
-    /// order, so the counts and lists are those of a single pass (only which duplicate of a block descends can
-    /// differ). A failure is reported from the lowest chunk that failed, as a single pass would.
+    /// One level, cut into chunks of at most <see cref="LevelChunk"/> CIDs of one segment, that this thread and up
+    /// to <c>BulkLinkParallelism - 1</c> helpers claim one at a time (a helper the scheduler starts late finds
+    /// nothing left and this thread never waits for it). A thread appends a chunk's children and missing blocks to
+    /// its own lists of <paramref name="outputs"/>; the chunks' ranges join <paramref name="nextLevel"/>, and their
+    /// missing blocks <paramref name="missing"/>, in chunk order, so the counts and lists are those of a single pass
+    /// (only which duplicate of a block descends can differ). A failure is reported from the lowest chunk that
+    /// failed, as a single pass would.
     /// </summary>
-    private void LinkLevelParallel(CidList current, CidList next, CidList missing, ref List<(CidList Next, CidList Missing)>? lists)
+    private void LinkLevelParallel(List<Segment> level, CidList[] outputs, List<Segment> nextLevel, CidList missing)
     {
-        var level = new Level(this, current, lists ??= new());
-        int helpers = Math.Min(BulkLinkParallelism - 1, level.Chunks - 1);
-        for (int h = 0; h < helpers; h++) ThreadPool.UnsafeQueueUserWorkItem(static l => l.Work(), level, preferLocal: false);
-        level.Work();
-        level.Done.Wait();
-        Interlocked.Increment(ref _parallelLevels);
-        foreach (var e in level.Errors) if (e is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
-        for (int c = 0; c < level.Chunks; c++)
+        var chunks = new List<Segment>();
+        foreach (var seg in level)
         {
-            next.AddAll(lists[c].Next);
-            missing.AddAll(lists[c].Missing);
+            int pos = seg.Start;
+            for (int done = 0; done < seg.Count; done += LevelChunk)
+            {
+                int n = Math.Min(LevelChunk, seg.Count - done), start = pos;
+                seg.List.Skip(ref pos, n);
+                chunks.Add(new Segment(seg.List, start, n));
+            }
         }
-        level.Done.Dispose();
+        var work = new Level(Store, chunks, outputs);
+        int helpers = Math.Min(BulkLinkParallelism - 1, chunks.Count - 1);
+        for (int h = 0; h < helpers; h++) ThreadPool.UnsafeQueueUserWorkItem(static l => l.Work(), work, preferLocal: false);
+        work.Work();
+        work.Done.Wait();
+        work.Done.Dispose();
+        Interlocked.Increment(ref _parallelLevels);
+        foreach (var e in work.Errors) if (e is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
+        nextLevel.AddRange(work.Next);
+        foreach (var m in work.Missing)
+        {
+            int pos = m.Start;
+            for (int k = 0; k < m.Count; k++) missing.Add(m.List.Read(ref pos));
+        }
     }
 
     private const int LevelChunk = 1024;
 
-    /// <summary>One level being linked by several threads.</summary>
-    private sealed class Level
+    /// <summary>One level being linked by several threads: each thread that joins takes a pair of output lists.</summary>
+    private sealed class Level(BlockStore store, List<Segment> chunks, CidList[] outputs)
     {
-        private readonly RefDag _dag;
-        private readonly CidList _current;
-        private readonly int[] _starts;
-        private readonly List<(CidList Next, CidList Missing)> _lists;
-        private int _claimed = -1, _finished;
+        private int _claimed = -1, _finished, _joined = -1;
+        private readonly CidList[] _missing = new CidList[outputs.Length - 1];
 
-        public Level(RefDag dag, CidList current, List<(CidList Next, CidList Missing)> lists)
-        {
-            _dag = dag;
-            _current = current;
-            _lists = lists;
-            Chunks = (current.Count + LevelChunk - 1) / LevelChunk;
-            _starts = new int[Chunks];
-            int pos = 0;
-            for (int c = 0; c < Chunks; c++)
-            {
-                _starts[c] = pos;
-                current.Skip(ref pos, Math.Min(LevelChunk, current.Count - c * LevelChunk));
-                if (c == lists.Count) lists.Add((new CidList(1 << 15), new CidList(64)));
-                lists[c].Next.Clear();
-                lists[c].Missing.Clear();
-            }
-            Errors = new Exception?[Chunks];
-        }
-
-        public int Chunks { get; }
-        public Exception?[] Errors { get; }
+        public Exception?[] Errors { get; } = new Exception?[chunks.Count];
+        /// <summary>Each chunk's children, as a range of the list of the thread that linked it.</summary>
+        public Segment[] Next { get; } = new Segment[chunks.Count];
+        /// <summary>Each chunk's missing blocks, likewise.</summary>
+        public Segment[] Missing { get; } = new Segment[chunks.Count];
         public ManualResetEventSlim Done { get; } = new(false);
 
         public void Work()
         {
+            int t = Interlocked.Increment(ref _joined);
+            var next = outputs[t];
+            var missing = _missing[t] = new CidList(64);
             int c;
-            while ((c = Interlocked.Increment(ref _claimed)) < Chunks)
+            while ((c = Interlocked.Increment(ref _claimed)) < chunks.Count)
             {
-                try { _dag.Store.LinkLevel(_current, _starts[c], Math.Min(LevelChunk, _current.Count - c * LevelChunk), _lists[c].Next, _lists[c].Missing, null); }
+                var k = chunks[c];
+                int nextAt = next.ByteLength, nextCount = next.Count, missingAt = missing.ByteLength, missingCount = missing.Count;
+                try { store.LinkLevel(k.List, k.Start, k.Count, next, missing, null); }
                 catch (Exception e) { Errors[c] = e; }
-                if (Interlocked.Increment(ref _finished) == Chunks) Done.Set();
+                Next[c] = new Segment(next, nextAt, next.Count - nextCount);
+                Missing[c] = new Segment(missing, missingAt, missing.Count - missingCount);
+                if (Interlocked.Increment(ref _finished) == chunks.Count) Done.Set();
             }
         }
     }

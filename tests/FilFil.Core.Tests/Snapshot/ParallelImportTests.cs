@@ -171,6 +171,34 @@ public sealed class ParallelImportTests
         await AssertSameAsSequential(car, options with { ImportParallelism = 3, ImportRunBytes = 40_000 });
     }
 
+    [Fact]
+    public async Task A_block_missing_deep_in_a_split_level_is_named_alike_at_every_parallelism()
+    {
+        var (car, sections, roots) = Chain.Value;
+        // a state block the 1-thread import holds once, from the second half of the file: deep in a wide level of
+        // the link walk, which more threads split into chunks whose next levels are ranges of per-thread lists
+        using var full = await SnapshotImporter.ImportAsync(new MemoryStream(car), Options(1));
+        var gone = sections.Skip(sections.Count / 2).First(s =>
+        {
+            long a = full.Store.Find(s.Cid);
+            return a >= 0 && full.Store.GetRefs(a) == 1 && full.Store.GetPins(a) == 0 && Children(s.Cid, s.Data) == 0;
+        });
+        var input = WriteCar(roots, sections.Where(s => s.Offset != gone.Offset).Select(s => (s.Cid, s.Data)));
+        foreach (int p in new[] { 1, 2, 4 })
+        {
+            var e = await Assert.ThrowsAsync<FilFil.Core.Store.BlockUnavailableException>(() => SnapshotImporter.ImportAsync(new MemoryStream(input), Options(p)));
+            Assert.Equal(Convert.ToHexString(gone.Cid), Convert.ToHexString(e.Cid.Bytes));
+        }
+    }
+
+    /// <summary>How many storable links a block holds (a leaf, removed, leaves one block missing and nothing under it).</summary>
+    private static int Children(byte[] cid, byte[] data)
+    {
+        var children = new FilFil.Core.Store.CidList(64);
+        FilFil.Core.Store.DagLinks.AddChildren(cid, data, children);
+        return children.Count;
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]

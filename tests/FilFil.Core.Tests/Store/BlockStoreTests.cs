@@ -14,6 +14,28 @@ public class BlockStoreTests
     }
 
     [Fact]
+    public void Reserve_sizes_the_index_once_keeps_what_it_holds_and_never_shrinks()
+    {
+        using var s = new BlockStore(initialCapacityLog2: 4, chunkSizeLog2: 23);
+        var r = new Random(2);
+        var held = Enumerable.Range(0, 10).Select(_ => Block(r, r.Next(16, 300))).ToList();
+        foreach (var (c, d) in held) s.Insert(c.Bytes, d);
+        s.Reserve(10_000);
+        Assert.Equal(16384L * sizeof(ulong), s.IndexBytes); // 10,000 blocks fit below 3/4 of 2^14 slots, not of 2^13
+        foreach (var (c, d) in held) Assert.Equal(d, s.GetCopy(c.Bytes));
+        s.Reserve(5);
+        Assert.Equal(16384L * sizeof(ulong), s.IndexBytes);
+        for (int i = 0; i < 10_000 - held.Count; i++)
+        {
+            var (c, d) = Block(r, 40);
+            s.Insert(c.Bytes, d);
+        }
+        Assert.Equal(16384L * sizeof(ulong), s.IndexBytes); // no doubling up to the reserved count
+        Assert.Equal(10_000, s.Count);
+        Assert.Throws<ArgumentOutOfRangeException>(() => s.Reserve(-1));
+    }
+
+    [Fact]
     public void InsertFindRemove_MatchesADictionaryAcrossResizes()
     {
         using var s = new BlockStore(initialCapacityLog2: 4, chunkSizeLog2: 23);
