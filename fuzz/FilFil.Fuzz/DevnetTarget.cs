@@ -13,11 +13,11 @@ namespace FilFil.Fuzz;
 internal static class DevnetTarget
 {
     // Built by the first input: under afl++ nothing instrumented may run before SharpFuzz's fork server starts.
-    private static readonly Lazy<RpcDispatcher> Dispatcher = new(() =>
+    internal static readonly Lazy<(DevnetChain Chain, RpcDispatcher Dispatcher)> Chain = new(() =>
     {
         var chain = new DevnetChain(new DevnetOptions { Seed = 7, StateBlocks = 64, MessagesPerBlock = 2 });
         chain.Advance(4);
-        return new RpcDispatcher(new RpcMethods(chain, new DevnetFaults(chain, () => { })));
+        return (chain, new RpcDispatcher(new RpcMethods(chain, new DevnetFaults(chain, () => { }))));
     });
 
     public static void Request(byte[] data)
@@ -42,7 +42,7 @@ internal static class DevnetTarget
 
     private static void Handle(JsonElement req, int apiVersion)
     {
-        var reply = Dispatcher.Value.HandleAsync(req, apiVersion, null, CancellationToken.None).GetAwaiter().GetResult();
+        var reply = Chain.Value.Dispatcher.HandleAsync(req, apiVersion, null, CancellationToken.None).GetAwaiter().GetResult();
         if (reply.Frame is null) return;
         using var parsed = JsonDocument.Parse(reply.Frame);
         if (parsed.RootElement.TryGetProperty("error", out var err) && err.GetProperty("message").GetString() is { } msg && msg.Contains("panic in rpc method", StringComparison.Ordinal))

@@ -24,6 +24,8 @@ internal static class Targets
         ["cid"] = CidText,
         ["lotus"] = LotusTarget.Frame,
         ["devnet"] = DevnetTarget.Request,
+        ["http"] = HttpTarget.Request,
+        ["ws"] = WsTarget.Frames,
     };
 
     /// <summary>Runs <paramref name="parse"/>; a <see cref="FilFilFormatException"/> is a refusal, not a finding.</summary>

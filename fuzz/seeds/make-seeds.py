@@ -121,3 +121,36 @@ reqs = {
 for name, r in reqs.items():
     put("devnet", name, json.dumps(r, separators=(",", ":")).encode())
 put("devnet", "batch", json.dumps([reqs["head"], reqs["readobj"], {"jsonrpc": "2.0", "method": "Filecoin.StateNetworkName"}]).encode())
+
+# ws: what a client sends on the devnet's WebSocket after the upgrade, as frames with the all-zero mask (the payload
+# stays plain JSON): one request per frame, fragments, control frames between fragments, close, binary, 16-bit length
+def frame(op, payload, fin=True):
+    n = len(payload)
+    head = bytes([(0x80 if fin else 0) | op])
+    head += bytes([0x80 | n]) if n < 126 else bytes([0x80 | 126]) + n.to_bytes(2, "big")
+    return head + b"\0\0\0\0" + payload
+def req(name):
+    return json.dumps(reqs[name], separators=(",", ":")).encode()
+put("ws", "head", frame(1, req("head")))
+put("ws", "two-requests", frame(1, req("readobj")) + frame(1, req("hasobj")))
+put("ws", "notify-cancel", frame(1, req("notify")) + frame(1, b'{"jsonrpc":"2.0","method":"xrpc.cancel","params":[11]}'))
+m = req("by-height")
+put("ws", "fragments", frame(1, m[:10], fin=False) + frame(0, m[10:20], fin=False) + frame(0, m[20:]))
+put("ws", "ping-between-fragments", frame(1, m[:10], fin=False) + frame(9, b"p") + frame(0, m[10:]))
+put("ws", "binary", frame(2, req("block")))
+put("ws", "long-batch", frame(1, json.dumps([reqs[k] for k in ("head", "tipset", "messages", "receipts")]).encode()))
+put("ws", "close", frame(1, req("version")) + frame(8, b"\x03\xe8bye"))
+put("ws", "not-json", frame(1, b'{"jsonrpc":"2.0",'))
+
+# http: the snapshot server's own parsing, one line each: request target, Range, representation length, Accept, CID
+for name, lines in {
+    "piece-range": ["/piece/baga6ea4seaqao7s73y24kcutaosvacpdjgfe5pw76ooefnyqw4ynr3d2y6x2mpq", "bytes=0-99", "1000",
+                    "application/vnd.ipld.car", "baga6ea4seaqao7s73y24kcutaosvacpdjgfe5pw76ooefnyqw4ynr3d2y6x2mpq"],
+    "snapshot-multi": ["/snapshots/123.car", "bytes=0-9, 20-29,-5", "100", "*/*", ""],
+    "boost-last-chunk": ["/snapshots/snap-1.car.zst", "bytes=900-1000", "1000", "", ""],
+    "ipfs-query": ["/ipfs/" + hcids[0]["/"] + "?format=car&dag-scope=entity&entity-bytes=0:*", "bytes=5-", "1000",
+                   "application/vnd.ipld.car; version=1; q=0.5, application/vnd.ipld.raw", hcids[0]["/"]],
+    "encoded": ["/snapshots/%2e%2e%2fetc%2fpasswd?x=%41+b&&=", "bytes=-0", "0", "application/vnd.ipld.raw;q=0", "zQm"],
+    "healthz": ["/healthz/", "items=0-1", "", "text/html", "bafy"],
+}.items():
+    put("http", name, "\n".join(lines).encode())

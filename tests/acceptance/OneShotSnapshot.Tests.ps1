@@ -190,3 +190,40 @@ Describe 'New-FilFilSnapshot -Lotus -Height on a moving chain' {
         (Get-FilFilFollower -NoLag).Running | Should -BeFalse
     }
 }
+
+Describe 'New-FilFilSnapshot of a chain missing a block' {
+    BeforeAll {
+        Clear-FilFilEngine
+        # chain4 without its last block (a state block deep under the genesis state root): the CARv1 cut before that
+        # section, so it is well-formed but the chain it holds is not complete
+        $bytes = [System.IO.File]::ReadAllBytes($chain4)
+        $reader = [FilFil.Core.Car.CarReader]::new([System.IO.MemoryStream]::new($bytes))
+        $block = [FilFil.Core.Car.CarBlock]::new()
+        while ($reader.TryRead([ref]$block)) { $lastOffset = $block.Offset; $lastCid = $block.Cid.ToString() }
+        $reader.Dispose()
+        $missingCar = [System.IO.Path]::Combine($TestDrive, 'missing-block.car')
+        $f = [System.IO.File]::Create($missingCar)
+        $f.Write($bytes, 0, $lastOffset)
+        $f.Dispose()
+    }
+
+    AfterAll {
+        Clear-FilFilEngine
+    }
+
+    It 'fails with ObjectNotFound, the missing CID as its target, and writes no file and no catalog entry' {
+        $out = [System.IO.Path]::Combine($TestDrive, 'missing.car')
+        $before = @(Get-FilFilSnapshot).Count
+        $err = $null
+        New-FilFilSnapshot -Path $out -Bootstrap $missingCar -RecentStateRoots 0 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err | Should -HaveCount 1
+        $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $err[0].FullyQualifiedErrorId | Should -Match '^BlockUnavailable,FilFil\.PowerShell\.Commands\.NewFilFilSnapshotCommand$'
+        $err[0].TargetObject | Should -Be $lastCid
+        "$err" | Should -Match ([regex]::Escape($lastCid))
+        "$err" | Should -Match ([regex]::Escape("$out was not written"))
+        Get-ChildItem -LiteralPath $TestDrive -Filter 'missing.car*' | Should -BeNullOrEmpty
+        @(Get-FilFilSnapshot).Count | Should -Be $before
+        Get-ChildItem -LiteralPath $env:FILFIL_HOME -Filter '*.pending-*' -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+}

@@ -24,9 +24,17 @@ internal static class ByteRanges
         Unsatisfiable,
     }
 
+    /// <summary>The outcome; <paramref name="ranges"/> holds the satisfiable ranges on <see cref="Outcome.Partial"/>, else none.</summary>
     public static Outcome Parse(string? header, long length, int maxRanges, out List<ByteRange> ranges)
     {
         ranges = new List<ByteRange>();
+        var outcome = ParseSpecs(header, length, maxRanges, ranges);
+        if (outcome != Outcome.Partial) ranges.Clear(); // a bad spec after good ones ignores the whole header
+        return outcome;
+    }
+
+    private static Outcome ParseSpecs(string? header, long length, int maxRanges, List<ByteRange> ranges)
+    {
         if (string.IsNullOrWhiteSpace(header)) return Outcome.Whole;
         header = header.Trim();
         if (!header.StartsWith("bytes=", StringComparison.OrdinalIgnoreCase)) return Outcome.Whole;
@@ -63,7 +71,7 @@ internal static class ByteRanges
         long total = 0;
         foreach (var r in ranges) total += r.Length;
         // overlapping ranges adding up to more than the file would let a client multiply our work: send it once
-        if (ranges.Count > 1 && total > length) { ranges.Clear(); return Outcome.Whole; }
+        if (ranges.Count > 1 && total > length) return Outcome.Whole;
         return Outcome.Partial;
     }
 

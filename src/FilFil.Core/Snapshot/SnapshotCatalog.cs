@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using FilFil.Core.Logging;
 using FilFil.Core.Store;
 
 namespace FilFil.Core.Snapshot;
@@ -15,11 +16,14 @@ namespace FilFil.Core.Snapshot;
 /// by kill -9) while it reads, merges and renames the new list into place, and waits for it with bounded retries
 /// (<see cref="LockTimeout"/>). Readers take no lock: the file is only ever replaced whole, by rename.
 /// A snapshot's entry is first recorded as pending (<see cref="Reserve"/>, <c>catalog.json.pending-&lt;pid&gt;-&lt;guid&gt;</c>)
-/// before its files get their final names, then added: a process killed between the rename and the update leaves the
-/// pending record, which the next update adopts once its writer is gone (if all its files exist; else drops it).
+/// before its files get their final names, then added: a process killed between the renames and the update leaves the
+/// pending record, which the next write (<see cref="CheckWritable"/>) or update settles once its writer is gone: the
+/// files still under the writer's temporary names are renamed into place and the entry is added, or, when one of them
+/// is gone, the files already renamed are deleted, so a split snapshot is never left with only some of its pieces.
 /// </remarks>
 public sealed class SnapshotCatalog
 {
+    private static readonly Serilog.ILogger Log = FilFilLog.For(typeof(SnapshotCatalog).FullName!);
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
     private static readonly object Gate = new();
 
@@ -49,7 +53,8 @@ public sealed class SnapshotCatalog
     /// <summary>
     /// Throws when an entry could not be added now: the catalog file is corrupt (<see cref="FilFilFormatException"/>)
     /// or its folder is not writable (<see cref="UnauthorizedAccessException"/>, <see cref="IOException"/>). Checked
-    /// before a snapshot's walk, so an hour of work is not lost to a bad catalog.
+    /// before a snapshot's walk, so an hour of work is not lost to a bad catalog. Also settles the pending records
+    /// of writers that died (as <see cref="Add"/> does) before this write removes their temporary files.
     /// </summary>
     public void CheckWritable()
     {
@@ -61,6 +66,21 @@ public sealed class SnapshotCatalog
             string probe = TempFiles.For(Path);
             File.WriteAllBytes(probe, []);
             File.Delete(probe);
+            if (!DeadPending(null).Any()) return;
+            try
+            {
+                using var held = AcquireLock();
+                var all = Load();
+                var done = AdoptPending(all, null);
+                if (done.Count == 0) return;
+                Save(all);
+                foreach (var f in done) TryDelete(f);
+            }
+            catch (IOException e)
+            {
+                // the catalog is writable but busy: the update after this write settles them
+                Log.Warning("Pending snapshot records of dead writers left for the next update: {Message}", e.Message);
+            }
         }
     }
 
@@ -105,15 +125,32 @@ public sealed class SnapshotCatalog
     private static bool Contains(List<SnapshotRecord> all, SnapshotRecord r) => all.Exists(e => e.Paths.SequenceEqual(r.Paths, StringComparer.Ordinal));
 
     /// <summary>
-    /// Adds to <paramref name="all"/> the pending records of processes that are gone whose files all exist; returns
-    /// every pending file of a gone process (to delete once the catalog is saved: a record already in it, a record
-    /// whose files were never renamed, or a file that cannot be read).
+    /// Adds to <paramref name="all"/> the pending records of processes that are gone, once their files are settled
+    /// (<see cref="Settle"/>); returns every pending file of a gone process (to delete once the catalog is saved: a
+    /// record already in it, a record whose files were removed, or a file that cannot be read).
     /// </summary>
     private List<string> AdoptPending(List<SnapshotRecord> all, string? own)
     {
         var done = new List<string>();
+        foreach (var (f, pid) in DeadPending(own))
+        {
+            done.Add(f);
+            try
+            {
+                var r = JsonSerializer.Deserialize<SnapshotRecord>(File.ReadAllBytes(f), Json);
+                if (r is { Paths.Length: > 0 } && !Contains(all, r) && Settle(r, pid)) all.Add(r);
+            }
+            catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException) { }
+        }
+        return done;
+    }
+
+    /// <summary>The pending records (file, writer's process id) in the catalog's folder whose writer is gone.</summary>
+    private IEnumerable<(string File, int Pid)> DeadPending(string? own)
+    {
         string dir = System.IO.Path.GetDirectoryName(Path)!;
         string prefix = System.IO.Path.GetFileName(Path) + PendingMark;
+        if (!Directory.Exists(dir)) yield break;
         foreach (var f in Directory.EnumerateFiles(dir, prefix + "*"))
         {
             if (f == own || TempFiles.IsTemporary(f)) continue;
@@ -121,15 +158,55 @@ public sealed class SnapshotCatalog
             int dash = rest.IndexOf('-', StringComparison.Ordinal);
             if (dash <= 0 || !int.TryParse(rest.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out int pid)) continue;
             if (pid == Environment.ProcessId || TempFiles.IsRunning(pid)) continue; // still writing (or about to add it)
-            done.Add(f);
-            try
-            {
-                var r = JsonSerializer.Deserialize<SnapshotRecord>(File.ReadAllBytes(f), Json);
-                if (r is { Paths.Length: > 0 } && r.Paths.All(File.Exists) && !Contains(all, r)) all.Add(r);
-            }
-            catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException) { }
+            yield return (f, pid);
         }
-        return done;
+    }
+
+    /// <summary>
+    /// Puts the files of a dead writer's pending record in a state the catalog can hold: true when every one is under
+    /// its final name (those still under the writer's temporary name, complete since the record is written only after
+    /// every file is flushed, are renamed into place); false when that cannot be done, after deleting the files the
+    /// writer had already renamed, so no split snapshot stays with only some of its pieces.
+    /// </summary>
+    private static bool Settle(SnapshotRecord r, int pid)
+    {
+        var renamed = r.Paths.Where(File.Exists).ToList();
+        if (renamed.Count == r.Paths.Length) return true;
+        var moved = new List<string>();
+        try
+        {
+            foreach (var final in r.Paths.Except(renamed, StringComparer.Ordinal))
+            {
+                var tmp = WriterTemp(r, final, pid);
+                if (tmp is null) break;
+                File.Move(tmp, final, overwrite: false);
+                moved.Add(final);
+            }
+            if (renamed.Count + moved.Count == r.Paths.Length)
+            {
+                Log.Warning("Snapshot {Path} of a writer killed while renaming it (process {Pid}): {Moved} of its {Files} files renamed into place and adopted",
+                    r.Paths[0], pid, moved.Count, r.Paths.Length);
+                return true;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        foreach (var f in renamed.Concat(moved)) TryDelete(f);
+        Log.Warning("Snapshot {Path} of a writer killed while renaming it (process {Pid}): not all of its {Files} files were left, {Removed} removed",
+            r.Paths[0], pid, r.Paths.Length, renamed.Count + moved.Count);
+        return false;
+    }
+
+    /// <summary>The dead writer's one temporary file for <paramref name="final"/>, if it is there with the piece's size.</summary>
+    private static string? WriterTemp(SnapshotRecord r, string final, int pid)
+    {
+        string? dir = System.IO.Path.GetDirectoryName(final);
+        if (dir is null || !Directory.Exists(dir)) return null;
+        var found = Directory.GetFiles(dir, System.IO.Path.GetFileName(final) + string.Create(CultureInfo.InvariantCulture, $".tmp-{pid}-*"))
+            .Where(TempFiles.IsTemporary).ToList();
+        if (found.Count != 1) return null;
+        var piece = r.Pieces.FirstOrDefault(p => p.Path == final);
+        if (piece is not null && (ulong)new FileInfo(found[0]).Length != piece.PayloadSize) return null;
+        return found[0];
     }
 
     private static void TryDelete(string f)

@@ -173,6 +173,12 @@ public static class SnapshotWriter
         }
     }
 
+    /// <summary>
+    /// Test hook of the crash campaign (bench <c>crash</c>): runs between two piece renames of a split snapshot, to
+    /// widen that window so a kill at a random moment lands in it. Null (nothing) otherwise.
+    /// </summary>
+    internal static Action? BetweenPieceRenames { get; set; }
+
     /// <summary>Joins pieces written by <see cref="WritePiecesAsync"/> back into the single Lotus snapshot stream.</summary>
     public static void JoinPieces(IReadOnlyList<string> pieces, Stream output)
     {
@@ -229,7 +235,11 @@ public static class SnapshotWriter
         /// <summary>Renames every piece into place (after the sink completed).</summary>
         public void Commit()
         {
-            for (; _committed < _tmp.Count; _committed++) File.Move(_tmp[_committed], _final[_committed], overwrite: false);
+            for (; _committed < _tmp.Count; _committed++)
+            {
+                if (_committed > 0) BetweenPieceRenames?.Invoke();
+                File.Move(_tmp[_committed], _final[_committed], overwrite: false);
+            }
         }
 
         /// <summary>Deletes everything written: temporary files and pieces already renamed by a failed <see cref="Commit"/>.</summary>

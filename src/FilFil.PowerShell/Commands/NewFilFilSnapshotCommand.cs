@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using FilFil.Core.Store;
 using System.Security;
 using FilFil.Core.Chain;
 using FilFil.Core.Ipld;
@@ -120,6 +121,13 @@ public sealed class NewFilFilSnapshotCommand : FilFilCmdlet
                 WriteObject(record);
                 if (record.CatalogProblem is { } problem)
                     WriteError(new IOException(problem), full, "CatalogNotUpdated");
+            }
+            catch (Exception e) when (ErrorMapping.Unwrap(e) is BlockUnavailableException missing)
+            {
+                // the target is what is missing (the block's CID); the message also names the file that was not written
+                var error = CreateErrorRecord(missing, missing.Cid.ToString());
+                error.ErrorDetails = new ErrorDetails($"{full} was not written: {ErrorMapping.UserMessage(missing)}");
+                WriteError(error);
             }
             finally
             {

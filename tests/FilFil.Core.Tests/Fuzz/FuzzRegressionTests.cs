@@ -152,6 +152,19 @@ public class FuzzRegressionTests
         var reply = Dispatch(req, out _);
         Assert.Equal(RpcProtocolException.ParseError, reply.GetProperty("error").GetProperty("code").GetInt32());
     }
+
+    [Theory]
+    [InlineData("bytes=0-9, 20-29,ipld.raw;-5")] // http/bad-spec-after-good-ones.bin
+    [InlineData("bytes=0-9,5-1")]
+    [InlineData("bytes=0-59,10-99")]
+    public void ByteRanges_HeaderIgnoredWhole_ReturnsNoRanges(string header)
+    {
+        // fuzz finding: a bad spec after good ones made the whole header ignored (200), but the good ranges stayed in
+        // the out list, so a caller that looked at the list without the outcome would have sent a partial response
+        var outcome = FilFil.Core.Serving.ByteRanges.Parse(header, 100, 64, out var ranges);
+        Assert.Equal(FilFil.Core.Serving.ByteRanges.Outcome.Whole, outcome);
+        Assert.Empty(ranges);
+    }
 }
 
 /// <summary>Quadratic base58: found by hand with one large input through the cid and devnet targets (afl++ keeps inputs small).</summary>
