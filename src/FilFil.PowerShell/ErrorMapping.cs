@@ -18,6 +18,7 @@ public static class ErrorMapping
         FilFil.Core.Snapshot.FileExistsException => (ErrorCategory.ResourceExists, "AlreadyExists"),
         DirectoryNotFoundException => (ErrorCategory.ObjectNotFound, "DirectoryNotFound"),
         ItemNotFoundException => (ErrorCategory.ObjectNotFound, "NotFound"),
+        FilFil.Core.Store.BlockUnavailableException { Corrupt: true } => (ErrorCategory.InvalidData, "BlockCorrupt"),
         FilFil.Core.Store.BlockUnavailableException => (ErrorCategory.ObjectNotFound, "BlockUnavailable"),
         UnauthorizedAccessException => (ErrorCategory.PermissionDenied, "AccessDenied"),
         OperationCanceledException => (ErrorCategory.OperationStopped, "Canceled"),

@@ -114,16 +114,18 @@ internal sealed class FollowerRun
     }
 
     /// <summary>
-    /// Blocks until the engine's head reaches <paramref name="height"/>. Throws if the follower stops on its own, after
-    /// <paramref name="timeout"/> (null: no limit), or when <paramref name="ct"/> is cancelled.
+    /// Blocks until the engine's head reaches <paramref name="height"/>. Throws if the follower stops on its own (its
+    /// fault itself, e.g. the <see cref="FilFil.Core.Store.BlockUnavailableException"/> of a block the node keeps
+    /// serving corrupt), after <paramref name="timeout"/> (null: no limit), or when <paramref name="ct"/> is cancelled.
     /// </summary>
     public void WaitForHeight(long height, TimeSpan? timeout, CancellationToken ct)
     {
         var until = timeout is { } t ? DateTime.UtcNow + t : DateTime.MaxValue;
         while ((ChainStore.Head?.Height ?? -1) < height)
         {
+            if (Fault is { } fault) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(fault);
             if (!Running)
-                throw new InvalidOperationException($"the follower stopped at height {ChainStore.Head?.Height}{(Fault is { } f ? $": {f.Message}" : "")}");
+                throw new InvalidOperationException($"the follower stopped at height {ChainStore.Head?.Height.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"}");
             if (DateTime.UtcNow > until)
                 throw new TimeoutException($"height {height} not reached within {timeout}; the head is at {ChainStore.Head?.Height}");
             HeadChanged.Wait(TimeSpan.FromMilliseconds(250), ct);

@@ -212,14 +212,24 @@ public sealed class LotusClient : IAsyncDisposable
 
     /// <summary>
     /// A block header's raw bytes, verified against its CID: a method error or bad bytes are retried with backoff
-    /// (<see cref="Retry"/>, <see cref="HeaderReadAttempts"/> attempts); a transport failure ends at once.
+    /// (<see cref="Retry"/>, <see cref="HeaderReadAttempts"/> attempts), then reported as a
+    /// <see cref="BlockUnavailableException"/> (corrupt, or unavailable from the node); a transport failure ends at once.
     /// </summary>
-    private Task<byte[]> ReadHeaderAsync(Cid cid, CancellationToken ct) =>
-        Retry.RunAsync(async c =>
+    private async Task<byte[]> ReadHeaderAsync(Cid cid, CancellationToken ct)
+    {
+        try
         {
-            var raw = await ChainReadObjAsync(cid, c).ConfigureAwait(false);
-            return cid.Verify(raw) ? raw : throw new BlockUnavailableException(cid, "the node returned header bytes that do not hash to it");
-        }, HeaderReadAttempts, TimeSpan.FromMilliseconds(20), null, ct);
+            return await Retry.RunAsync(async c =>
+            {
+                var raw = await ChainReadObjAsync(cid, c).ConfigureAwait(false);
+                return cid.Verify(raw) ? raw : throw new BlockUnavailableException(cid, "the node returned header bytes that do not hash to it", corrupt: true);
+            }, HeaderReadAttempts, TimeSpan.FromMilliseconds(20), null, ct).ConfigureAwait(false);
+        }
+        catch (LotusRpcException e)
+        {
+            throw new BlockUnavailableException(cid, $"the node does not give the header ({e.Message})", e);
+        }
+    }
 
     /// <summary>Attempts at reading a block header before its failure is final.</summary>
     private const int HeaderReadAttempts = 6;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.WebSockets;
 using FilFil.Core.Chain;
+using FilFil.Core.Ipld;
 using FilFil.Core.Logging;
 using FilFil.Core.Store;
 using Serilog;
@@ -15,6 +16,14 @@ namespace FilFil.Core.Lotus;
 /// or the node closes the subscription (slow reader), it reconnects with exponential backoff, resynchronises from
 /// the node's head and walks back to the common ancestor with the engine's window (reverting the engine's side,
 /// applying the node's side).
+/// <para>
+/// A block the node keeps failing to give is not a connection problem: each read is retried a few times on the
+/// connection (<see cref="RefDag.FetchAttempts"/>), then the connection is dropped and made again; when the same block
+/// fails that way on <see cref="BlockFailureLimit"/> connections in a row, the follower stops with a
+/// <see cref="BlockUnavailableException"/> naming it (<see cref="BlockUnavailableException.Corrupt"/>: the node served
+/// bytes that do not hash to its CID; otherwise it answered with an error). Faults that cannot be survived end
+/// <see cref="RunAsync"/>; a lost connection never does.
+/// </para>
 /// <para>
 /// It logs through Serilog (<see cref="Logger"/>) with structured properties: connects, reconnects, resyncs and
 /// reorgs at Information (<c>Height</c>, <c>TipSet</c>, <c>Reverted</c>, <c>Applied</c>, <c>Elapsed</c>), each head
@@ -93,11 +102,24 @@ public sealed class LotusFollower
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly LinkedList<(TimeSpan At, long Fetched)> _samples = new([(TimeSpan.Zero, 0L)]);
 
-    /// <summary>Follows until <paramref name="ct"/> is cancelled.</summary>
+    /// <summary>
+    /// Connections in a row on which the same block fails (after its retries on each) before the follower stops
+    /// with that block's <see cref="BlockUnavailableException"/> (default 3; at least 1). A block that fails once
+    /// (a transient fault of the node) costs a reconnect; one the node keeps serving corrupt, or keeps refusing, ends
+    /// <see cref="RunAsync"/> instead of a reconnect loop that would never end.
+    /// </summary>
+    public int BlockFailureLimit { get; init; } = 3;
+
+    /// <summary>
+    /// Follows until <paramref name="ct"/> is cancelled, reconnecting after connection problems. Ends with the fault
+    /// the follower cannot survive: <see cref="LotusChainMismatchException"/> (the node serves another chain) or
+    /// <see cref="BlockUnavailableException"/> (a block failed on <see cref="BlockFailureLimit"/> connections in a row).
+    /// </summary>
     public async Task RunAsync(CancellationToken ct)
     {
         var backoff = new Backoff(InitialBackoff, MaxBackoff);
         bool first = true;
+        (Cid Cid, int Connections)? failing = null; // the block that failed the last connection(s), and on how many in a row
         while (true)
         {
             ct.ThrowIfCancellationRequested();
@@ -108,16 +130,18 @@ public sealed class LotusFollower
             {
                 await using var client = await _connect(ct).ConfigureAwait(false);
                 connected.Restart();
-                if (!first)
-                    Log(LogEventLevel.Information, null, "Reconnected to the node (reconnect {Reconnects}); the engine is at {Height}", Reconnects, _engine.Head?.Height);
-                else
-                    Log(LogEventLevel.Information, null, "Connected to the node; the engine is at {Height}", _engine.Head?.Height);
+                if (first) LogAtHead("Connected to the node", null);
+                else LogAtHead("Reconnected to the node (reconnect {Reconnects})", Reconnects);
                 first = false;
                 await CheckGenesisAsync(client, ct).ConfigureAwait(false);
                 var source = new LotusBlockSource(client);
                 await foreach (var batch in client.ChainNotifyAsync(ct).ConfigureAwait(false))
                     await HandleAsync(client, source, batch, ct).ConfigureAwait(false);
-                Log(LogEventLevel.Information, null, "The node closed the head-change subscription at {Height}; resubscribing", _engine.Head?.Height);
+                failing = null;
+                if (_engine.Head is { } h)
+                    Log(LogEventLevel.Information, null, "The node closed the head-change subscription at {Height}; resubscribing", h.Height);
+                else
+                    Log(LogEventLevel.Information, null, "The node closed the head-change subscription before the first head; resubscribing");
             }
             // an operation cancelled while ct is not: the socket was aborted under a pending send or call
             catch (Exception e) when (!ct.IsCancellationRequested && e is LotusConnectionLostException or WebSocketException or IOException or BlockUnavailableException or LotusRpcException or FilFilFormatException or OperationCanceledException)
@@ -125,13 +149,55 @@ public sealed class LotusFollower
                 first = false;
                 if (Healthy(connected.Elapsed, headBefore)) backoff.Reset();
                 var wait = backoff.Next();
-                Log(LogEventLevel.Warning, e, "Connection problem at {Height} ({Error:l}); reconnecting in {Backoff}", _engine.Head?.Height, e.Message, wait);
+                if (e is BlockUnavailableException bad && !IsTransportFailure(bad))
+                {
+                    int connections = failing is { } f && f.Cid == bad.Cid ? f.Connections + 1 : 1;
+                    failing = (bad.Cid, connections);
+                    if (connections >= Math.Max(1, BlockFailureLimit)) throw BlockFault(bad, connections);
+                    Log(LogEventLevel.Warning, e, "Block {Cid:l} failed on {Connections} connection(s) in a row, of {Limit} before stopping ({Error:l}); reconnecting in {Backoff}",
+                        bad.Cid, connections, BlockFailureLimit, e.Message, wait);
+                }
+                else
+                {
+                    failing = null;
+                    if (_engine.Head is { } h)
+                        Log(LogEventLevel.Warning, e, "Connection problem at {Height} ({Error:l}); reconnecting in {Backoff}", h.Height, e.Message, wait);
+                    else
+                        Log(LogEventLevel.Warning, e, "Connection problem before the first head ({Error:l}); reconnecting in {Backoff}", e.Message, wait);
+                }
                 await Task.Delay(wait, ct).ConfigureAwait(false);
                 continue;
             }
             if (Healthy(connected.Elapsed, headBefore)) backoff.Reset();
             await Task.Delay(backoff.Next(), ct).ConfigureAwait(false); // a node that closes at once is not a tight loop either
         }
+    }
+
+    /// <summary>Logs a connection event with where the engine is: its head's height, or that it holds no chain yet.</summary>
+    private void LogAtHead(string what, long? reconnects)
+    {
+        object?[] args = reconnects is { } n ? [n] : [];
+        if (_engine.Head is { } h) Log(LogEventLevel.Information, null, what + "; the engine is at {Height}", [.. args, h.Height]);
+        else Log(LogEventLevel.Information, null, what + "; the engine holds no chain yet (bootstrapping from the node's head)", args);
+    }
+
+    /// <summary>A block failure that came from the connection itself (RefDag wraps a transport failure of a fetch).</summary>
+    private static bool IsTransportFailure(Exception e)
+    {
+        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+            if (inner is IOException or WebSocketException or ObjectDisposedException or OperationCanceledException) return true;
+        return false;
+    }
+
+    /// <summary>The fault the follower stops with when <paramref name="last"/>'s block failed on <paramref name="connections"/> connections in a row.</summary>
+    private BlockUnavailableException BlockFault(BlockUnavailableException last, int connections)
+    {
+        string kind = last.Corrupt ? "corrupt (bytes that do not hash to it)" : "unavailable (the node answers with an error)";
+        var fault = new BlockUnavailableException(last.Cid,
+            $"the node served it {kind} on {connections} connection(s) in a row, each read retried; stopped following " +
+            $"(at {(_engine.Head is { } h ? $"height {h.Height}" : "no head yet")}). Last failure: {last.Message}", last, last.Corrupt);
+        Log(LogEventLevel.Error, fault, "Block {Cid:l} is {Kind:l} on the node after {Connections} connection(s) in a row; stopping", last.Cid, last.Corrupt ? "corrupt" : "unavailable", connections);
+        return fault;
     }
 
     /// <summary>Whether the connection just ended made progress (moved the head) or lasted <see cref="HealthyAfter"/>.</summary>

@@ -333,7 +333,7 @@ internal sealed class RefDag
                 Interlocked.Increment(ref _fetched);
                 if (data.Length <= BlockStore.MaxDataLength && cid.Verify(data.Span)) return data;
                 Interlocked.Increment(ref _refused);
-                throw new BlockUnavailableException(cid, $"the source returned {data.Length} bytes that do not hash to it");
+                throw new BlockUnavailableException(cid, $"the source returned {data.Length} bytes that do not hash to it", corrupt: true);
             }, Math.Max(1, FetchAttempts), FetchRetryDelay,
             (e, attempt) => Log.Warning("Fetch of {Cid} failed (attempt {Attempt} of {Attempts}): {Error:l}; retrying", cid, attempt, FetchAttempts, e.Message),
             ct).ConfigureAwait(false);

@@ -43,6 +43,11 @@ public sealed class NewFilFilSnapshotCommand : FilFilCmdlet
     [Parameter] public Uri? Lotus { get; set; }
     /// <summary>API token for -Lotus (Lotus: $LOTUS_PATH/token), a SecureString or a plain string; read access needs none.</summary>
     [Parameter, SecureStringTransformation] public SecureString? Token { get; set; }
+    /// <summary>
+    /// With -Lotus: how long following may take in all (the first head, then catching up with the node's head or
+    /// -Height) before the snapshot fails with OperationTimeout and nothing is written (default 10 minutes).
+    /// </summary>
+    [Parameter] public TimeSpan Timeout { get; set; } = FollowerRun.DefaultFirstHeadTimeout;
     /// <summary>With -Bootstrap/-Lotus: the engine they load keeps every height's messages back to genesis (for a snapshot without -SkipOldMessages).</summary>
     [Parameter] public SwitchParameter KeepAllMessages { get; set; }
 
@@ -60,6 +65,10 @@ public sealed class NewFilFilSnapshotCommand : FilFilCmdlet
         bool load = Bootstrap is not null || Lotus is not null;
         if (Token is not null && Lotus is null)
             ThrowParameterConflict("-Token is the API token of -Lotus; give -Lotus too", "TokenWithoutLotus", "-Token");
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(Timeout)) && Lotus is null)
+            ThrowParameterConflict("-Timeout bounds how long -Lotus follows the node before the snapshot; give -Lotus too", "TimeoutWithoutLotus", "-Timeout");
+        if (Timeout <= TimeSpan.Zero)
+            ThrowParameterConflict($"-Timeout must be positive, not {Timeout}", "TimeoutNotPositive", "-Timeout");
         if (Compress && PieceSize is not null)
             ThrowParameterConflict("pieces are plain CARs for deals; zstd output is a single file for distribution: use -Compress or -PieceSize, not both",
                 "CompressWithPieceSize", "-Compress, -PieceSize");
@@ -167,14 +176,24 @@ public sealed class NewFilFilSnapshotCommand : FilFilCmdlet
         var endpoint = Lotus;
         string? token = SecureStringTransformationAttribute.Reveal(Token);
         var target = engine ?? new ChainStore(ChainLoader.Options(window, KeepAllMessages));
-        var run = RunEngine("New-FilFilSnapshot", $"following {endpoint}", 0, (_, ct) =>
-            FilFilSession.Current.StartFollower(target, endpoint, token, FollowerRun.DefaultFirstHeadTimeout, ct));
-        _started = run;
-        long height = ParameterSetName == "Height"
-            ? Height
-            : RunEngine("New-FilFilSnapshot", $"asking {endpoint} for its head", 0, (_, ct) => run.NodeHeadAsync(ct).GetAwaiter().GetResult().Height);
-        WriteVerbose($"following {endpoint} from height {target.Head?.Height}; waiting for height {height}");
-        RunEngine("New-FilFilSnapshot", $"catching up with {endpoint} to height {height}", 0, (_, ct) => run.WaitForHeight(height, null, ct));
+        // one bound for the whole follow: a node that never gives a head, or a chain that never reaches -Height, ends
+        var deadline = DateTime.UtcNow + Timeout;
+        TimeSpan Left() => TimeSpan.FromTicks(Math.Max(0, (deadline - DateTime.UtcNow).Ticks));
+        try
+        {
+            var run = RunEngine("New-FilFilSnapshot", $"following {endpoint}", 0, (_, ct) =>
+                FilFilSession.Current.StartFollower(target, endpoint, token, Left(), ct));
+            _started = run;
+            long height = ParameterSetName == "Height"
+                ? Height
+                : RunEngine("New-FilFilSnapshot", $"asking {endpoint} for its head", 0, (_, ct) => run.NodeHeadAsync(ct).GetAwaiter().GetResult().Height);
+            WriteVerbose($"following {endpoint} from height {target.Head?.Height}; waiting for height {height}");
+            RunEngine("New-FilFilSnapshot", $"catching up with {endpoint} to height {height}", 0, (_, ct) => run.WaitForHeight(height, Left(), ct));
+        }
+        catch (Exception e) when (ErrorMapping.Unwrap(e) is TimeoutException t && Left() == TimeSpan.Zero)
+        {
+            throw new TimeoutException($"following {endpoint} did not get there within -Timeout {Timeout} ({t.Message}); nothing was written", t);
+        }
         return target;
     }
 

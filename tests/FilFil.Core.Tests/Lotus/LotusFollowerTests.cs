@@ -285,6 +285,83 @@ public class LotusFollowerTests
         Assert.True(server.Chain.Head.Height - start - 500 < 31);
     }
 
+    [Fact]
+    public async Task A_block_the_node_keeps_serving_corrupt_stops_the_follower_with_a_fault_naming_it()
+    {
+        // it used to count as a connection problem: the bootstrap failed after 6 reads of the block, the follower
+        // reconnected, bootstrapped again and failed again, for ever ("Connection problem at null")
+        await using var server = await DevnetServer.StartAsync(new DevnetOptions { StateBlocks = 300, ChurnPerEpoch = 8, MessagesPerBlock = 2, Seed = 22 });
+        server.Chain.Advance(3);
+        var root = server.Chain.Head.Blocks[0].ParentStateRoot;
+        server.Faults.CorruptBlock(root);
+        var sink = new CollectingSink();
+        using var logger = new LoggerConfiguration().MinimumLevel.Debug().WriteTo.Sink(sink).CreateLogger();
+        using var engine = NewEngine();
+        var follower = new LotusFollower(engine, Connect(server)) { InitialBackoff = TimeSpan.FromMilliseconds(20), Logger = logger };
+        using var cts = new CancellationTokenSource();
+        var run = follower.RunAsync(cts.Token);
+        var e = await Assert.ThrowsAsync<FilFil.Core.Store.BlockUnavailableException>(() => run.WaitAsync(TimeSpan.FromSeconds(90)));
+        Assert.Equal(root, e.Cid);
+        Assert.True(e.Corrupt);
+        Assert.Contains(root.ToString(), e.Message, StringComparison.Ordinal);
+        Assert.Contains("corrupt", e.Message, StringComparison.Ordinal);
+        Assert.Null(engine.Head);
+        // a bounded number of tries: the block's reads on each of BlockFailureLimit connections, then the end
+        Assert.Equal(follower.BlockFailureLimit - 1, follower.Reconnects);
+        Assert.InRange(server.Faults.CorruptedReads, follower.BlockFailureLimit, 6 * follower.BlockFailureLimit);
+        var stop = Assert.Single(sink.Events, ev => ev.Level == LogEventLevel.Error);
+        Assert.Equal(root.ToString(), Scalar(stop, "Cid")?.ToString());
+        Assert.StartsWith($"Block {root} is corrupt on the node", follower.LastEvent);
+        // the height is unknown before the first head: said so, not printed as "null"
+        Assert.DoesNotContain(sink.Events, ev => ev.RenderMessage(System.Globalization.CultureInfo.InvariantCulture).Contains("null", StringComparison.Ordinal));
+        Assert.Contains(sink.Events, ev => ev.RenderMessage(System.Globalization.CultureInfo.InvariantCulture).Contains("holds no chain yet", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_block_the_node_keeps_refusing_stops_the_follower_with_an_unavailable_fault()
+    {
+        // every ChainReadObj answers with a method error: the first head's headers never come
+        await using var server = await DevnetServer.StartAsync(new DevnetOptions { StateBlocks = 200, ChurnPerEpoch = 6, MessagesPerBlock = 2, Seed = 23 });
+        server.Chain.Advance(3);
+        server.Faults.ReadObjFailureRate = 1;
+        using var engine = NewEngine();
+        var follower = new LotusFollower(engine, Connect(server)) { InitialBackoff = TimeSpan.FromMilliseconds(20), BlockFailureLimit = 2 };
+        var e = await Assert.ThrowsAsync<FilFil.Core.Store.BlockUnavailableException>(() => follower.RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(90)));
+        Assert.False(e.Corrupt);
+        Assert.Contains(server.Chain.Head.Cids, c => c == e.Cid);
+        Assert.Contains("unavailable", e.Message, StringComparison.Ordinal);
+        Assert.Equal(1, follower.Reconnects);
+        Assert.Null(engine.Head);
+    }
+
+    [Fact]
+    public async Task A_block_corrupt_on_one_connection_then_fine_is_survived()
+    {
+        await using var server = await DevnetServer.StartAsync(new DevnetOptions { StateBlocks = 300, ChurnPerEpoch = 8, MessagesPerBlock = 2, Seed = 24 });
+        server.Chain.Advance(3);
+        using var engine = NewEngine();
+        var follower = new LotusFollower(engine, Connect(server)) { InitialBackoff = TimeSpan.FromMilliseconds(20) };
+        using var cts = new CancellationTokenSource();
+        var run = follower.RunAsync(cts.Token);
+        bool AtHead() => run.IsCompleted || engine.Head is { } h && h.KeyEquals(server.Chain.Head.Cids);
+        await WaitFor(AtHead, "bootstrap");
+        // the state root of the next tipset (the state after the head) is served corrupt until the follower has
+        // given up on one connection, then fine again
+        var root = server.Chain.Head.StateAfter;
+        server.Faults.CorruptBlock(root);
+        server.Chain.Advance(1);
+        await WaitFor(() => run.IsCompleted || follower.Reconnects >= 1, "a reconnect after the corrupt block");
+        server.Faults.ClearCorruptBlocks();
+        await WaitFor(AtHead, "follow after the block is fine again");
+        server.Chain.Advance(2);
+        await WaitFor(AtHead, "follow on");
+        Assert.False(run.IsCompleted, run.Exception?.ToString());
+        Assert.True(server.Faults.CorruptedReads >= 1);
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        engine.VerifyInvariant();
+    }
+
     private sealed class CollectingSink : ILogEventSink
     {
         public ConcurrentQueue<LogEvent> Events { get; } = new();
