@@ -143,3 +143,49 @@ Describe 'Snapshots refuse a stale follower' {
         $b.Height | Should -BeGreaterOrEqual $held
     }
 }
+
+Describe 'A follower the node keeps serving a corrupt block' {
+    BeforeAll {
+        Stop-FilFilFollower
+        Clear-FilFilEngine -Confirm:$false
+        $corrupt = Start-FilFilDevnet -Seed 23 -Epochs 5 -StateBlocks 128 -ReorgRate 0
+    }
+
+    AfterAll {
+        $corrupt.Server.Faults.Reset()
+        Stop-FilFilFollower
+        Clear-FilFilEngine -Confirm:$false
+        $corrupt | Stop-FilFilDevnet
+    }
+
+    It 'Start-FilFilFollower fails with InvalidData naming the block when the bootstrap needs it' {
+        $root = $corrupt.Server.Chain.Head.Blocks[0].ParentStateRoot
+        $corrupt.Server.Faults.CorruptBlock($root)
+        $err = $null
+        $corrupt | Start-FilFilFollower -RecentStateRoots 900 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err | Should -HaveCount 1
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'BlockCorrupt,*'
+        "$err" | Should -Match ([regex]::Escape("$root"))
+        Get-FilFilFollower -ErrorAction SilentlyContinue | Where-Object Running | Should -BeNullOrEmpty
+        $corrupt.Server.Faults.Reset()
+    }
+
+    It 'stops a running follower with a fault that Wait-FilFilHeight and Get-FilFilFollower report' {
+        $held = ($corrupt | Start-FilFilFollower -RecentStateRoots 900).Height
+        # the state after the head: the next tipset's state root, which the follower fetches to apply it
+        $root = $corrupt.Server.Chain.Head.StateAfter
+        $corrupt.Server.Faults.CorruptBlock($root)
+        $corrupt | Step-FilFilDevnet -Epochs 1 | Out-Null
+        $err = $null
+        Wait-FilFilHeight -Height $corrupt.Height -Timeout '0:3:0' -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err | Should -HaveCount 1
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        "$err" | Should -Match ([regex]::Escape("$root"))
+        $f = Get-FilFilFollower -NoLag
+        $f.Running | Should -BeFalse
+        $f.Fault | Should -Match ([regex]::Escape("$root"))
+        $f.Fault | Should -Match 'corrupt'
+        $f.Height | Should -Be $held
+    }
+}

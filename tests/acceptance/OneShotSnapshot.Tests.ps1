@@ -227,3 +227,74 @@ Describe 'New-FilFilSnapshot of a chain missing a block' {
         Get-ChildItem -LiteralPath $env:FILFIL_HOME -Filter '*.pending-*' -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
 }
+
+Describe 'New-FilFilSnapshot -Lotus of a node that keeps failing a block' {
+    # it used to wait for ever: the follower's bootstrap failed on the block, reconnected and bootstrapped again
+    BeforeAll {
+        Clear-FilFilEngine
+        $bad = Start-FilFilDevnet -Seed 35 -Epochs 5 -StateBlocks 128 -ReorgRate 0
+        $stateRoot = $bad.Server.Chain.Head.Blocks[0].ParentStateRoot.ToString()
+    }
+
+    AfterAll {
+        $bad.Server.Faults.Reset()
+        Clear-FilFilEngine
+        $bad | Stop-FilFilDevnet
+    }
+
+    It 'fails with InvalidData, the corrupt CID as its target, and writes no file and no catalog entry' {
+        $bad.Server.Faults.CorruptBlock([FilFil.Core.Ipld.Cid]::Parse($stateRoot))
+        $out = [System.IO.Path]::Combine($TestDrive, 'corrupt.car')
+        $before = @(Get-FilFilSnapshot).Count
+        $err = $null
+        $sw = [System.Diagnostics.Stopwatch]::StartNew()
+        New-FilFilSnapshot -Path $out -Lotus $bad.Endpoint -RecentStateRoots 3 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $sw.Elapsed.TotalMinutes | Should -BeLessThan 5 # generous: it takes seconds; before, it never returned
+        $err | Should -HaveCount 1
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        $err[0].FullyQualifiedErrorId | Should -Match '^BlockCorrupt,FilFil\.PowerShell\.Commands\.NewFilFilSnapshotCommand$'
+        $err[0].TargetObject | Should -Be $stateRoot
+        "$err" | Should -Match ([regex]::Escape($stateRoot))
+        "$err" | Should -Match 'corrupt'
+        "$err" | Should -Match ([regex]::Escape("$out was not written"))
+        Get-ChildItem -LiteralPath $TestDrive -Filter 'corrupt.car*' | Should -BeNullOrEmpty
+        @(Get-FilFilSnapshot).Count | Should -Be $before
+        # the follower it started is gone, and the session holds no chain
+        Get-FilFilFollower -ErrorAction SilentlyContinue | Where-Object Running | Should -BeNullOrEmpty
+        $err = $null
+        New-FilFilSnapshot -Path $out -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].Exception.Message | Should -Match 'no chain is loaded'
+    }
+
+    It 'fails with ObjectNotFound, the CID as its target, when the node answers every read with an error' {
+        $bad.Server.Faults.Reset()
+        $bad.Server.Faults.ReadObjFailureRate = 1
+        $out = [System.IO.Path]::Combine($TestDrive, 'refused.car')
+        $err = $null
+        New-FilFilSnapshot -Path $out -Lotus $bad.Endpoint -RecentStateRoots 3 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err | Should -HaveCount 1
+        $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $err[0].FullyQualifiedErrorId | Should -Match '^BlockUnavailable,FilFil\.PowerShell\.Commands\.NewFilFilSnapshotCommand$'
+        $err[0].TargetObject | Should -BeIn $bad.HeadTipSet
+        Get-ChildItem -LiteralPath $TestDrive -Filter 'refused.car*' | Should -BeNullOrEmpty
+    }
+
+    It 'gives up after -Timeout when the node never reaches -Height, and writes nothing' {
+        $bad.Server.Faults.Reset()
+        $out = [System.IO.Path]::Combine($TestDrive, 'never.car')
+        $err = $null
+        New-FilFilSnapshot -Path $out -Lotus $bad.Endpoint -Height ($bad.Height + 100) -RecentStateRoots 3 -Timeout '0:0:3' -ErrorVariable err -ErrorAction SilentlyContinue |
+            Should -BeNullOrEmpty
+        $err | Should -HaveCount 1
+        $err[0].CategoryInfo.Category | Should -Be 'OperationTimeout'
+        "$err" | Should -Match '-Timeout 00:00:03'
+        Get-ChildItem -LiteralPath $TestDrive -Filter 'never.car*' | Should -BeNullOrEmpty
+        (Get-FilFilFollower -NoLag).Running | Should -BeFalse
+    }
+
+    It 'rejects -Timeout without -Lotus' {
+        Clear-FilFilEngine
+        { New-FilFilSnapshot -Path ([System.IO.Path]::Combine($TestDrive, 't.car')) -Bootstrap $chain4 -Timeout '0:1:0' -ErrorAction SilentlyContinue } |
+            Should -Throw -ErrorId 'TimeoutWithoutLotus,FilFil.PowerShell.Commands.NewFilFilSnapshotCommand'
+    }
+}

@@ -18,7 +18,14 @@ public sealed class StopFilFilFollowerCommand : FilFilCmdlet
         if (run is null || !ShouldProcess($"the follower on {run.Endpoint}", "Stop")) return;
         TryRun(run.Endpoint, () =>
         {
-            RunEngine("Stop-FilFilFollower", run.Endpoint.ToString(), 0, (_, _) => run.StopAsync().GetAwaiter().GetResult());
+            // a follower that already stopped with a fault is stopped: its fault is reported by Get-FilFilFollower
+            // (and Wait-FilFilHeight), not again as an error of stopping it
+            if (run.Fault is { } fault)
+            {
+                WriteVerbose($"the follower on {run.Endpoint} had already stopped with a fault: {fault.Message}");
+                run.StopQuietly();
+            }
+            else RunEngine("Stop-FilFilFollower", run.Endpoint.ToString(), 0, (_, _) => run.StopAsync().GetAwaiter().GetResult());
             if (PassThru) WriteObject(FollowerStatus.From(run, null));
         });
     }
