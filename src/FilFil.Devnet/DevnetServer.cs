@@ -13,11 +13,12 @@ namespace FilFil.Devnet;
 /// </summary>
 public sealed class DevnetServer : IAsyncDisposable
 {
-    private const long MaxRequestSize = 100 << 20;
+    private const long MaxRequestSize = WsConnection.MaxMessageSize;
 
     private readonly HttpListener _listener;
     private readonly bool _ownsChain;
     private readonly RpcDispatcher _dispatcher;
+    private readonly FairScheduler _scheduler = new(Math.Max(2, Environment.ProcessorCount));
     private readonly CancellationTokenSource _cts = new();
     private readonly HashSet<WsConnection> _connections = new();
     private readonly List<Task> _running = new();
@@ -89,6 +90,29 @@ public sealed class DevnetServer : IAsyncDisposable
     /// </summary>
     public int MaxConnections { get; set; } = DefaultMaxConnections;
     private int _openWebSockets;
+
+    /// <summary>
+    /// Reply bytes one WebSocket connection may have waiting for its client (4 MiB by default). A client that lets
+    /// more pile up (it sends requests and does not read the replies) is closed, as Lotus closes a ChainNotify reader
+    /// that falls behind; a single larger reply still goes out when nothing else waits. Applies to new connections.
+    /// </summary>
+    public long MaxQueuedBytes
+    {
+        get => Interlocked.Read(ref _maxQueuedBytes);
+        set { ArgumentOutOfRangeException.ThrowIfLessThan(value, 1); Interlocked.Exchange(ref _maxQueuedBytes, value); }
+    }
+    private long _maxQueuedBytes = WsConnection.DefaultMaxQueuedBytes;
+
+    /// <summary>Connections the server closed because their client did not take its replies (<see cref="MaxQueuedBytes"/>, the send timeout).</summary>
+    public long SlowReadersClosed => Interlocked.Read(ref _slowReadersClosed);
+    private long _slowReadersClosed;
+
+    /// <summary>Connections the server closed because a message was bigger than 100 MiB (close status 1009).</summary>
+    public long TooBigClosed => Interlocked.Read(ref _tooBigClosed);
+    private long _tooBigClosed;
+
+    /// <summary>JSON-RPC requests handled since the start (HTTP and WebSocket, any outcome).</summary>
+    public long RequestsHandled => _dispatcher.Handled;
 
     /// <summary>Number of open WebSocket connections.</summary>
     public int ConnectionCount { get { lock (_connections) return _connections.Count; } }
@@ -199,10 +223,15 @@ public sealed class DevnetServer : IAsyncDisposable
                 {
                     string? proto = req.Headers["Sec-WebSocket-Protocol"];
                     var wsCtx = await ctx.AcceptWebSocketAsync(string.IsNullOrEmpty(proto) ? null : proto, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-                    var conn = new WsConnection(wsCtx.WebSocket, _dispatcher, Chain, apiVersion, _cts.Token);
+                    var conn = new WsConnection(wsCtx.WebSocket, _dispatcher, Chain, apiVersion, _scheduler.CreateLane(), MaxQueuedBytes, _cts.Token);
                     lock (_connections) _connections.Add(conn);
                     try { await conn.RunAsync().ConfigureAwait(false); }
-                    finally { lock (_connections) _connections.Remove(conn); }
+                    finally
+                    {
+                        lock (_connections) _connections.Remove(conn);
+                        if (conn.ClosedBecause == WsConnection.CloseReason.SlowReader) Interlocked.Increment(ref _slowReadersClosed);
+                        if (conn.ClosedBecause == WsConnection.CloseReason.MessageTooBig) Interlocked.Increment(ref _tooBigClosed);
+                    }
                 }
                 finally { Interlocked.Decrement(ref _openWebSockets); }
                 return;
@@ -236,15 +265,21 @@ public sealed class DevnetServer : IAsyncDisposable
 
     private async Task HandlePostAsync(HttpListenerRequest req, HttpListenerResponse resp, int apiVersion)
     {
-        using var body = new MemoryStream();
-        var chunk = new byte[81920];
-        int n;
-        while ((n = await req.InputStream.ReadAsync(chunk, _cts.Token).ConfigureAwait(false)) > 0)
+        // a body past the cap is refused without reading it, and its connection is closed (else HttpListener would
+        // read the rest, synchronously, to reuse the connection)
+        if (req.ContentLength64 > MaxRequestSize)
         {
-            body.Write(chunk, 0, n);
-            if (body.Length > MaxRequestSize)
+            await TooBigAsync(resp).ConfigureAwait(false);
+            return;
+        }
+        using var body = new RequestBuffer(MaxRequestSize);
+        int n;
+        while ((n = await req.InputStream.ReadAsync(body.GetMemory(), _cts.Token).ConfigureAwait(false)) > 0)
+        {
+            body.Advance(n);
+            if (body.TooBig)
             {
-                await WriteAsync(resp, 500, RpcFrames.Error(null, RpcProtocolException.ParseError, $"request bigger than maximum {MaxRequestSize} allowed")).ConfigureAwait(false);
+                await TooBigAsync(resp).ConfigureAwait(false);
                 return;
             }
         }
@@ -292,6 +327,12 @@ public sealed class DevnetServer : IAsyncDisposable
             var reply = await _dispatcher.HandleAsync(root, apiVersion, null, _cts.Token).ConfigureAwait(false);
             await WriteAsync(resp, reply.Status, reply.Frame ?? Array.Empty<byte>()).ConfigureAwait(false);
         }
+    }
+
+    private static Task TooBigAsync(HttpListenerResponse resp)
+    {
+        resp.KeepAlive = false;
+        return WriteAsync(resp, 500, RpcFrames.Error(null, RpcProtocolException.ParseError, $"request bigger than maximum {MaxRequestSize} allowed"));
     }
 
     private static async Task WriteAsync(HttpListenerResponse resp, int status, byte[] body)
