@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
+using FilFil.Core.Serving;
 using FilFil.Devnet.Evm;
 using FilFil.Devnet.Rpc;
 
@@ -140,51 +140,17 @@ public sealed class DevnetServer : IAsyncDisposable
     private static DevnetServer Start(DevnetChain chain, bool owns, int port, string? token, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        bool sawStartRace = false;
-        for (int attempt = 0; ; attempt++)
-        {
-            int p = port != 0 ? port : FreePort();
-            var listener = new HttpListener();
-            listener.Prefixes.Add($"http://127.0.0.1:{p}/");
-            try
-            {
-                listener.Start();
-            }
-            catch (HttpListenerException) when (port == 0 && attempt < 10)
-            {
-                listener.Close();
-                continue;
-            }
-            catch (Exception e) when (attempt < StartRaceRetries && (e is ArgumentNullException || (e is HttpListenerException && sawStartRace)))
-            {
-                // The managed HttpListener (Linux, .NET 8-10) races when a client connects while it starts: its endpoint
-                // listener accepts in its constructor before its lock object exists and throws ArgumentNullException,
-                // leaving its bound socket unreachable but open ("Address already in use" until the GC finalizes it).
-                // Finalize that socket now and start again (a follower reconnecting during a restart triggers it).
-                sawStartRace = true;
-                listener.Close();
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
-                continue;
-            }
-            var server = new DevnetServer(listener, p, chain, owns, token);
-            server._acceptLoop = Task.Run(server.AcceptLoopAsync, CancellationToken.None); // the loop watches the server token itself
-            return server;
-        }
+        static string Prefix(int p) => $"http://127.0.0.1:{p}/";
+        // HttpListenerLifetime works around HttpListener's start race (a follower reconnecting during a restart)
+        int p = port;
+        var listener = port != 0 ? HttpListenerLifetime.Start(Prefix(port)) : HttpListenerLifetime.StartOnFreePort(Prefix, out p);
+        var server = new DevnetServer(listener, p, chain, owns, token);
+        server._acceptLoop = Task.Run(server.AcceptLoopAsync, CancellationToken.None); // the loop watches the server token itself
+        return server;
     }
-
-    /// <summary>Starts tried again after HttpListener's start race (see <see cref="Start"/>).</summary>
-    private const int StartRaceRetries = 20;
 
     /// <summary>A loopback TCP port free at the time of the call (also used by the serving tests and benchmark).</summary>
-    internal static int FreePort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        int p = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return p;
-    }
+    internal static int FreePort() => HttpListenerLifetime.FreePort();
 
     private async Task AcceptLoopAsync()
     {
@@ -359,7 +325,7 @@ public sealed class DevnetServer : IAsyncDisposable
         DropConnections();
         try
         {
-            try { _listener.Stop(); } catch (ObjectDisposedException) { }
+            HttpListenerLifetime.Stop(_listener);
             if (_acceptLoop is not null) await _acceptLoop.ConfigureAwait(false);
             Task[] running;
             lock (_running) running = _running.ToArray();
@@ -369,8 +335,8 @@ public sealed class DevnetServer : IAsyncDisposable
         finally
         {
             // always release the port (a handler's unexpected failure above must not keep it bound: the next
-            // server on this port then failed with "Address already in use")
-            _listener.Close();
+            // server on this port then failed with "Address already in use"); stopped, never closed after (HttpListenerLifetime)
+            HttpListenerLifetime.Stop(_listener);
             _dispatcher.Forwarder = null;
             _forwarder?.Dispose();
             if (_ownsChain) Chain.Dispose();

@@ -146,7 +146,13 @@ internal sealed class WsConnection
             {
                 // bounded: a client that reads nothing must not hold the connection (and its slot) open
                 using var closing = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                if (_ws.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                if (_ws.State is WebSocketState.Open && status != WebSocketCloseStatus.NormalClosure)
+                {
+                    // a refused message: the close goes out at once, and the rest of the message is read and dropped
+                    // (nothing kept) until the client answers it, so the client gets the status rather than a reset
+                    await _ws.CloseAsync(status, description, closing.Token).ConfigureAwait(false);
+                }
+                else if (_ws.State is WebSocketState.Open or WebSocketState.CloseReceived)
                     await _ws.CloseOutputAsync(status, description, closing.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (e is WebSocketException or ObjectDisposedException or OperationCanceledException) { }
