@@ -168,7 +168,7 @@ public sealed class AbuseCampaign : IBenchmark
                 {
                     attackPeak = Math.Max(attackPeak, Environment.WorkingSet);
                     if (Environment.GetEnvironmentVariable("ABUSE_DEBUG") is not null)
-                        Console.WriteLine($"DBG {DateTime.UtcNow:HH:mm:ss.fff} threads {ThreadPool.ThreadCount} pending {ThreadPool.PendingWorkItemCount} gc {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} pause {GC.GetTotalPauseDuration().TotalMilliseconds:N0} ms handled {devnet.RequestsHandled}");
+                        Console.WriteLine($"DBG {DateTime.UtcNow:HH:mm:ss.fff} threads {ThreadPool.ThreadCount} pending {ThreadPool.PendingWorkItemCount} gc {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} pause {GC.GetTotalPauseDuration().TotalMilliseconds:N0} ms handled {devnet.RequestsHandled} cpu {Machine.CpuSeconds().Process:N2} s");
                     peak = Math.Max(peak, attackPeak);
                     try { await Task.Delay(50, cts.Token); } catch (OperationCanceledException) { }
                 }
