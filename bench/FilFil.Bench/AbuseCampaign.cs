@@ -13,14 +13,17 @@ using FilFil.Devnet;
 namespace FilFil.Bench;
 
 /// <summary>
-/// Issue 15's server-abuse campaign (args: [seconds per attack=20] [idle connections=1000] [memory bound MiB=1536]).
-/// Against the devnet JSON-RPC server and the HTTP snapshot server, both in this process on 127.0.0.1, one attack at a
-/// time: a flood of requests from clients that never read, <c>idle</c> idle and slowloris connections, an oversized
-/// frame or body (150 MiB, over the devnet's 100 MiB cap), malformed frames (garbage after the upgrade, invalid JSON,
-/// JSON nested 100,000 deep, binary frames, bad request lines), and for the HTTP server downloads that are never read.
-/// Meanwhile a well-behaved client calls each server every 100 ms (a persistent connection and a new one per call):
-/// its slowest answer must stay under 1 s, the process's peak resident memory under the bound, and both servers must
-/// answer after the attack. Prints per attack the probe's calls, median and slowest latency, failures, and PASS/FAIL.
+/// Issue 15's server-abuse campaign (args: [seconds per attack=20] [idle connections=1000] [memory bound MiB=1536]
+/// [child|inproc] [attack key prefix]). The devnet JSON-RPC server and the HTTP snapshot server run in this process
+/// on 127.0.0.1; the attackers run in a child process (<c>abuse-attacker</c>; <c>inproc</c>: in this process), one
+/// attack at a time: a flood of requests from clients that never read, <c>idle</c> idle and slowloris connections, an
+/// oversized frame or body (150 MiB, over the devnet's 100 MiB cap), malformed frames (garbage after the upgrade,
+/// invalid JSON, JSON nested 100,000 deep, binary frames, bad request lines), and for the HTTP server downloads that
+/// are never read. After a 3 s baseline without attack, a well-behaved client calls each server every 100 ms during
+/// each attack (a persistent connection and a new one per call): its slowest answer must stay under 1 s, this
+/// process's peak resident memory under the bound, and both servers must answer after the attack. Prints per attack
+/// the probe's calls, median and slowest latency (and which call), failures, the devnet's counts and PASS/FAIL.
+/// <c>ABUSE_DEBUG=1</c> prints thread pool, GC and CPU samples every 50 ms and every probe call over 150 ms.
 /// </summary>
 public sealed class AbuseCampaign : IBenchmark
 {

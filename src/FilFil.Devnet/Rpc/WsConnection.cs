@@ -62,7 +62,7 @@ internal sealed class WsConnection
     private readonly CancellationTokenSource _cts;
     private long _chanCtr;
     private readonly Queue<(byte[] Frame, TaskCompletionSource? Sent)> _outbox = new();
-    private long _queuedBytes, _peakQueuedBytes;
+    private long _queuedBytes;
     private bool _writing;
     private int _closeReason; // CloseReason, first one wins
 
@@ -185,9 +185,6 @@ internal sealed class WsConnection
     /// <summary>The most requests this connection had in flight at once (at most <see cref="MaxInFlight"/>).</summary>
     internal int PeakInFlight => Volatile.Read(ref _peakInFlight);
 
-    /// <summary>The most reply bytes this connection had waiting for its client at once.</summary>
-    internal long PeakQueuedBytes => Interlocked.Read(ref _peakQueuedBytes);
-
     /// <summary>Queues <paramref name="frame"/> and returns when it was written (or the connection closed); never waits for the client while holding anything.</summary>
     public Task SendAsync(byte[] frame)
     {
@@ -211,7 +208,6 @@ internal sealed class WsConnection
             {
                 _outbox.Enqueue((frame, sent));
                 _queuedBytes += frame.Length;
-                if (_queuedBytes > _peakQueuedBytes) _peakQueuedBytes = _queuedBytes;
                 if (!_writing) start = _writing = true;
                 sent = null;
             }
