@@ -13,14 +13,17 @@ using FilFil.Devnet;
 namespace FilFil.Bench;
 
 /// <summary>
-/// Issue 15's server-abuse campaign (args: [seconds per attack=20] [idle connections=1000] [memory bound MiB=1536]).
-/// Against the devnet JSON-RPC server and the HTTP snapshot server, both in this process on 127.0.0.1, one attack at a
-/// time: a flood of requests from clients that never read, <c>idle</c> idle and slowloris connections, an oversized
-/// frame or body (150 MiB, over the devnet's 100 MiB cap), malformed frames (garbage after the upgrade, invalid JSON,
-/// JSON nested 100,000 deep, binary frames, bad request lines), and for the HTTP server downloads that are never read.
-/// Meanwhile a well-behaved client calls each server every 100 ms (a persistent connection and a new one per call):
-/// its slowest answer must stay under 1 s, the process's peak resident memory under the bound, and both servers must
-/// answer after the attack. Prints per attack the probe's calls, median and slowest latency, failures, and PASS/FAIL.
+/// Issue 15's server-abuse campaign (args: [seconds per attack=20] [idle connections=1000] [memory bound MiB=1536]
+/// [child|inproc] [attack key prefix]). The devnet JSON-RPC server and the HTTP snapshot server run in this process
+/// on 127.0.0.1; the attackers run in a child process (<c>abuse-attacker</c>; <c>inproc</c>: in this process), one
+/// attack at a time: a flood of requests from clients that never read, <c>idle</c> idle and slowloris connections, an
+/// oversized frame or body (150 MiB, over the devnet's 100 MiB cap), malformed frames (garbage after the upgrade,
+/// invalid JSON, JSON nested 100,000 deep, binary frames, bad request lines), and for the HTTP server downloads that
+/// are never read. After a 3 s baseline without attack, a well-behaved client calls each server every 100 ms during
+/// each attack (a persistent connection and a new one per call): its slowest answer must stay under 1 s, this
+/// process's peak resident memory under the bound, and both servers must answer after the attack. Prints per attack
+/// the probe's calls, median and slowest latency (and which call), failures, the devnet's counts and PASS/FAIL.
+/// <c>ABUSE_DEBUG=1</c> prints thread pool, GC and CPU samples every 50 ms and every probe call over 150 ms.
 /// </summary>
 public sealed class AbuseCampaign : IBenchmark
 {
@@ -34,12 +37,96 @@ public sealed class AbuseCampaign : IBenchmark
         double seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 20;
         int idle = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000;
         long boundMiB = args.Length > 2 ? long.Parse(args[2], CultureInfo.InvariantCulture) : 1536;
-        return RunAsync(TimeSpan.FromSeconds(seconds), idle, boundMiB).GetAwaiter().GetResult();
+        bool inProcess = args.Length > 3 && args[3] == "inproc";
+        string only = args.Length > 4 ? args[4] : "";
+        return RunAsync(TimeSpan.FromSeconds(seconds), idle, boundMiB, inProcess, only).GetAwaiter().GetResult();
     }
 
-    private sealed record Attack(string Target, string Name, Func<CancellationToken, Task> Run);
+    /// <summary>One attack: its key (the child process's argument), the server it targets, and its description.</summary>
+    private sealed record Attack(string Key, string Target, string Name);
 
-    private static async Task<int> RunAsync(TimeSpan duration, int idle, long boundMiB)
+    /// <summary>Where the attacks go: the devnet's port, the HTTP server's port and the path of the served snapshot.</summary>
+    private sealed record Targets(int DevnetPort, int HttpPort, string Snapshot, int Idle)
+    {
+        public Uri Devnet => new($"ws://127.0.0.1:{DevnetPort}/rpc/v1");
+        public Uri Http => new($"http://127.0.0.1:{HttpPort}/");
+    }
+
+    private static List<Attack> Attacks(int idle) =>
+    [
+        new("devnet-flood", "devnet", "flood, never read (8 clients)"),
+        new("devnet-idle", "devnet", $"{idle} idle + slowloris connections"),
+        new("devnet-oversized", "devnet", "oversized frame (150 MiB)"),
+        new("devnet-malformed", "devnet", "malformed frames"),
+        new("http-flood", "http", "flood of requests (32 clients)"),
+        new("http-never-read", "http", "downloads never read (64 clients)"),
+        new("http-idle", "http", $"{idle} idle + slowloris connections"),
+        new("http-malformed", "http", "oversized and malformed requests"),
+    ];
+
+    private static Task RunAttack(string key, Targets t, CancellationToken ct) => key switch
+    {
+        "devnet-flood" => Parallel(8, _ => WsFlood(t.Devnet, ct)),
+        "devnet-idle" => IdleConnections(t.DevnetPort, t.Idle, "GET /rpc/v1 HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nX-Slow: ", ct),
+        "devnet-oversized" => WsOversized(t.Devnet, ct),
+        "devnet-malformed" => Parallel(4, _ => WsMalformed(t.Devnet, t.DevnetPort, ct)),
+        "http-flood" => Parallel(32, _ => HttpFlood(t.Http, ct)),
+        "http-never-read" => Parallel(64, _ => NeverReadDownload(t.HttpPort, t.Snapshot, ct)),
+        "http-idle" => IdleConnections(t.HttpPort, t.Idle, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ", ct),
+        "http-malformed" => Parallel(4, _ => HttpMalformed(t.HttpPort, ct)),
+        _ => throw new ArgumentException($"unknown attack '{key}'", nameof(key)),
+    };
+
+    /// <summary>
+    /// The attacker process (<c>abuse-attacker key devnetPort httpPort snapshotPath idle seconds</c>, run by
+    /// <see cref="Program"/>): runs one attack for the given time and exits 0.
+    /// </summary>
+    public static int AttackerMain(string[] args)
+    {
+        Console.WriteLine("started");
+        var t = new Targets(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture), args[3], int.Parse(args[4], CultureInfo.InvariantCulture));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(double.Parse(args[5], CultureInfo.InvariantCulture)));
+        try { RunAttack(args[0], t, cts.Token).GetAwaiter().GetResult(); }
+        catch (Exception e) when (e is OperationCanceledException or IOException or WebSocketException or SocketException or HttpRequestException) { }
+        Console.WriteLine($"attacker {args[0]}: peak RSS {Process.GetCurrentProcess().PeakWorkingSet64 >> 20} MiB");
+        return 0;
+    }
+
+    /// <summary>
+    /// Starts <paramref name="attack"/> in a child process of this program for <paramref name="duration"/> and returns
+    /// once the child runs (its runtime started, so its start-up does not count as attack); the task waits for it to end
+    /// (killed 30 s after its time).
+    /// </summary>
+    private static async Task<Task> StartAttackerProcessAsync(Attack attack, Targets t, TimeSpan duration)
+    {
+        var psi = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") psi.ArgumentList.Add(typeof(AbuseCampaign).Assembly.Location);
+        foreach (var a in new[] { "abuse-attacker", attack.Key, t.DevnetPort.ToString(CultureInfo.InvariantCulture), t.HttpPort.ToString(CultureInfo.InvariantCulture), t.Snapshot, t.Idle.ToString(CultureInfo.InvariantCulture), duration.TotalSeconds.ToString(CultureInfo.InvariantCulture) })
+            psi.ArgumentList.Add(a);
+        var p = Process.Start(psi)!;
+        var errors = p.StandardError.ReadToEndAsync();
+        await p.StandardOutput.ReadLineAsync(); // "started"
+        return Task.Run(async () =>
+        {
+            using (p)
+            {
+                var output = p.StandardOutput.ReadToEndAsync();
+                using var limit = new CancellationTokenSource(duration + TimeSpan.FromSeconds(30));
+                try { await p.WaitForExitAsync(limit.Token); }
+                catch (OperationCanceledException)
+                {
+                    p.Kill(entireProcessTree: true);
+                    await p.WaitForExitAsync();
+                    Console.WriteLine($"       attacker {attack.Key} did not stop 30 s after its time and was killed");
+                }
+                string err = (await errors).Trim();
+                if (p.ExitCode != 0 || err.Length > 0) Console.WriteLine($"       attacker {attack.Key} exited {p.ExitCode}: {err}");
+                Console.Write("       " + await output);
+            }
+        });
+    }
+
+    private static async Task<int> RunAsync(TimeSpan duration, int idle, long boundMiB, bool inProcess, string only)
     {
         string dir = Directory.CreateTempSubdirectory("filfil-abuse-").FullName;
         var clock = Stopwatch.StartNew();
@@ -54,54 +141,63 @@ public sealed class AbuseCampaign : IBenchmark
         int httpPort = DevnetServer.FreePort();
         using var http = new SnapshotServer(new ServerOptions { Prefix = $"http://127.0.0.1:{httpPort}/" }, new ServerSources(() => engine, () => [record], () => 0));
         http.Start();
-        var httpBase = new Uri($"http://127.0.0.1:{httpPort}/");
+        var targets = new Targets(devnet.Port, httpPort, $"/snapshots/{record.Height}.car", idle);
         byte[] servedBytes = await File.ReadAllBytesAsync(record.Paths[0]);
-        Console.WriteLine($"devnet on {devnet.Endpoint}, HTTP server on {httpBase}; served snapshot {servedBytes.Length / 1e6:N1} MB; {duration.TotalSeconds:N0} s per attack, load {Machine.LoadAverage()}");
+        Console.WriteLine($"devnet on {devnet.Endpoint}, HTTP server on {targets.Http}; served snapshot {servedBytes.Length / 1e6:N1} MB; {duration.TotalSeconds:N0} s per attack; attackers {(inProcess ? "in this process" : "in a child process")}; load {Machine.LoadAverage()}");
 
-        var attacks = new List<Attack>
-        {
-            new("devnet", "flood, never read (8 clients)", ct => Parallel(8, _ => WsFlood(devnet.Endpoint, ct))),
-            new("devnet", $"{idle} idle + slowloris connections", ct => IdleConnections(devnet.Port, idle, "GET /rpc/v1 HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nX-Slow: ", ct)),
-            new("devnet", "oversized frame (150 MiB)", ct => WsOversized(devnet.Endpoint, ct)),
-            new("devnet", "malformed frames", ct => Parallel(4, _ => WsMalformed(devnet.Endpoint, devnet.Port, ct))),
-            new("http", "flood of requests (32 clients)", ct => Parallel(32, _ => HttpFlood(httpBase, ct))),
-            new("http", "downloads never read (64 clients)", ct => Parallel(64, _ => NeverReadDownload(httpPort, $"/snapshots/{record.Height}.car", ct))),
-            new("http", $"{idle} idle + slowloris connections", ct => IdleConnections(httpPort, idle, "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ", ct)),
-            new("http", "oversized and malformed requests", ct => Parallel(4, _ => HttpMalformed(httpPort, ct))),
-        };
         int rc = 0;
         long peak = 0;
-        foreach (var attack in attacks)
+        // the probe alone first (its connections and code paths warm, the figure to compare the attacks with)
+        using (var quiet = new CancellationTokenSource(TimeSpan.FromSeconds(3)))
         {
+            var baseline = new Probe(targets.Devnet, targets.Http, $"snapshots/{record.Height}.car", servedBytes.Length);
+            await baseline.RunAsync(quiet.Token);
+            foreach (var target in new[] { "devnet", "http" })
+            {
+                var s = baseline.For(target);
+                Console.WriteLine($"{target,-6} {"no attack (baseline)",-40} probe {s.Calls,4} calls, median {s.Median.TotalMilliseconds,6:N1} ms, slowest {s.Max.TotalMilliseconds,7:N1} ms ({s.MaxKind}), failures {s.Failures}");
+            }
+        }
+        foreach (var attack in Attacks(idle).Where(a => a.Key.StartsWith(only, StringComparison.Ordinal)))
+        {
+            var attacker = inProcess ? null : await StartAttackerProcessAsync(attack, targets, duration);
             using var cts = new CancellationTokenSource(duration);
-            var probe = new Probe(devnet.Endpoint, httpBase, $"snapshots/{record.Height}.car", servedBytes.Length);
+            var probe = new Probe(targets.Devnet, targets.Http, $"snapshots/{record.Height}.car", servedBytes.Length);
             var probing = probe.RunAsync(cts.Token);
-            long attackPeak = 0;
+            long attackPeak = 0, handledBefore = devnet.RequestsHandled;
             var sampler = Task.Run(async () =>
             {
                 while (!cts.IsCancellationRequested)
                 {
                     attackPeak = Math.Max(attackPeak, Environment.WorkingSet);
+                    if (Environment.GetEnvironmentVariable("ABUSE_DEBUG") is not null)
+                        Console.WriteLine($"DBG {DateTime.UtcNow:HH:mm:ss.fff} threads {ThreadPool.ThreadCount} pending {ThreadPool.PendingWorkItemCount} gc {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} pause {GC.GetTotalPauseDuration().TotalMilliseconds:N0} ms handled {devnet.RequestsHandled} cpu {Machine.CpuSeconds().Process:N2} s");
                     peak = Math.Max(peak, attackPeak);
                     try { await Task.Delay(50, cts.Token); } catch (OperationCanceledException) { }
                 }
             });
-            try { await attack.Run(cts.Token); }
-            catch (Exception e) when (e is OperationCanceledException or IOException or WebSocketException or SocketException or HttpRequestException) { }
+            if (inProcess)
+            {
+                try { await RunAttack(attack.Key, targets, cts.Token); }
+                catch (Exception e) when (e is OperationCanceledException or IOException or WebSocketException or SocketException or HttpRequestException) { }
+            }
+            else await attacker!;
             await Task.WhenAll(probing, sampler);
             // both servers answer after the attack
             bool alive = await probe.OnceAsync(attack.Target, CancellationToken.None) is { } after && after < TimeSpan.FromSeconds(5);
             var s = probe.For(attack.Target);
             bool ok = s.Calls > 0 && s.Failures == 0 && s.Max < ProbeLimit && alive;
             if (!ok) rc = 1;
-            Console.WriteLine($"{attack.Target,-6} {attack.Name,-40} probe {s.Calls,4} calls, median {s.Median.TotalMilliseconds,6:N1} ms, slowest {s.Max.TotalMilliseconds,7:N1} ms, failures {s.Failures}{(s.FirstFailure is null ? "" : $" ({s.FirstFailure})")}; peak RSS {attackPeak >> 20} MiB; {(ok ? "PASS" : "FAIL")}");
+            Console.WriteLine($"{attack.Target,-6} {attack.Name,-40} probe {s.Calls,4} calls, median {s.Median.TotalMilliseconds,6:N1} ms, slowest {s.Max.TotalMilliseconds,7:N1} ms ({s.MaxKind}), failures {s.Failures}{(s.FirstFailure is null ? "" : $" ({s.FirstFailure})")}; peak RSS {attackPeak >> 20} MiB; {(ok ? "PASS" : "FAIL")}");
+            if (attack.Target == "devnet") Console.WriteLine($"       devnet handled {devnet.RequestsHandled - handledBefore:N0} requests; closed {devnet.SlowReadersClosed} slow readers, {devnet.TooBigClosed} over 100 MiB so far");
             GC.Collect();
         }
         long rssAfter = Environment.WorkingSet;
         bool memOk = peak >> 20 < boundMiB;
         if (!memOk) rc = 1;
         Console.WriteLine($"memory            peak RSS {peak >> 20} MiB (bound {boundMiB} MiB) {(memOk ? "PASS" : "FAIL")}; after the attacks {rssAfter >> 20} MiB, GC heap {GC.GetTotalMemory(true) >> 20} MiB");
-        Console.WriteLine($"devnet            {devnet.ConnectionCount} connections open at the end; HTTP server rejected {http.Rejected} requests with 503");
+        Console.WriteLine($"devnet            {devnet.ConnectionCount} connections open at the end; closed {devnet.SlowReadersClosed} slow readers and {devnet.TooBigClosed} connections with a message over 100 MiB (1009)");
+        Console.WriteLine($"http              rejected {http.Rejected} requests with 503");
         Console.WriteLine($"abuse campaign    {(rc == 0 ? "PASS" : "FAIL")} in {clock.Elapsed.TotalSeconds:N0} s (probe limit {ProbeLimit.TotalSeconds:N0} s)");
         Directory.Delete(dir, true);
         return rc;
@@ -298,7 +394,7 @@ public sealed class AbuseCampaign : IBenchmark
                         using var limit = new CancellationTokenSource(ProbeLimit * 5);
                         persistent ??= await LotusClient.ConnectAsync(devnet, null, limit.Token);
                         await persistent.ChainHeadAsync(limit.Token);
-                        _stats["devnet"].Add(sw.Elapsed);
+                        _stats["devnet"].Add(sw.Elapsed, "persistent connection");
                     }
                     catch (Exception e) when (e is not OutOfMemoryException)
                     {
@@ -307,7 +403,7 @@ public sealed class AbuseCampaign : IBenchmark
                         persistent = null;
                     }
                     foreach (var target in _stats.Keys)
-                        if (await OnceAsync(target, ct) is { } t) _stats[target].Add(t);
+                        if (await OnceAsync(target, ct) is { } t) _stats[target].Add(t, "new connection");
                     await Swallow(() => Task.Delay(100, ct));
                 }
             }
@@ -358,7 +454,17 @@ public sealed class AbuseCampaign : IBenchmark
         public int Calls { get { lock (_times) return _times.Count + Failures; } }
         public TimeSpan Max { get { lock (_times) return _times.DefaultIfEmpty().Max(); } }
         public TimeSpan Median { get { lock (_times) return _times.Count == 0 ? TimeSpan.Zero : _times.Order().ElementAt(_times.Count / 2); } }
-        public void Add(TimeSpan t) { lock (_times) _times.Add(t); }
+        /// <summary>Which call was the slowest (on the persistent connection or on a new one).</summary>
+        public string? MaxKind { get; private set; }
+        public void Add(TimeSpan t, string kind)
+        {
+            if (t.TotalMilliseconds > 150 && Environment.GetEnvironmentVariable("ABUSE_DEBUG") is not null) Console.WriteLine($"DBG {DateTime.UtcNow:HH:mm:ss.fff} slow {kind} {t.TotalMilliseconds:N0} ms");
+            lock (_times)
+            {
+                if (t > _times.DefaultIfEmpty().Max()) MaxKind = kind;
+                _times.Add(t);
+            }
+        }
         public void Fail(TimeSpan t, Exception e)
         {
             lock (_times) { Failures++; FirstFailure ??= $"{e.GetType().Name}: {e.Message} after {t.TotalMilliseconds:N0} ms"; }

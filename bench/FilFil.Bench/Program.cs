@@ -20,6 +20,7 @@ public static class Program
             .OrderBy(b => b.Name, StringComparer.Ordinal)
             .ToList();
         string which = args.Length > 0 ? args[0] : "list";
+        if (which == "abuse-attacker") return AbuseCampaign.AttackerMain(args[1..]); // the abuse campaign's child process
         if (which == "crash-writer") return CrashCampaign.WriterMain(args[1..]); // the crash campaign's child process
         if (which == "list")
         {

@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
+using FilFil.Core.Serving;
 using FilFil.Devnet.Evm;
 using FilFil.Devnet.Rpc;
 
@@ -13,11 +13,12 @@ namespace FilFil.Devnet;
 /// </summary>
 public sealed class DevnetServer : IAsyncDisposable
 {
-    private const long MaxRequestSize = 100 << 20;
+    private const long MaxRequestSize = WsConnection.MaxMessageSize;
 
     private readonly HttpListener _listener;
     private readonly bool _ownsChain;
     private readonly RpcDispatcher _dispatcher;
+    private readonly FairScheduler _scheduler = new(Math.Max(2, Environment.ProcessorCount));
     private readonly CancellationTokenSource _cts = new();
     private readonly HashSet<WsConnection> _connections = new();
     private readonly List<Task> _running = new();
@@ -90,6 +91,29 @@ public sealed class DevnetServer : IAsyncDisposable
     public int MaxConnections { get; set; } = DefaultMaxConnections;
     private int _openWebSockets;
 
+    /// <summary>
+    /// Reply bytes one WebSocket connection may have waiting for its client (4 MiB by default). A client that lets
+    /// more pile up (it sends requests and does not read the replies) is closed, as Lotus closes a ChainNotify reader
+    /// that falls behind; a single larger reply still goes out when nothing else waits. Applies to new connections.
+    /// </summary>
+    public long MaxQueuedBytes
+    {
+        get => Interlocked.Read(ref _maxQueuedBytes);
+        set { ArgumentOutOfRangeException.ThrowIfLessThan(value, 1); Interlocked.Exchange(ref _maxQueuedBytes, value); }
+    }
+    private long _maxQueuedBytes = WsConnection.DefaultMaxQueuedBytes;
+
+    /// <summary>Connections the server closed because their client did not take its replies (<see cref="MaxQueuedBytes"/>, the send timeout).</summary>
+    public long SlowReadersClosed => Interlocked.Read(ref _slowReadersClosed);
+    private long _slowReadersClosed;
+
+    /// <summary>Connections the server closed because a message was bigger than 100 MiB (close status 1009).</summary>
+    public long TooBigClosed => Interlocked.Read(ref _tooBigClosed);
+    private long _tooBigClosed;
+
+    /// <summary>JSON-RPC requests handled since the start (HTTP and WebSocket, any outcome).</summary>
+    public long RequestsHandled => _dispatcher.Handled;
+
     /// <summary>Number of open WebSocket connections.</summary>
     public int ConnectionCount { get { lock (_connections) return _connections.Count; } }
 
@@ -116,51 +140,17 @@ public sealed class DevnetServer : IAsyncDisposable
     private static DevnetServer Start(DevnetChain chain, bool owns, int port, string? token, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        bool sawStartRace = false;
-        for (int attempt = 0; ; attempt++)
-        {
-            int p = port != 0 ? port : FreePort();
-            var listener = new HttpListener();
-            listener.Prefixes.Add($"http://127.0.0.1:{p}/");
-            try
-            {
-                listener.Start();
-            }
-            catch (HttpListenerException) when (port == 0 && attempt < 10)
-            {
-                listener.Close();
-                continue;
-            }
-            catch (Exception e) when (attempt < StartRaceRetries && (e is ArgumentNullException || (e is HttpListenerException && sawStartRace)))
-            {
-                // The managed HttpListener (Linux, .NET 8-10) races when a client connects while it starts: its endpoint
-                // listener accepts in its constructor before its lock object exists and throws ArgumentNullException,
-                // leaving its bound socket unreachable but open ("Address already in use" until the GC finalizes it).
-                // Finalize that socket now and start again (a follower reconnecting during a restart triggers it).
-                sawStartRace = true;
-                listener.Close();
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
-                continue;
-            }
-            var server = new DevnetServer(listener, p, chain, owns, token);
-            server._acceptLoop = Task.Run(server.AcceptLoopAsync, CancellationToken.None); // the loop watches the server token itself
-            return server;
-        }
+        static string Prefix(int p) => $"http://127.0.0.1:{p}/";
+        // HttpListenerLifetime works around HttpListener's start race (a follower reconnecting during a restart)
+        int p = port;
+        var listener = port != 0 ? HttpListenerLifetime.Start(Prefix(port)) : HttpListenerLifetime.StartOnFreePort(Prefix, out p);
+        var server = new DevnetServer(listener, p, chain, owns, token);
+        server._acceptLoop = Task.Run(server.AcceptLoopAsync, CancellationToken.None); // the loop watches the server token itself
+        return server;
     }
-
-    /// <summary>Starts tried again after HttpListener's start race (see <see cref="Start"/>).</summary>
-    private const int StartRaceRetries = 20;
 
     /// <summary>A loopback TCP port free at the time of the call (also used by the serving tests and benchmark).</summary>
-    internal static int FreePort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        int p = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return p;
-    }
+    internal static int FreePort() => HttpListenerLifetime.FreePort();
 
     private async Task AcceptLoopAsync()
     {
@@ -199,10 +189,15 @@ public sealed class DevnetServer : IAsyncDisposable
                 {
                     string? proto = req.Headers["Sec-WebSocket-Protocol"];
                     var wsCtx = await ctx.AcceptWebSocketAsync(string.IsNullOrEmpty(proto) ? null : proto, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-                    var conn = new WsConnection(wsCtx.WebSocket, _dispatcher, Chain, apiVersion, _cts.Token);
+                    var conn = new WsConnection(wsCtx.WebSocket, _dispatcher, Chain, apiVersion, _scheduler.CreateLane(), MaxQueuedBytes, _cts.Token);
                     lock (_connections) _connections.Add(conn);
                     try { await conn.RunAsync().ConfigureAwait(false); }
-                    finally { lock (_connections) _connections.Remove(conn); }
+                    finally
+                    {
+                        lock (_connections) _connections.Remove(conn);
+                        if (conn.ClosedBecause == WsConnection.CloseReason.SlowReader) Interlocked.Increment(ref _slowReadersClosed);
+                        if (conn.ClosedBecause == WsConnection.CloseReason.MessageTooBig) Interlocked.Increment(ref _tooBigClosed);
+                    }
                 }
                 finally { Interlocked.Decrement(ref _openWebSockets); }
                 return;
@@ -236,15 +231,21 @@ public sealed class DevnetServer : IAsyncDisposable
 
     private async Task HandlePostAsync(HttpListenerRequest req, HttpListenerResponse resp, int apiVersion)
     {
-        using var body = new MemoryStream();
-        var chunk = new byte[81920];
-        int n;
-        while ((n = await req.InputStream.ReadAsync(chunk, _cts.Token).ConfigureAwait(false)) > 0)
+        // a body past the cap is refused without reading it, and its connection is closed (else HttpListener would
+        // read the rest, synchronously, to reuse the connection)
+        if (req.ContentLength64 > MaxRequestSize)
         {
-            body.Write(chunk, 0, n);
-            if (body.Length > MaxRequestSize)
+            await TooBigAsync(resp).ConfigureAwait(false);
+            return;
+        }
+        using var body = new RequestBuffer(MaxRequestSize);
+        int n;
+        while ((n = await req.InputStream.ReadAsync(body.GetMemory(), _cts.Token).ConfigureAwait(false)) > 0)
+        {
+            body.Advance(n);
+            if (body.TooBig)
             {
-                await WriteAsync(resp, 500, RpcFrames.Error(null, RpcProtocolException.ParseError, $"request bigger than maximum {MaxRequestSize} allowed")).ConfigureAwait(false);
+                await TooBigAsync(resp).ConfigureAwait(false);
                 return;
             }
         }
@@ -294,6 +295,12 @@ public sealed class DevnetServer : IAsyncDisposable
         }
     }
 
+    private static Task TooBigAsync(HttpListenerResponse resp)
+    {
+        resp.KeepAlive = false;
+        return WriteAsync(resp, 500, RpcFrames.Error(null, RpcProtocolException.ParseError, $"request bigger than maximum {MaxRequestSize} allowed"));
+    }
+
     private static async Task WriteAsync(HttpListenerResponse resp, int status, byte[] body)
     {
         resp.StatusCode = status;
@@ -318,7 +325,7 @@ public sealed class DevnetServer : IAsyncDisposable
         DropConnections();
         try
         {
-            try { _listener.Stop(); } catch (ObjectDisposedException) { }
+            HttpListenerLifetime.Stop(_listener);
             if (_acceptLoop is not null) await _acceptLoop.ConfigureAwait(false);
             Task[] running;
             lock (_running) running = _running.ToArray();
@@ -328,8 +335,8 @@ public sealed class DevnetServer : IAsyncDisposable
         finally
         {
             // always release the port (a handler's unexpected failure above must not keep it bound: the next
-            // server on this port then failed with "Address already in use")
-            _listener.Close();
+            // server on this port then failed with "Address already in use"); stopped, never closed after (HttpListenerLifetime)
+            HttpListenerLifetime.Stop(_listener);
             _dispatcher.Forwarder = null;
             _forwarder?.Dispose();
             if (_ownsChain) Chain.Dispose();

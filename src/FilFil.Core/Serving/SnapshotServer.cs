@@ -66,18 +66,8 @@ public sealed class SnapshotServer : IDisposable
     public void Start()
     {
         if (_listener is not null) throw new InvalidOperationException("the server was already started");
-        var listener = new HttpListener { IgnoreWriteExceptions = false };
-        try
-        {
-            listener.Prefixes.Add(Options.Prefix);
-            listener.Start();
-        }
-        catch
-        {
-            listener.Close();
-            throw;
-        }
-        _listener = listener;
+        // HttpListenerLifetime works around HttpListener's start race (a client connecting while a restart binds the port)
+        _listener = HttpListenerLifetime.Start(Options.Prefix, l => l.IgnoreWriteExceptions = false);
         StartedAt = DateTimeOffset.UtcNow;
         if (Options.IsLoopback) Log.Information("serving on {Prefix:l}", Options.Prefix);
         else Log.Warning("serving on {Prefix:l}, which is not a loopback address: reachable from other machines", Options.Prefix);
@@ -279,7 +269,7 @@ public sealed class SnapshotServer : IDisposable
         var listener = _listener;
         if (listener is null) return;
         _stop.CancelAfter(grace ?? TimeSpan.FromSeconds(2));
-        try { listener.Stop(); } catch (ObjectDisposedException) { }
+        HttpListenerLifetime.Stop(listener); // accepts nothing more, port released (never closed after: see there)
         var deadline = Stopwatch.StartNew();
         while (Volatile.Read(ref _active) > 0 && deadline.Elapsed < (grace ?? TimeSpan.FromSeconds(2)) + TimeSpan.FromSeconds(5))
         {
@@ -288,7 +278,6 @@ public sealed class SnapshotServer : IDisposable
             await Task.Delay(20).ConfigureAwait(false);
         }
         _stop.Cancel();
-        try { listener.Close(); } catch (ObjectDisposedException) { }
         if (_acceptLoop is not null) await _acceptLoop.ConfigureAwait(false);
         Log.Information("stopped serving on {Prefix:l} after {Requests} requests, {Bytes} bytes", Options.Prefix, Requests, BytesSent);
     }

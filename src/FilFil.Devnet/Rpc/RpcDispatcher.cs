@@ -17,8 +17,13 @@ internal sealed class RpcDispatcher(RpcMethods methods)
     /// <summary>Where eth_* / net_* / web3_* go (null: they are unknown methods, as on a Lotus node without the Eth API).</summary>
     public EthForwarder? Forwarder { get => Volatile.Read(ref _forwarder); set => Volatile.Write(ref _forwarder, value); }
 
+    /// <summary>Requests handled (any outcome).</summary>
+    public long Handled => Interlocked.Read(ref _handled);
+    private long _handled;
+
     public async Task<Reply> HandleAsync(JsonElement req, int apiVersion, WsConnection? ws, CancellationToken ct)
     {
+        Interlocked.Increment(ref _handled);
         if (req.ValueKind != JsonValueKind.Object) return new(RpcFrames.Error(null, RpcProtocolException.ParseError, "Parse error"), 500);
         string? rawId;
         string method;

@@ -10,26 +10,38 @@ namespace FilFil.Devnet.Rpc;
 /// One WebSocket client (go-jsonrpc websocket.go): calls are handled concurrently, writes are serialised, ChainNotify
 /// opens an output channel with ids counting from 1, values go out as <c>xrpc.ch.val</c>, the end as <c>xrpc.ch.close</c>,
 /// and <c>xrpc.cancel [reqId]</c> closes the channel opened by that request.
+/// <para>
+/// Bounds (issue 15): a message is at most <see cref="MaxMessageSize"/> (closed with 1009 MessageTooBig past it, with
+/// no more than that held); at most <see cref="MaxInFlight"/> requests are read ahead of their replies (then the
+/// connection is not read until one is answered), of which <see cref="MaxRunning"/> run at once, in turns with the
+/// other connections (<see cref="FairScheduler"/>); replies wait in an outbox written by one writer, and a client
+/// that lets more than <see cref="MaxQueuedBytes"/> of them pile up, or takes none for <see cref="SendTimeout"/>, is
+/// closed (as Lotus closes a ChainNotify reader that falls behind). No thread ever waits for a client.
+/// </para>
 /// </summary>
 internal sealed class WsConnection
 {
     /// <summary>Lotus SubHeadChanges buffers 16 batches; a subscriber further behind is closed.</summary>
     public const int SubscriptionBuffer = 16;
 
+    /// <summary>go-jsonrpc's request size limit (100 MiB).</summary>
+    public const long MaxMessageSize = 100 << 20;
+
     /// <summary>
-    /// Requests of one connection handled at once. At the limit the connection is not read until one finishes, so a
-    /// client that floods requests (and never reads the replies) holds at most this many requests and their replies,
-    /// not memory without bound; the others are served meanwhile.
+    /// Requests of one connection read and not yet answered. At the limit the connection is not read until one is
+    /// answered, so a client that sends faster than it is served holds at most this many parsed requests.
     /// </summary>
     public const int MaxInFlight = 256;
 
     /// <summary>
     /// Requests of one connection running at once; the rest of its <see cref="MaxInFlight"/> wait, parsed, for one to
-    /// finish (its reply written). Every running request can have work on the shared thread pool, so this bounds what
-    /// one connection puts ahead of the other connections' requests: 8 clients flooding with 256 requests each kept
-    /// another client waiting 4 s. A follower fetches blocks 64 at a time, so this is enough to keep it busy.
+    /// finish. A follower fetches blocks 64 at a time, so this keeps it busy while it bounds the delayed or forwarded
+    /// calls one client has waiting at once.
     /// </summary>
     public const int MaxRunning = 16;
+
+    /// <summary>Reply bytes one connection may have waiting for its client by default (<see cref="DevnetServer.MaxQueuedBytes"/>).</summary>
+    public const long DefaultMaxQueuedBytes = 4 << 20;
 
     /// <summary>
     /// How long one reply may wait for the client to take it before the connection is closed (a client that never
@@ -41,25 +53,41 @@ internal sealed class WsConnection
     private readonly RpcDispatcher _dispatcher;
     private readonly DevnetChain _chain;
     private readonly int _apiVersion;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly FairScheduler.Lane _lane;
+    private readonly long _maxQueuedBytes;
     private readonly SemaphoreSlim _inFlight = new(MaxInFlight, MaxInFlight);
     private readonly SemaphoreSlim _running = new(MaxRunning, MaxRunning);
     private int _peakInFlight;
     private readonly Dictionary<string, Subscription> _subs = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _cts;
     private long _chanCtr;
+    private readonly Queue<(byte[] Frame, TaskCompletionSource? Sent)> _outbox = new();
+    private long _queuedBytes;
+    private bool _writing;
+    private int _closeReason; // CloseReason, first one wins
 
-    public WsConnection(WebSocket ws, RpcDispatcher dispatcher, DevnetChain chain, int apiVersion, CancellationToken serverToken)
+    public WsConnection(WebSocket ws, RpcDispatcher dispatcher, DevnetChain chain, int apiVersion, FairScheduler.Lane lane, long maxQueuedBytes, CancellationToken serverToken)
     {
         _ws = ws;
         _dispatcher = dispatcher;
         _chain = chain;
         _apiVersion = apiVersion;
+        _lane = lane;
+        _maxQueuedBytes = maxQueuedBytes;
         _cts = CancellationTokenSource.CreateLinkedTokenSource(serverToken);
     }
 
-    public void Abort()
+    /// <summary>Why the server closed a connection (none: the client left, or it is still open).</summary>
+    public enum CloseReason { None, Dropped, MessageTooBig, Malformed, SlowReader }
+
+    /// <summary>Why the server closed this connection.</summary>
+    public CloseReason ClosedBecause => (CloseReason)Volatile.Read(ref _closeReason);
+
+    public void Abort() => Abort(CloseReason.Dropped);
+
+    private void Abort(CloseReason reason)
     {
+        Interlocked.CompareExchange(ref _closeReason, (int)reason, (int)CloseReason.None);
         _cts.Cancel();
         _ws.Abort();
     }
@@ -67,7 +95,9 @@ internal sealed class WsConnection
     public async Task RunAsync()
     {
         var ct = _cts.Token;
-        var buffer = new ArrayBufferWriter<byte>(4096);
+        using var buffer = new RequestBuffer(MaxMessageSize);
+        WebSocketCloseStatus status = WebSocketCloseStatus.NormalClosure;
+        string? description = null;
         try
         {
             while (_ws.State == WebSocketState.Open && !ct.IsCancellationRequested)
@@ -76,15 +106,26 @@ internal sealed class WsConnection
                 ValueWebSocketReceiveResult r;
                 do
                 {
-                    var mem = buffer.GetMemory(8192);
-                    r = await _ws.ReceiveAsync(mem, ct).ConfigureAwait(false);
+                    r = await _ws.ReceiveAsync(buffer.GetMemory(), ct).ConfigureAwait(false);
                     if (r.MessageType == WebSocketMessageType.Close) return;
                     buffer.Advance(r.Count);
-                    if (buffer.WrittenCount > (100 << 20)) return; // go-jsonrpc's 100 MiB request limit
+                    if (buffer.TooBig)
+                    {
+                        // go-jsonrpc's 100 MiB limit, checked as the bytes come: never more than the cap is held
+                        Interlocked.CompareExchange(ref _closeReason, (int)CloseReason.MessageTooBig, (int)CloseReason.None);
+                        (status, description) = (WebSocketCloseStatus.MessageTooBig, $"message bigger than {MaxMessageSize} bytes");
+                        return;
+                    }
                 } while (!r.EndOfMessage);
                 JsonDocument doc;
-                try { doc = JsonDocument.Parse(buffer.WrittenMemory.ToArray()); }
-                catch (JsonException) { return; } // go-jsonrpc drops the connection on an undecodable frame
+                try { doc = JsonDocument.Parse(buffer.ToArray()); }
+                catch (JsonException)
+                {
+                    // go-jsonrpc drops the connection on an undecodable frame
+                    Interlocked.CompareExchange(ref _closeReason, (int)CloseReason.Malformed, (int)CloseReason.None);
+                    (status, description) = (WebSocketCloseStatus.InvalidPayloadData, "not a JSON-RPC message");
+                    return;
+                }
                 await _inFlight.WaitAsync(ct).ConfigureAwait(false); // at the limit: stop reading this client
                 int now = MaxInFlight - _inFlight.CurrentCount;
                 if (now > Volatile.Read(ref _peakInFlight)) Volatile.Write(ref _peakInFlight, now);
@@ -100,17 +141,26 @@ internal sealed class WsConnection
             lock (_subs) { subs = _subs.Values.ToList(); _subs.Clear(); }
             foreach (var s in subs) s.Close();
             _cts.Cancel();
+            DropOutbox();
             try
             {
-                if (_ws.State is WebSocketState.Open or WebSocketState.CloseReceived)
-                    await _ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).ConfigureAwait(false);
+                // bounded: a client that reads nothing must not hold the connection (and its slot) open
+                using var closing = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                if (_ws.State is WebSocketState.Open && status != WebSocketCloseStatus.NormalClosure)
+                {
+                    // a refused message: the close goes out at once, and the rest of the message is read and dropped
+                    // (nothing kept) until the client answers it, so the client gets the status rather than a reset
+                    await _ws.CloseAsync(status, description, closing.Token).ConfigureAwait(false);
+                }
+                else if (_ws.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                    await _ws.CloseOutputAsync(status, description, closing.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (e is WebSocketException or ObjectDisposedException or OperationCanceledException) { }
             _ws.Dispose();
         }
     }
 
-    /// <summary>Handles one request once a <see cref="MaxRunning"/> slot is free, and writes its reply.</summary>
+    /// <summary>Handles one request in this connection's turn, once a <see cref="MaxRunning"/> slot is free, and queues its reply.</summary>
     private async Task RunRequestAsync(JsonDocument doc, CancellationToken ct)
     {
         try
@@ -120,9 +170,11 @@ internal sealed class WsConnection
                 await _running.WaitAsync(ct).ConfigureAwait(false);
                 try
                 {
-                    await Task.Yield(); // off the read loop: the connection keeps reading up to MaxInFlight
-                    var reply = await _dispatcher.HandleAsync(doc.RootElement, _apiVersion, this, ct).ConfigureAwait(false);
-                    if (reply.Frame is not null) await SendAsync(reply.Frame).ConfigureAwait(false);
+                    // off the read loop, in turns with the other connections' requests (HideScheduler: what the
+                    // request starts itself runs on the default scheduler, not in this connection's lane)
+                    var reply = await Task.Factory.StartNew(() => _dispatcher.HandleAsync(doc.RootElement, _apiVersion, this, ct), ct, TaskCreationOptions.DenyChildAttach | TaskCreationOptions.HideScheduler, _lane)
+                        .Unwrap().ConfigureAwait(false);
+                    if (reply.Frame is not null) Post(reply.Frame, null);
                 }
                 finally { _running.Release(); }
             }
@@ -134,27 +186,85 @@ internal sealed class WsConnection
     /// <summary>The most requests this connection had in flight at once (at most <see cref="MaxInFlight"/>).</summary>
     internal int PeakInFlight => Volatile.Read(ref _peakInFlight);
 
-    public async Task SendAsync(byte[] frame)
+    /// <summary>Queues <paramref name="frame"/> and returns when it was written (or the connection closed); never waits for the client while holding anything.</summary>
+    public Task SendAsync(byte[] frame)
+    {
+        var sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(frame, sent);
+        return sent.Task;
+    }
+
+    /// <summary>
+    /// Queues <paramref name="frame"/> for the writer (started here when idle). A frame that would take the outbox past
+    /// the connection's bound closes it instead (a frame into an empty outbox always goes: one large reply is fine).
+    /// </summary>
+    private void Post(byte[] frame, TaskCompletionSource? sent)
+    {
+        bool start = false, tooMuch = false;
+        lock (_outbox)
+        {
+            if (_cts.IsCancellationRequested) { }
+            else if (_outbox.Count > 0 && _queuedBytes + frame.Length > _maxQueuedBytes) tooMuch = true;
+            else
+            {
+                _outbox.Enqueue((frame, sent));
+                _queuedBytes += frame.Length;
+                if (!_writing) start = _writing = true;
+                sent = null;
+            }
+        }
+        sent?.TrySetResult(); // not queued: the connection is closing
+        if (tooMuch) Abort(CloseReason.SlowReader); // the client does not take its replies
+        if (start) _ = WriteLoopAsync();
+    }
+
+    /// <summary>Writes the outbox in order until it is empty; a write the client does not take within <see cref="SendTimeout"/> closes the connection.</summary>
+    private async Task WriteLoopAsync()
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_cts.Token);
-        timeout.CancelAfter(SendTimeout); // the wait for the write lock counts: it is the queue of earlier replies
         try
         {
-            await _writeLock.WaitAsync(timeout.Token).ConfigureAwait(false);
+            while (true)
+            {
+                byte[] frame;
+                lock (_outbox)
+                {
+                    if (_outbox.Count == 0) { _writing = false; return; }
+                    if (_cts.IsCancellationRequested) break;
+                    frame = _outbox.Peek().Frame;
+                }
+                timeout.CancelAfter(SendTimeout);
+                await _ws.SendAsync(frame, WebSocketMessageType.Text, true, timeout.Token).ConfigureAwait(false);
+                TaskCompletionSource? sent;
+                lock (_outbox)
+                {
+                    sent = _outbox.Dequeue().Sent;
+                    _queuedBytes -= frame.Length;
+                }
+                sent?.TrySetResult();
+            }
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
         {
-            if (!_cts.IsCancellationRequested) Abort(); // the client has not taken replies for SendTimeout
-            return;
+            // the client took nothing for SendTimeout: closed as a slow reader; otherwise the connection is gone
+            Abort(timeout.IsCancellationRequested && !_cts.IsCancellationRequested ? CloseReason.SlowReader : CloseReason.Dropped);
         }
-        try
+        lock (_outbox) _writing = false;
+        DropOutbox();
+    }
+
+    /// <summary>Drops the replies not written (the connection is closing) and releases whoever waits for them.</summary>
+    private void DropOutbox()
+    {
+        List<TaskCompletionSource?> waiting;
+        lock (_outbox)
         {
-            if (_ws.State != WebSocketState.Open) return;
-            await _ws.SendAsync(frame, WebSocketMessageType.Text, true, timeout.Token).ConfigureAwait(false);
+            if (_writing) return; // the writer drops them when it stops
+            waiting = _outbox.Select(x => x.Sent).ToList();
+            _outbox.Clear();
+            _queuedBytes = 0;
         }
-        catch (OperationCanceledException) when (!_cts.IsCancellationRequested) { Abort(); }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException) { }
-        finally { _writeLock.Release(); }
+        foreach (var s in waiting) s?.TrySetResult();
     }
 
     public void Subscribe(string? rawReqId)

@@ -1,0 +1,121 @@
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Text;
+using FilFil.Devnet.Rpc;
+using Xunit;
+
+namespace FilFil.Devnet.Tests;
+
+/// <summary>
+/// Issue 15's abuse campaign against the devnet server: 8 clients flooding requests without reading kept another
+/// client waiting 2-4.6 s, and a 150 MiB message took the process to 1.4-1.8 GiB (the message buffer doubled past
+/// its 100 MiB cap and was copied). Requests now run in turns across connections, replies wait in a bounded outbox
+/// (a client that lets it fill is closed), and a message is collected in capped segments (1009 past the cap).
+/// </summary>
+public class ServerBoundsTests
+{
+    private static DevnetOptions Small() => new() { Seed = 6, StateBlocks = 200, AverageBlockSize = 128, ChurnPerEpoch = 8, MessagesPerBlock = 2 };
+
+    private static readonly byte[] ChainHead = Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"Filecoin.ChainHead\",\"params\":[]}");
+
+    /// <summary>Sends ChainHead requests as fast as the socket takes them, never reading, until the server closes the connection or <paramref name="ct"/>.</summary>
+    private static async Task<long> FloodAsync(ClientWebSocket ws, CancellationToken ct)
+    {
+        long sent = 0;
+        try
+        {
+            while (true)
+            {
+                await ws.SendAsync(ChainHead, WebSocketMessageType.Text, true, ct);
+                sent++;
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException) { }
+        return sent;
+    }
+
+    [Fact]
+    public async Task A_client_that_never_reads_is_closed_when_its_queued_replies_pass_the_bound_and_others_are_served()
+    {
+        await using var server = await DevnetServer.StartAsync(Small());
+        server.Chain.Advance(4);
+        Assert.Equal(WsConnection.DefaultMaxQueuedBytes, server.MaxQueuedBytes);
+        server.MaxQueuedBytes = 64 << 10;
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var floods = new List<(ClientWebSocket Ws, Task<long> Sent)>();
+        for (int i = 0; i < 3; i++)
+        {
+            var ws = new ClientWebSocket();
+            await ws.ConnectAsync(server.Endpoint, stop.Token);
+            floods.Add((ws, Task.Run(() => FloodAsync(ws, stop.Token))));
+        }
+        try
+        {
+            // another client is answered while the flooders are connected
+            await using (var other = await RawLotusClient.ConnectAsync(server.Endpoint))
+            {
+                var head = await other.CallAsync("Filecoin.ChainHead").WaitAsync(TimeSpan.FromSeconds(20));
+                Assert.Equal(server.Chain.Head.Height, head.GetProperty("Height").GetInt64());
+            }
+            // each flooder is closed as a slow reader: its replies passed 64 KiB (the 30 s send timeout has not come)
+            var deadline = DateTime.UtcNow.AddSeconds(25);
+            while (server.SlowReadersClosed < 3 && DateTime.UtcNow < deadline) await Task.Delay(50);
+            Assert.Equal(3, server.SlowReadersClosed);
+            Assert.Equal(0, server.ConnectionCount);
+            foreach (var f in floods) Assert.True((await f.Sent.WaitAsync(TimeSpan.FromSeconds(20))) > 0);
+        }
+        finally
+        {
+            stop.Cancel();
+            foreach (var f in floods) f.Ws.Dispose();
+        }
+        // the server still serves after the flood
+        await using var after = await RawLotusClient.ConnectAsync(server.Endpoint);
+        Assert.Equal(server.Chain.Head.Height, (await after.CallAsync("Filecoin.ChainHead").WaitAsync(TimeSpan.FromSeconds(20))).GetProperty("Height").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_message_over_100_MiB_is_refused_with_1009_as_it_passes_the_cap()
+    {
+        await using var server = await DevnetServer.StartAsync(Small());
+        using var ws = new ClientWebSocket();
+        await ws.ConnectAsync(server.Endpoint, CancellationToken.None);
+        var chunk = new byte[1 << 20];
+        chunk.AsSpan().Fill((byte)' ');
+        // the server answers 1009 once 100 MiB have come; the client reads while it sends, and stops sending then
+        var buf = new byte[4096];
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var receiving = ws.ReceiveAsync(buf, wait.Token);
+        try
+        {
+            await ws.SendAsync("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"Filecoin.ChainHead\",\"params\":[\""u8.ToArray(), WebSocketMessageType.Text, false, CancellationToken.None);
+            for (int i = 0; i < 150 && !receiving.IsCompleted; i++) await ws.SendAsync(chunk, WebSocketMessageType.Text, false, CancellationToken.None);
+        }
+        catch (Exception e) when (e is WebSocketException or IOException) { } // closed under the sender
+        var r = await receiving;
+        Assert.Equal(WebSocketMessageType.Close, r.MessageType);
+        Assert.Equal(WebSocketCloseStatus.MessageTooBig, ws.CloseStatus);
+        Assert.Contains("bigger than 104857600 bytes", ws.CloseStatusDescription);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (server.TooBigClosed == 0 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.Equal(1, server.TooBigClosed);
+    }
+
+    [Fact]
+    public async Task An_http_body_declared_over_100_MiB_is_refused_without_reading_it()
+    {
+        await using var server = await DevnetServer.StartAsync(Small());
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(System.Net.IPAddress.Loopback, server.Port);
+        var s = tcp.GetStream();
+        // a 150 MiB body is announced; 10 bytes of it come, the rest never does
+        await s.WriteAsync(Encoding.ASCII.GetBytes($"POST /rpc/v1 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {150L << 20}\r\n\r\n{{\"jsonrpc\""));
+        var buf = new byte[8192];
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        int n = await s.ReadAsync(buf, wait.Token); // before: the server read the body first (and waited for it here)
+        string answer = Encoding.ASCII.GetString(buf, 0, n);
+        Assert.StartsWith("HTTP/1.1 500", answer);
+        Assert.Contains("request bigger than maximum", answer);
+        Assert.Contains("Connection: close", answer, StringComparison.OrdinalIgnoreCase);
+    }
+}
