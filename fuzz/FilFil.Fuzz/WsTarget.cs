@@ -17,6 +17,9 @@ internal static class WsTarget
     private static readonly FieldInfo InFlight = typeof(WsConnection).GetField("_inFlight", BindingFlags.NonPublic | BindingFlags.Instance)
         ?? throw new InvalidOperationException("WsConnection._inFlight not found: update the ws fuzz target");
 
+    // the server's turn-taking across connections, as DevnetServer runs it (one lane per connection)
+    private static readonly FairScheduler Scheduler = new(Math.Max(2, Environment.ProcessorCount));
+
     public static void Frames(byte[] data)
     {
         var (chain, dispatcher) = DevnetTarget.Chain.Value;
@@ -33,7 +36,7 @@ internal static class WsTarget
             }
         });
         var ws = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
-        conn = new WsConnection(ws, dispatcher, chain, 1, CancellationToken.None);
+        conn = new WsConnection(ws, dispatcher, chain, 1, Scheduler.CreateLane(), WsConnection.DefaultMaxQueuedBytes, CancellationToken.None);
         conn.RunAsync().GetAwaiter().GetResult();
         if (stream.Finding is { } f) throw f;
     }
