@@ -972,7 +972,7 @@ contract Handler is Test {
             publish(0x7000 + k);
             uint64 s = slots[slots.length - 1];
             for (uint64 h = 1001; h <= 1002; h++) {
-                uint256 aid = _openWindow(s, h);
+                uint256 aid = _windowOn(s, h);
                 if (aid == 0) continue;
                 uint256 from = dealIds.length;
                 _rollTo(c.assignmentInfo(aid).first);
@@ -985,11 +985,12 @@ contract Handler is Test {
         revert("top-up: no honest deal");
     }
 
-    /// @dev The provider's window on slot `s` from its latest publication, or 0 (the latest assignment of a
-    ///      republished height may be one its retraction voided).
-    function _openWindow(uint64 s, uint64 prov) internal view returns (uint256 aid) {
+    /// @dev The provider's window on slot `s` from its latest publication, open or already fulfilled (a bot
+    ///      serves a window that opens at once within the publishing step), or 0. The latest assignment of a
+    ///      republished height may be one its retraction voided (a retracted slot had no deal: never fulfilled).
+    function _windowOn(uint64 s, uint64 prov) internal view returns (uint256 aid) {
         aid = c.latestAssignment(s, prov);
-        if (aid != 0 && c.assignmentInfo(aid).status != 1) aid = 0;
+        if (aid != 0 && !_holds(s, prov)) aid = 0;
     }
 
     /// @dev An active lazy provider: the first one registered; else one that may register (after its cool-down);
@@ -1042,7 +1043,7 @@ contract Handler is Test {
             id = _activeLazy();
             publish(0x7100 + k);
             s = slots[slots.length - 1];
-            aid = _openWindow(s, id);
+            aid = _windowOn(s, id);
             if (aid != 0) return (id, s, aid);
         }
         revert("top-up: no lazy window");
