@@ -967,8 +967,8 @@ contract Handler is Test {
     /// @dev A fresh deal of an honest bot: slots are published until one of the bots holds a window, which the
     ///      bot serves when it opens (every piece dealt and activated: the replica is fulfilled).
     function _honestDeal() internal returns (uint64) {
-        _fundTo(100 ether);
         for (uint256 k = 0; k < 24; k++) {
+            _fundTo(100 ether); // every publication reserves up to R budgets
             publish(0x7000 + k);
             uint64 s = slots[slots.length - 1];
             for (uint64 h = 1001; h <= 1002; h++) {
@@ -1038,8 +1038,8 @@ contract Handler is Test {
     /// @dev A window of an active lazy provider: slots are published until it is assigned one (the round robin
     ///      reaches it within a round; 24 slots cover three rounds of eight providers at R = 1).
     function _lazyWindow() internal returns (uint64 id, uint64 s, uint256 aid) {
-        _fundTo(100 ether);
         for (uint256 k = 0; k < 24; k++) {
+            _fundTo(100 ether);
             id = _activeLazy();
             publish(0x7100 + k);
             s = slots[slots.length - 1];
