@@ -80,6 +80,10 @@ library console {
         _send(abi.encodeWithSignature("log(string,uint256)", s, v));
     }
 
+    function log(string memory s, uint256 v, uint256 w) internal view {
+        _send(abi.encodeWithSignature("log(string,uint256,uint256)", s, v, w));
+    }
+
     function log(string memory s, address a) internal view {
         _send(abi.encodeWithSignature("log(string,address)", s, a));
     }
