@@ -309,7 +309,7 @@ public sealed class AbuseCampaign : IBenchmark
                 await tcp.ConnectAsync(IPAddress.Loopback, port, ct);
                 var s = tcp.GetStream();
                 await s.WriteAsync(Encoding.ASCII.GetBytes("GET /rpc/v1 HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"), ct);
-                await s.ReadAsync(buf, ct);
+                _ = await s.ReadAsync(buf, ct); // the attacker skips the upgrade reply, whatever part of it arrived
                 // a frame header claiming 2^63-1 bytes, unmasked, then garbage
                 await s.WriteAsync(new byte[] { 0x81, 0x7f, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }, ct);
                 Random.Shared.NextBytes(buf);
@@ -369,7 +369,7 @@ public sealed class AbuseCampaign : IBenchmark
                 if (req[0] == (byte)'P') for (int i = 0; i < 2400 && !ct.IsCancellationRequested; i++) await s.WriteAsync(junk, ct); // 150 MiB body
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 wait.CancelAfter(2000);
-                await s.ReadAsync(junk, wait.Token);
+                _ = await s.ReadAsync(junk, wait.Token); // whatever answer comes first, or none
             });
         }
     }
