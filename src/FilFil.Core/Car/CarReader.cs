@@ -255,7 +255,8 @@ public sealed class CarReader : IDisposable
     /// <summary>
     /// Reads the next section's bounds, without parsing its CID, if it is entirely in the buffer already: no refill
     /// moves the buffer, so every section read this way since the last <see cref="FillBuffer"/> stays where it is (a
-    /// batch importer hands the buffer to another thread with <see cref="SwapBuffer"/>, which parses the CIDs there).
+    /// batch importer processes the buffer's sections while another thread continues the reader in a buffer of its own,
+    /// <see cref="SwapBuffer"/>, which copies the unread tail).
     /// <paramref name="offset"/> is the payload offset of the section's length varint, <paramref name="start"/> the
     /// index of its CID in the buffer, <paramref name="length"/> its CID and data. False when the section is not
     /// complete in the buffer or its length is malformed (<see cref="TryRead"/> then reads it, or reports the error).

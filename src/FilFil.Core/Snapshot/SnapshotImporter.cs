@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using FilFil.Core.Chain;
 using FilFil.Core.Logging;
@@ -61,58 +60,35 @@ public static class SnapshotImporter
     }
 
     /// <summary>
-    /// Stages every block of the CAR in <paramref name="store"/> and returns the head tipset. The reading thread
-    /// cuts the input into runs of whole sections (one read buffer each, about 1 MiB; it reads only their lengths) and
-    /// hands each run, with its buffer, to a worker that parses the CIDs, verifies every block's hash (BLAKE2b-256 in multi-buffer batches, anything else one
-    /// by one) and inserts the run into the store (<see cref="BlockStore.InsertRun"/>: concurrent with other runs).
-    /// With <paramref name="parallelism"/> above 1 there are <c>parallelism - 1</c> workers, and the reading thread
-    /// processes a run itself when every run is taken; with 1 it processes each run as it is read, in file order. The
-    /// first block is verified before anything else (it may be the v2 metadata block that names the head). A corrupt
-    /// or unusable block fails the load (whose caller discards the store) naming the first bad block in file order,
-    /// whatever the parallelism: an error waits for the runs in flight and the lowest offset wins.
+    /// Stages every block of the CAR in <paramref name="store"/> and returns the head tipset. The input is cut into
+    /// runs of whole sections (one read buffer each, about 1 MiB), and each of <paramref name="parallelism"/>
+    /// threads (this one and <c>parallelism - 1</c> workers) in turn reads a run itself (under a lock: it fills a
+    /// buffer of its own and reads only the section lengths) and then, outside the lock, parses the run's CIDs,
+    /// verifies every block's hash (BLAKE2b-256 in multi-buffer batches, anything else one by one) and inserts the
+    /// run into the store (<see cref="BlockStore.InsertRun"/>: concurrent with other runs). The bytes of a run so stay
+    /// in the cache of the core that reads, verifies and copies them. With one thread each run is processed as it is
+    /// read, in file order. The first block is verified before anything else (it may be the v2 metadata block that
+    /// names the head). A corrupt or unusable block fails the load (whose caller discards the store) naming the first
+    /// bad block in file order, whatever the parallelism: once a failure is known no run is read, the runs being
+    /// processed finish and the lowest offset wins.
     /// </summary>
     /// <param name="runBytes">Most section bytes in one run (default: whatever one read buffer holds).</param>
     internal static TipSet Load(Stream input, BlockStore store, int parallelism = 1, int runBytes = int.MaxValue, CancellationToken ct = default)
     {
         using var reader = new CarReader(input, leaveOpen: true);
-        using var loader = new RunLoader(store, parallelism);
         IReadOnlyList<Cid> headKey = reader.Roots;
-        try
+        if (reader.TryRead(out var first))
         {
-            if (reader.TryRead(out var first))
+            if (Problem(first.Offset, first.CidBytes.Span, first.Parts, first.Data.Span.Length) is { } p) throw p;
+            if (!first.VerifyHash()) throw Mismatch(first.Offset, first.CidBytes.Span);
+            if (reader.Roots.Count == 1 && first.CidBytes.Span.SequenceEqual(reader.Roots[0].Bytes)
+                && SnapshotMetadata.TryDecode(first.Data.Span, first.Offset) is { } md)
             {
-                if (Problem(first.Offset, first.CidBytes.Span, first.Parts, first.Data.Span.Length) is { } p) throw p;
-                if (!first.VerifyHash()) throw Mismatch(first.Offset, first.CidBytes.Span);
-                if (reader.Roots.Count == 1 && first.CidBytes.Span.SequenceEqual(reader.Roots[0].Bytes)
-                    && SnapshotMetadata.TryDecode(first.Data.Span, first.Offset) is { } md)
-                {
-                    headKey = md.HeadTipsetKey;
-                }
-                if (IsStored(first.Parts)) store.TryInsert(first.CidBytes.Span, first.Data.Span, out _);
+                headKey = md.HeadTipsetKey;
             }
-            while (true)
-            {
-                ct.ThrowIfCancellationRequested();
-                var run = loader.Rent();
-                reader.FillBuffer();
-                if (!reader.TryRead(out var b))
-                {
-                    loader.Return(run);
-                    break;
-                }
-                run.Add(b);
-                while (run.Bytes < runBytes && reader.TryReadBufferedSection(out long offset, out int start, out int length)) run.Add(offset, start, length);
-                run.Seal(reader.SwapBuffer(run.Spare));
-                loader.Submit(run);
-            }
-            loader.Complete();
+            if (IsStored(first.Parts)) store.TryInsert(first.CidBytes.Span, first.Data.Span, out _);
         }
-        catch (FilFilFormatException)
-        {
-            // a block of a run handed out before this point that is bad is the first problem in the file
-            loader.Complete();
-            throw;
-        }
+        new RunLoader(reader, store, runBytes, ct).Run(parallelism);
         if (headKey.Count == 0) throw new FilFilFormatException("CAR", 0, "at least one root", "none");
         return TipSet.Load(store, headKey);
     }
@@ -134,126 +110,102 @@ public static class SnapshotImporter
         new("CAR", offset, $"block bytes that hash to {Cid.FromBytes(cid)}", "a hash mismatch");
 
     /// <summary>
-    /// Runs handed from the reading thread to <c>parallelism - 1</c> worker threads through a pool of
-    /// <c>2 x parallelism</c> runs; the reading thread processes a queued run itself when no run is free, and
-    /// everything inline with one thread. Records the bad block with the lowest CAR offset.
+    /// Leader/follower loading: every thread takes turns at the reader (one at a time) to read a run into a buffer of
+    /// its own, then processes it while the next thread reads. Records the bad block with the lowest CAR offset.
     /// </summary>
-    private sealed class RunLoader : IDisposable
+    private sealed class RunLoader(CarReader reader, BlockStore store, int runBytes, CancellationToken ct)
     {
-        private readonly BlockStore _store;
-        private readonly BlockingCollection<Run>? _full;
-        private readonly BlockingCollection<Run> _free = new();
-        private readonly Thread[] _workers;
-        private readonly object _gate = new();
+        private readonly object _readGate = new(); // the reader, and _eof
+        private readonly object _gate = new(); // the first bad block and the first other error
         private Exception? _first;
         private long _firstOffset = long.MaxValue;
-        private volatile bool _failed, _abandon;
-        private int _inFlight; // runs queued or being processed by workers
-        private bool _stopped;
+        private Exception? _readError; // from the reader (malformed section, I/O): after every run handed out
+        private volatile bool _stop; // a failure or a cancellation: no more runs are read
+        private bool _eof;
 
-        public RunLoader(BlockStore store, int parallelism)
+        /// <summary>Loads the rest of the input on this thread and <c>parallelism - 1</c> workers; throws the first bad block's error, if any.</summary>
+        public void Run(int parallelism)
         {
-            _store = store;
-            _workers = new Thread[Math.Max(0, parallelism - 1)];
-            int runs = _workers.Length == 0 ? 1 : 2 * parallelism;
-            for (int i = 0; i < runs; i++) _free.Add(new Run());
-            if (_workers.Length == 0) return;
-            _full = new BlockingCollection<Run>();
-            for (int i = 0; i < _workers.Length; i++)
+            var workers = new Thread[Math.Max(0, parallelism - 1)];
+            for (int i = 0; i < workers.Length; i++)
             {
-                _workers[i] = new Thread(Work) { IsBackground = true, Name = "FilFil import" };
-                _workers[i].Start();
+                workers[i] = new Thread(Work) { IsBackground = true, Name = "FilFil import" };
+                workers[i].Start();
             }
+            Work();
+            foreach (var t in workers) t.Join();
+            if (_first is { } e) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
+            if (_readError is { } r) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(r);
+            ct.ThrowIfCancellationRequested();
         }
 
         private void Work()
         {
-            foreach (var run in _full!.GetConsumingEnumerable())
+            try
             {
-                if (!_abandon) Process(run);
-                run.Clear();
-                lock (_gate)
+                var run = new Run();
+                // the buffer of this thread's last run (the reader may still hold it: the next thread copies its
+                // unread tail) and the one before it (free: this thread's last turn moved the reader off it)
+                byte[] held = [], spare = [];
+                while (TryRead(run, spare))
                 {
-                    _inFlight--;
-                    Monitor.PulseAll(_gate);
+                    (spare, held) = (held, run.Buffer);
+                    (long Offset, Exception Error)? bad;
+                    try { bad = run.Process(store); }
+                    catch (Exception e) { bad = (run.FirstOffset, e); }
+                    run.Clear();
+                    if (bad is { } b) Fail(b.Offset, b.Error);
                 }
-                _free.Add(run);
+            }
+            catch (Exception e)
+            {
+                Fail(long.MaxValue, e);
             }
         }
 
-        /// <summary>Verifies and stores a run, recording its first bad block.</summary>
-        private void Process(Run run)
+        private void Fail(long offset, Exception e)
         {
-            (long Offset, Exception Error)? bad;
-            try { bad = run.Process(_store); }
-            catch (Exception e) { bad = (run.FirstOffset, e); }
-            if (bad is not { } b) return;
             lock (_gate)
             {
-                if (b.Offset < _firstOffset) (_firstOffset, _first) = (b.Offset, b.Error);
+                if (offset == long.MaxValue) _readError ??= e;
+                else if (offset < _firstOffset) (_firstOffset, _first) = (offset, e);
             }
-            _failed = true;
+            _stop = true;
         }
 
-        /// <summary>An empty run to read into: a free one, or (none free) one the reading thread processes from the queue itself.</summary>
-        public Run Rent()
+        /// <summary>This thread's turn at the reader: the next run, read into <paramref name="spare"/> (false: nothing more to read).</summary>
+        private bool TryRead(Run run, byte[] spare)
         {
-            if (_free.TryTake(out var run)) return run;
-            if (_full is not null && _full.TryTake(out run))
+            lock (_readGate)
             {
-                lock (_gate) _inFlight--;
-                Process(run);
-                run.Clear();
-                return run;
+                if (_stop || _eof) return false;
+                if (ct.IsCancellationRequested)
+                {
+                    _stop = true;
+                    return false;
+                }
+                try
+                {
+                    // continue in this thread's buffer (the unread tail of the last run's buffer is copied into it)
+                    reader.SwapBuffer(spare);
+                    reader.FillBuffer();
+                    if (!reader.TryRead(out var b))
+                    {
+                        _eof = true;
+                        return false;
+                    }
+                    run.Add(b);
+                    while (run.Bytes < runBytes && reader.TryReadBufferedSection(out long offset, out int start, out int length)) run.Add(offset, start, length);
+                    return true;
+                }
+                catch (Exception e)
+                {
+                    // every run handed out lies before this point: a bad block in one of them comes first
+                    run.Clear();
+                    Fail(long.MaxValue, e);
+                    return false;
+                }
             }
-            return _free.Take();
-        }
-
-        public void Return(Run run) => _free.Add(run);
-
-        /// <summary>Hands a read run to the workers (with one thread: processes it now); throws once a bad block is known.</summary>
-        public void Submit(Run run)
-        {
-            if (_full is null)
-            {
-                Process(run);
-                run.Clear();
-                _free.Add(run);
-            }
-            else
-            {
-                lock (_gate) _inFlight++;
-                _full.Add(run);
-            }
-            if (_failed) Complete();
-        }
-
-        /// <summary>Processes what is queued, waits for the workers' runs, then throws the first bad block's error if there is one.</summary>
-        public void Complete()
-        {
-            while (_full is not null && _full.TryTake(out var run))
-            {
-                lock (_gate) _inFlight--;
-                Process(run);
-                run.Clear();
-                _free.Add(run);
-            }
-            lock (_gate)
-            {
-                while (_inFlight > 0) Monitor.Wait(_gate);
-                if (_first is { } e) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
-            }
-        }
-
-        public void Dispose()
-        {
-            if (_stopped) return;
-            _stopped = true;
-            _abandon = true; // after a failure nobody reads the store: queued runs are dropped
-            _full?.CompleteAdding();
-            foreach (var t in _workers) t.Join();
-            _full?.Dispose();
-            _free.Dispose();
         }
     }
 
@@ -276,8 +228,8 @@ public static class SnapshotImporter
         private readonly byte[] _digests = new byte[32 * BatchSize];
         private int _count;
 
-        /// <summary>A buffer for the reader to continue in (the last buffer this run held).</summary>
-        public byte[] Spare { get; private set; } = [];
+        /// <summary>The read buffer the run's sections lie in.</summary>
+        public byte[] Buffer => _buffer ?? throw new InvalidOperationException("the run is empty");
 
         /// <summary>Section bytes (CIDs and data) in the run.</summary>
         public long Bytes { get; private set; }
@@ -306,15 +258,8 @@ public static class SnapshotImporter
             Bytes += length;
         }
 
-        /// <summary>Takes ownership of the reader buffer the sections lie in (the reader continues in <see cref="Spare"/>).</summary>
-        public void Seal(byte[] buffer)
-        {
-            if (!ReferenceEquals(buffer, _buffer)) throw new InvalidOperationException("the reader handed over another buffer than the run's sections lie in");
-        }
-
         public void Clear()
         {
-            if (_buffer is not null) Spare = _buffer;
             _buffer = null;
             _count = 0;
             Bytes = 0;

@@ -3,63 +3,95 @@ using FilFil.Core.Ipld;
 namespace FilFil.Core.Store;
 
 /// <summary>
-/// A compact growable list of binary CIDs (one length byte + the CID, in one byte array): a BFS frontier or DFS
-/// stack for 10^8 CIDs without an object per CID.
+/// A compact growable list of binary CIDs (one length byte + the CID): a BFS frontier or DFS stack for 10^8 CIDs
+/// without an object per CID. The bytes lie in chunks of <see cref="ChunkSize"/> (the first one starts at the
+/// capacity asked for and doubles up to that size), so a list that grows never copies what it holds, and a cleared
+/// list keeps its chunks. A position is a byte position over the chunks: chunk <c>pos / ChunkSize</c>; a CID that
+/// does not fit in the rest of a chunk starts the next one (a zero byte, or the chunk's end, marks the skip).
 /// </summary>
 internal sealed class CidList : ILinkVisitor
 {
-    private byte[] _buf;
+    private const int ChunkBits = 18;
+    /// <summary>Bytes of every chunk but a small first one.</summary>
+    internal const int ChunkSize = 1 << ChunkBits;
+    private const int ChunkMask = ChunkSize - 1;
+    private byte[][] _chunks = new byte[1][];
+    private int _chunkCount = 1;
     private int _length;
 
-    public CidList(int capacity = 4096) => _buf = new byte[capacity];
+    public CidList(int capacity = 4096) => _chunks[0] = new byte[Math.Clamp(capacity, 1, ChunkSize)];
 
     public int Count { get; private set; }
+    /// <summary>The position after the last CID (where the next one is added).</summary>
     public int ByteLength => _length;
     public bool IsEmpty => Count == 0;
 
     public void Add(ReadOnlySpan<byte> cid)
     {
-        if (cid.Length > 255) throw new ArgumentException($"CID of {cid.Length} bytes is too long", nameof(cid));
-        if (_length + 1 + cid.Length > _buf.Length)
+        int n = cid.Length;
+        if (n is 0 or > 255) throw new ArgumentException($"CID of {n} bytes cannot be listed", nameof(cid));
+        int k = _length >> ChunkBits, off = _length & ChunkMask;
+        if (off + 1 + n > ChunkSize)
         {
-            long size = Math.Max(_buf.Length * 2L, _length + 1 + cid.Length);
-            if (size > Array.MaxLength) throw new InsufficientMemoryException("CID list exceeds the largest array");
-            Array.Resize(ref _buf, (int)size);
+            // the rest of this chunk stays unused: mark it and continue in the next chunk
+            if (off < _chunks[k].Length) _chunks[k][off] = 0;
+            if (k + 2 > int.MaxValue >> ChunkBits) throw new InsufficientMemoryException("CID list exceeds 2 GiB");
+            k++;
+            off = 0;
+            _length = k << ChunkBits;
         }
-        _buf[_length] = (byte)cid.Length;
-        cid.CopyTo(_buf.AsSpan(_length + 1));
-        _length += 1 + cid.Length;
+        var buf = Chunk(k, off + 1 + n);
+        buf[off] = (byte)n;
+        cid.CopyTo(buf.AsSpan(off + 1));
+        _length += 1 + n;
         Count++;
     }
 
-    /// <summary>The CID at byte position <paramref name="pos"/>; advances <paramref name="pos"/> past it.</summary>
-    public ReadOnlySpan<byte> Read(ref int pos)
+    /// <summary>Chunk <paramref name="k"/> (the next one, or one kept from before a clear) with room for <paramref name="need"/> bytes.</summary>
+    private byte[] Chunk(int k, int need)
     {
-        int n = _buf[pos];
-        var r = _buf.AsSpan(pos + 1, n);
+        if (k == _chunkCount)
+        {
+            if (k == _chunks.Length) Array.Resize(ref _chunks, 2 * k);
+            _chunks[k] = GC.AllocateUninitializedArray<byte>(ChunkSize);
+            _chunkCount++;
+        }
+        ref var b = ref _chunks[k];
+        if (b.Length < need) Array.Resize(ref b, Math.Min(ChunkSize, Math.Max(need, 2 * b.Length)));
+        return b;
+    }
+
+    /// <summary>The CID at byte position <paramref name="pos"/>; advances <paramref name="pos"/> past it.</summary>
+    public ReadOnlySpan<byte> Read(scoped ref int pos)
+    {
+        var b = At(ref pos, out int off);
+        int n = b[off];
         pos += 1 + n;
-        return r;
+        return b.AsSpan(off + 1, n);
+    }
+
+    /// <summary>The chunk holding the CID at <paramref name="pos"/>, moved past a chunk's unused end.</summary>
+    private byte[] At(ref int pos, out int off)
+    {
+        var b = _chunks[pos >> ChunkBits];
+        off = pos & ChunkMask;
+        if (off >= b.Length || b[off] == 0)
+        {
+            pos = ((pos >> ChunkBits) + 1) << ChunkBits;
+            b = _chunks[pos >> ChunkBits];
+            off = 0;
+        }
+        return b;
     }
 
     /// <summary>Advances <paramref name="pos"/> past <paramref name="items"/> CIDs.</summary>
     public void Skip(ref int pos, int items)
     {
-        for (int k = 0; k < items; k++) pos += 1 + _buf[pos];
-    }
-
-    /// <summary>Appends every CID of <paramref name="other"/>, in order.</summary>
-    public void AddAll(CidList other)
-    {
-        if (other.Count == 0) return;
-        if (_length + (long)other._length > _buf.Length)
+        for (int k = 0; k < items; k++)
         {
-            long size = Math.Max(_buf.Length * 2L, _length + (long)other._length);
-            if (size > Array.MaxLength) throw new InsufficientMemoryException("CID list exceeds the largest array");
-            Array.Resize(ref _buf, (int)size);
+            var b = At(ref pos, out int off);
+            pos += 1 + b[off];
         }
-        other._buf.AsSpan(0, other._length).CopyTo(_buf.AsSpan(_length));
-        _length += other._length;
-        Count += other.Count;
     }
 
     /// <summary>Removes and returns the last CID (valid until the next Add).</summary>
@@ -67,16 +99,11 @@ internal sealed class CidList : ILinkVisitor
     {
         int at = starts[^1];
         starts.RemoveAt(starts.Count - 1);
-        int n = _buf[at];
+        int pos = at;
+        var r = Read(ref pos);
         _length = at;
         Count--;
-        return _buf.AsSpan(at + 1, n);
-    }
-
-    public void Truncate(int byteLength, int count)
-    {
-        _length = byteLength;
-        Count = count;
+        return r;
     }
 
     public void Clear()

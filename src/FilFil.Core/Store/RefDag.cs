@@ -163,7 +163,7 @@ internal sealed class RefDag
             nextLevel.Clear();
             if (threads > 1 && count >= ParallelLevelMin)
             {
-                LinkLevelParallel(level, outputs, nextLevel, missingList);
+                LinkLevelParallel(level, lists[set ^ 1], outputs, nextLevel, missingList);
             }
             else
             {
@@ -209,35 +209,34 @@ internal sealed class RefDag
 
     /// <summary>
     /// One level, cut into chunks of at most <see cref="LevelChunk"/> CIDs of one segment, that this thread and up
-    /// to <c>BulkLinkParallelism - 1</c> helpers claim one at a time (a helper the scheduler starts late finds
-    /// nothing left and this thread never waits for it). A thread appends a chunk's children and missing blocks to
+    /// to <c>BulkLinkParallelism - 1</c> helpers claim one at a time, each first from the chunks in its own list of
+    /// the level before (a helper the scheduler starts late finds nothing left and this thread never waits for it).
+    /// The thread that links a chunk also cuts the chunk's children into the next level's chunks. A thread appends a chunk's children and missing blocks to
     /// its own lists of <paramref name="outputs"/>; the chunks' ranges join <paramref name="nextLevel"/>, and their
     /// missing blocks <paramref name="missing"/>, in chunk order, so the counts and lists are those of a single pass
     /// (only which duplicate of a block descends can differ). A failure is reported from the lowest chunk that
     /// failed, as a single pass would.
     /// </summary>
-    private void LinkLevelParallel(List<Segment> level, CidList[] outputs, List<Segment> nextLevel, CidList missing)
+    private void LinkLevelParallel(List<Segment> level, CidList[] previous, CidList[] outputs, List<Segment> nextLevel, CidList missing)
     {
         var chunks = new List<Segment>();
+        var owners = new List<int>();
         foreach (var seg in level)
         {
-            int pos = seg.Start;
-            for (int done = 0; done < seg.Count; done += LevelChunk)
-            {
-                int n = Math.Min(LevelChunk, seg.Count - done), start = pos;
-                seg.List.Skip(ref pos, n);
-                chunks.Add(new Segment(seg.List, start, n));
-            }
+            // a split level's segments were cut by the threads that wrote them
+            var cut = Cut(seg);
+            chunks.AddRange(cut);
+            for (int i = 0; i < cut.Length; i++) owners.Add(Math.Max(0, Array.IndexOf(previous, seg.List, 0, previous.Length - 1)));
         }
-        var work = new Level(Store, chunks, outputs);
+        var work = new Level(Store, chunks, owners, outputs);
         int helpers = Math.Min(BulkLinkParallelism - 1, chunks.Count - 1);
-        for (int h = 0; h < helpers; h++) ThreadPool.UnsafeQueueUserWorkItem(static l => l.Work(), work, preferLocal: false);
-        work.Work();
+        for (int h = 0; h < helpers; h++) ThreadPool.UnsafeQueueUserWorkItem(static l => l.Work(l.Join()), work, preferLocal: false);
+        work.Work(0);
         work.Done.Wait();
         work.Done.Dispose();
         Interlocked.Increment(ref _parallelLevels);
         foreach (var e in work.Errors) if (e is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
-        nextLevel.AddRange(work.Next);
+        foreach (var next in work.Next) nextLevel.AddRange(next);
         foreach (var m in work.Missing)
         {
             int pos = m.Start;
@@ -247,34 +246,80 @@ internal sealed class RefDag
 
     private const int LevelChunk = 1024;
 
-    /// <summary>One level being linked by several threads: each thread that joins takes a pair of output lists.</summary>
-    private sealed class Level(BlockStore store, List<Segment> chunks, CidList[] outputs)
+    /// <summary>A segment as chunks of at most <see cref="LevelChunk"/> CIDs (none when it is empty).</summary>
+    private static Segment[] Cut(Segment seg)
     {
-        private int _claimed = -1, _finished, _joined = -1;
-        private readonly CidList[] _missing = new CidList[outputs.Length - 1];
+        if (seg.Count <= LevelChunk) return seg.Count == 0 ? [] : [seg];
+        var r = new Segment[(seg.Count + LevelChunk - 1) / LevelChunk];
+        int pos = seg.Start;
+        for (int i = 0; i < r.Length; i++)
+        {
+            int n = Math.Min(LevelChunk, seg.Count - i * LevelChunk), start = pos;
+            if (i < r.Length - 1) seg.List.Skip(ref pos, n);
+            r[i] = new Segment(seg.List, start, n);
+        }
+        return r;
+    }
 
-        public Exception?[] Errors { get; } = new Exception?[chunks.Count];
-        /// <summary>Each chunk's children, as a range of the list of the thread that linked it.</summary>
-        public Segment[] Next { get; } = new Segment[chunks.Count];
+    /// <summary>
+    /// One level being linked by several threads: the linking thread is thread 0, each helper that joins takes the
+    /// next number and that thread's pair of output lists. A thread first claims the chunks that lie in its own list
+    /// of the level before (the children it wrote, still in its core's cache), then the others'.
+    /// </summary>
+    private sealed class Level
+    {
+        private readonly BlockStore _store;
+        private readonly List<Segment> _chunks;
+        private readonly CidList[] _outputs;
+        private readonly int[][] _queues; // per thread, the chunks in its list of the level before
+        private readonly int[] _claimed; // per queue, how many of its chunks were claimed
+        private int _finished, _joined;
+        private readonly CidList[] _missing;
+
+        public Level(BlockStore store, List<Segment> chunks, List<int> owners, CidList[] outputs)
+        {
+            (_store, _chunks, _outputs) = (store, chunks, outputs);
+            int threads = outputs.Length - 1;
+            _missing = new CidList[threads];
+            _claimed = new int[threads];
+            var queues = new List<int>[threads];
+            for (int t = 0; t < threads; t++) queues[t] = new List<int>();
+            for (int c = 0; c < chunks.Count; c++) queues[Math.Min(owners[c], threads - 1)].Add(c);
+            _queues = Array.ConvertAll(queues, q => q.ToArray());
+            Errors = new Exception?[chunks.Count];
+            Next = new Segment[chunks.Count][];
+            Missing = new Segment[chunks.Count];
+        }
+
+        public Exception?[] Errors { get; }
+        /// <summary>Each chunk's children, as ranges of the list of the thread that linked it, cut into chunks there.</summary>
+        public Segment[][] Next { get; }
         /// <summary>Each chunk's missing blocks, likewise.</summary>
-        public Segment[] Missing { get; } = new Segment[chunks.Count];
+        public Segment[] Missing { get; }
         public ManualResetEventSlim Done { get; } = new(false);
 
-        public void Work()
+        /// <summary>A helper's thread number (1, 2, ...).</summary>
+        public int Join() => Interlocked.Increment(ref _joined);
+
+        public void Work(int t)
         {
-            int t = Interlocked.Increment(ref _joined);
-            var next = outputs[t];
+            var next = _outputs[t];
             var missing = _missing[t] = new CidList(64);
-            int c;
-            while ((c = Interlocked.Increment(ref _claimed)) < chunks.Count)
+            for (int i = 0; i < _queues.Length; i++)
             {
-                var k = chunks[c];
-                int nextAt = next.ByteLength, nextCount = next.Count, missingAt = missing.ByteLength, missingCount = missing.Count;
-                try { store.LinkLevel(k.List, k.Start, k.Count, next, missing, null); }
-                catch (Exception e) { Errors[c] = e; }
-                Next[c] = new Segment(next, nextAt, next.Count - nextCount);
-                Missing[c] = new Segment(missing, missingAt, missing.Count - missingCount);
-                if (Interlocked.Increment(ref _finished) == chunks.Count) Done.Set();
+                int q = (t + i) % _queues.Length, k;
+                var queue = _queues[q];
+                while ((k = Interlocked.Increment(ref _claimed[q]) - 1) < queue.Length)
+                {
+                    int c = queue[k];
+                    var chunk = _chunks[c];
+                    int nextAt = next.ByteLength, nextCount = next.Count, missingAt = missing.ByteLength, missingCount = missing.Count;
+                    try { _store.LinkLevel(chunk.List, chunk.Start, chunk.Count, next, missing, null); }
+                    catch (Exception e) { Errors[c] = e; }
+                    Next[c] = Cut(new Segment(next, nextAt, next.Count - nextCount));
+                    Missing[c] = new Segment(missing, missingAt, missing.Count - missingCount);
+                    if (Interlocked.Increment(ref _finished) == _chunks.Count) Done.Set();
+                }
             }
         }
     }
