@@ -387,7 +387,9 @@ contract Handler is Test {
     /// @notice Three times: publish, then let every window close (lazy providers miss, honest bots deal); settle.
     function missOut(uint256 seed) external {
         for (uint256 k = 0; k < 3; k++) {
-            _publishAndClose(seed + k);
+            unchecked {
+                _publishAndClose(seed + k); // wraps at 2^256 (the revert would undo rounds already played)
+            }
         }
     }
 
