@@ -76,15 +76,21 @@ contract Handler is Test {
     uint256 public authPassedForDeregistered; // ghost: must stay 0
     uint256 public paidOutsideWindow; // ghost: must stay 0
     uint256 public calls;
+    /// @dev The epoch the last committed action ended at. forge keeps a `vm.roll` made by a handler call that
+    ///      then reverts (the cheatcode changes the environment, not state), so a reverted action would otherwise
+    ///      leave time advanced while its bots' deals are undone: an honest window would pass without its deals.
+    uint256 public clock;
     uint256[38] internal _g; // ghost counters of transitions, indexed by G
 
     constructor(FilFilDealClient c_, address operator_) {
         c = c_;
         operator = operator_;
+        clock = block.number;
     }
 
     modifier step() {
         calls++;
+        if (block.number != clock) vm.roll(clock); // undo the time a reverted action left behind
         _bots();
         _;
     }
@@ -381,7 +387,9 @@ contract Handler is Test {
     /// @notice Three times: publish, then let every window close (lazy providers miss, honest bots deal); settle.
     function missOut(uint256 seed) external {
         for (uint256 k = 0; k < 3; k++) {
-            _publishAndClose(seed + k);
+            unchecked {
+                _publishAndClose(seed + k); // wraps at 2^256 (the revert would undo rounds already played)
+            }
         }
     }
 
@@ -409,7 +417,7 @@ contract Handler is Test {
         vm.prank(operator);
         c.pause();
         _count(G.Pauses);
-        vm.roll(block.number + 1 + seed % 300);
+        _roll(block.number + 1 + seed % 300);
         vm.prank(operator);
         c.unpause();
         _closeAndSettle(slots[slots.length - 1]);
@@ -586,14 +594,20 @@ contract Handler is Test {
     function _rollTo(uint256 target) internal {
         while (block.number < target) {
             if (_honestBusyUntil() < block.number) {
-                vm.roll(target);
+                _roll(target);
                 _bots();
                 return;
             }
             uint256 next = block.number + 60;
-            vm.roll(next < target ? next : target);
+            _roll(next < target ? next : target);
             _bots();
         }
+    }
+
+    /// @dev Every roll of the handler goes through here, so `clock` follows committed time.
+    function _roll(uint256 target) internal {
+        vm.roll(target);
+        clock = target;
     }
 
     function _honestBusyUntil() internal view returns (uint256) {
@@ -607,7 +621,7 @@ contract Handler is Test {
         uint256 stepLen = seed % 8 == 0 ? 1 + seed % 400_000 : 1 + seed % 60;
         uint256 busy = _honestBusyUntil();
         if (busy >= block.number) _rollTo(busy + 1);
-        vm.roll(block.number + stepLen);
+        _roll(block.number + stepLen);
     }
 
     function activate(uint256 seed) external step {
