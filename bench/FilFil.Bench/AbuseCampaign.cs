@@ -138,7 +138,7 @@ public sealed class AbuseCampaign : IBenchmark
         EngineChain.Write(car, 20, 40_000);
         using var engine = await SnapshotImporter.ImportAsync(car, new ChainStoreOptions { RecentStateRoots = 20, ReorgDepth = 0 });
         var record = await SnapshotService.TakeAsync(engine, new TakeSnapshotRequest { Path = Path.Combine(dir, "served.car"), RecentStateRoots = 20, SkipOldMessages = true }, null);
-        int httpPort = DevnetServer.FreePort();
+        int httpPort = FilFil.Core.Serving.HttpListenerLifetime.FreePort();
         using var http = new SnapshotServer(new ServerOptions { Prefix = $"http://127.0.0.1:{httpPort}/" }, new ServerSources(() => engine, () => [record], () => 0));
         http.Start();
         var targets = new Targets(devnet.Port, httpPort, $"/snapshots/{record.Height}.car", idle);

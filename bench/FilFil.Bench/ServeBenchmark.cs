@@ -32,7 +32,7 @@ public sealed class ServeBenchmark : IBenchmark
             long carBytes = EngineChain.Write(car, epochs, stateBlocks);
             using var engine = SnapshotImporter.ImportAsync(car, new ChainStoreOptions { RecentStateRoots = (int)epochs, ReorgDepth = 0 }).GetAwaiter().GetResult();
             var records = new List<SnapshotRecord>();
-            int port = FilFil.Devnet.DevnetServer.FreePort();
+            int port = FilFil.Core.Serving.HttpListenerLifetime.FreePort();
             using var server = new SnapshotServer(new ServerOptions { Prefix = $"http://127.0.0.1:{port}/" }, new ServerSources(() => engine, () => { lock (records) return records.ToArray(); }));
             server.Start();
             Console.WriteLine($"input             {carBytes / 1e6:N1} MB synthetic CAR, {epochs} epochs; server on 127.0.0.1:{port}; best of {rounds}");

@@ -149,9 +149,6 @@ public sealed class DevnetServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>A loopback TCP port free at the time of the call (also used by the serving tests and benchmark).</summary>
-    internal static int FreePort() => HttpListenerLifetime.FreePort();
-
     private async Task AcceptLoopAsync()
     {
         while (!_cts.IsCancellationRequested)

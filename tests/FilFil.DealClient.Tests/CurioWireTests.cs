@@ -1,7 +1,7 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using FilFil.Core.Ipld;
+using FilFil.Core.Serving;
 using FilFil.DealClient.Curio;
 using Xunit;
 
@@ -156,8 +156,7 @@ public class CurioWireTests
     [Fact]
     public async Task AnUnreachableMarketIsAClearError()
     {
-        int port;
-        using (var l = new TcpListener(IPAddress.Loopback, 0)) { l.Start(); port = ((IPEndPoint)l.LocalEndpoint).Port; }
+        int port = HttpListenerLifetime.FreePort();
         using var client = new CurioMarketClient();
         var e = await Assert.ThrowsAsync<CurioMarketException>(() => client.SubmitAsync(new Uri($"http://127.0.0.1:{port}"), [0xa0]));
         Assert.Null(e.StatusCode);
@@ -167,16 +166,13 @@ public class CurioWireTests
     /// <summary>A loopback HTTP listener that answers /market/mk12/store the way Curio's handler does.</summary>
     private sealed class Mk12Listener : IDisposable
     {
-        private readonly HttpListener _l = new();
+        private readonly HttpListener _l;
         private readonly Task _loop;
 
         public Mk12Listener()
         {
-            int port;
-            using (var t = new TcpListener(IPAddress.Loopback, 0)) { t.Start(); port = ((IPEndPoint)t.LocalEndpoint).Port; }
+            _l = HttpListenerLifetime.StartOnFreePort(p => $"http://127.0.0.1:{p}/", out int port);
             Url = new Uri($"http://127.0.0.1:{port}/");
-            _l.Prefixes.Add(Url.ToString());
-            _l.Start();
             _loop = Task.Run(async () =>
             {
                 while (_l.IsListening)
@@ -205,8 +201,7 @@ public class CurioWireTests
 
         public void Dispose()
         {
-            _l.Stop();
-            _l.Close();
+            HttpListenerLifetime.Stop(_l);
             try { _loop.Wait(2000); } catch (AggregateException) { }
         }
     }

@@ -1,7 +1,7 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using FilFil.Core.Serving;
 using FilFil.Devnet.Evm;
 using Xunit;
 
@@ -16,7 +16,7 @@ public class EthForwardingTests
 {
     private sealed class Upstream : IAsyncDisposable
     {
-        private readonly HttpListener _listener = new();
+        private readonly HttpListener _listener;
         private readonly Task _loop;
         private int _now;
         public int Peak;
@@ -25,13 +25,8 @@ public class EthForwardingTests
 
         public Upstream(TimeSpan delay)
         {
-            var l = new TcpListener(IPAddress.Loopback, 0);
-            l.Start();
-            int port = ((IPEndPoint)l.LocalEndpoint).Port;
-            l.Stop();
+            _listener = HttpListenerLifetime.StartOnFreePort(p => $"http://127.0.0.1:{p}/", out int port);
             Url = new Uri($"http://127.0.0.1:{port}/");
-            _listener.Prefixes.Add(Url.ToString());
-            _listener.Start();
             _loop = Task.Run(async () =>
             {
                 while (true)
@@ -58,9 +53,8 @@ public class EthForwardingTests
 
         public async ValueTask DisposeAsync()
         {
-            _listener.Stop();
+            HttpListenerLifetime.Stop(_listener);
             await _loop;
-            _listener.Close();
         }
     }
 
@@ -101,7 +95,7 @@ public class EthForwardingTests
     [Fact]
     public async Task DeadUpstreamIsAnErrorFrame_SubscriptionsAreRefused_ForwardingIsSetOnce()
     {
-        var dead = new Uri($"http://127.0.0.1:{DevnetServer.FreePort()}/");
+        var dead = new Uri($"http://127.0.0.1:{FilFil.Core.Serving.HttpListenerLifetime.FreePort()}/");
         await using var server = await DevnetServer.StartAsync(Small);
         server.ForwardEth(dead);
         Assert.Throws<InvalidOperationException>(() => server.ForwardEth(dead));

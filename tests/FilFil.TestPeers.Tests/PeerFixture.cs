@@ -1,8 +1,8 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Numerics;
 using FilFil.Core.Ipld;
 using FilFil.Core.Piece;
+using FilFil.Core.Serving;
 using FilFil.DealClient.Ethereum;
 using FilFil.DealClient.Messages;
 using FilFil.Devnet.Evm;
@@ -86,7 +86,7 @@ public sealed class PeerFixture : IAsyncLifetime
 /// <summary>Serves byte arrays at /piece/{name} on 127.0.0.1 (HEAD and GET, with Content-Length), as FilFil's server serves CARs.</summary>
 public sealed class CarServer : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
+    private HttpListener? _listener;
     private readonly Dictionary<string, byte[]> _files = new();
     private Task? _loop;
 
@@ -100,19 +100,14 @@ public sealed class CarServer : IAsyncDisposable
 
     public void Start()
     {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        int port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        _listener.Start();
+        var listener = _listener = HttpListenerLifetime.StartOnFreePort(p => $"http://127.0.0.1:{p}/", out int port);
         BaseUrl = new Uri($"http://127.0.0.1:{port}");
         _loop = Task.Run(async () =>
         {
             while (true)
             {
                 HttpListenerContext ctx;
-                try { ctx = await _listener.GetContextAsync(); }
+                try { ctx = await listener.GetContextAsync(); }
                 catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException) { return; }
                 byte[]? data;
                 lock (_files) _files.TryGetValue(ctx.Request.Url!.AbsolutePath.Replace("/piece/", ""), out data);
@@ -133,8 +128,7 @@ public sealed class CarServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        try { _listener.Stop(); } catch (ObjectDisposedException) { }
+        if (_listener is not null) HttpListenerLifetime.Stop(_listener);
         if (_loop is not null) await _loop;
-        _listener.Close();
     }
 }

@@ -1,8 +1,8 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using FilFil.Core;
 using FilFil.Core.Ipld;
+using FilFil.Core.Serving;
 using FilFil.DealClient.Ethereum;
 
 namespace FilFil.TestPeers;
@@ -22,7 +22,7 @@ public sealed class CurioMarketPeer : IAsyncDisposable
     public const string StorePath = "/market/mk12/store";
     public const int MaxBody = 4 << 20;
 
-    private readonly HttpListener _listener = new();
+    private HttpListener? _listener;
     private readonly EthereumEndpoint _endpoint;
     private readonly DealExecutor _executor;
     private readonly List<Task> _work = new();
@@ -44,17 +44,8 @@ public sealed class CurioMarketPeer : IAsyncDisposable
 
     public void Start()
     {
-        for (int attempt = 0; ; attempt++)
-        {
-            var l = new TcpListener(IPAddress.Loopback, 0);
-            l.Start();
-            int port = ((IPEndPoint)l.LocalEndpoint).Port;
-            l.Stop();
-            _listener.Prefixes.Clear();
-            _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            try { _listener.Start(); BaseUrl = new Uri($"http://127.0.0.1:{port}"); break; }
-            catch (HttpListenerException) when (attempt < 10) { }
-        }
+        _listener = HttpListenerLifetime.StartOnFreePort(p => $"http://127.0.0.1:{p}/", out int port);
+        BaseUrl = new Uri($"http://127.0.0.1:{port}");
         _loop = Task.Run(AcceptLoopAsync);
     }
 
@@ -63,7 +54,7 @@ public sealed class CurioMarketPeer : IAsyncDisposable
         while (!_cts.IsCancellationRequested)
         {
             HttpListenerContext ctx;
-            try { ctx = await _listener.GetContextAsync().ConfigureAwait(false); }
+            try { ctx = await _listener!.GetContextAsync().ConfigureAwait(false); }
             catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException) { return; }
             _ = Task.Run(() => HandleAsync(ctx));
         }
@@ -132,13 +123,12 @@ public sealed class CurioMarketPeer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _cts.Cancel();
-        try { _listener.Stop(); } catch (ObjectDisposedException) { }
+        if (_listener is not null) HttpListenerLifetime.Stop(_listener);
         if (_loop is not null) await _loop.ConfigureAwait(false);
         Task[] work;
         lock (_work) work = _work.ToArray();
         try { await Task.WhenAll(work).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false); }
         catch (Exception) { }
-        _listener.Close();
     }
 }
 

@@ -43,7 +43,7 @@ internal sealed class RunningServer : IAsyncDisposable
     {
         for (int attempt = 0; ; attempt++)
         {
-            int port = FilFil.Devnet.DevnetServer.FreePort();
+            int port = FilFil.Core.Serving.HttpListenerLifetime.FreePort();
             var o = (options ?? new ServerOptions()) with { Prefix = $"http://127.0.0.1:{port}/" };
             var s = new SnapshotServer(o, sources);
             try
