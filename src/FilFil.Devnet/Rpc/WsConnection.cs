@@ -87,10 +87,13 @@ internal sealed class WsConnection
 
     private void Abort(CloseReason reason)
     {
-        Interlocked.CompareExchange(ref _closeReason, (int)reason, (int)CloseReason.None);
+        NoteClose(reason);
         _cts.Cancel();
         _ws.Abort();
     }
+
+    /// <summary>Records why the server closes this connection (the first reason wins).</summary>
+    private void NoteClose(CloseReason reason) => Interlocked.CompareExchange(ref _closeReason, (int)reason, (int)CloseReason.None);
 
     public async Task RunAsync()
     {
@@ -112,7 +115,7 @@ internal sealed class WsConnection
                     if (buffer.TooBig)
                     {
                         // go-jsonrpc's 100 MiB limit, checked as the bytes come: never more than the cap is held
-                        Interlocked.CompareExchange(ref _closeReason, (int)CloseReason.MessageTooBig, (int)CloseReason.None);
+                        NoteClose(CloseReason.MessageTooBig);
                         (status, description) = (WebSocketCloseStatus.MessageTooBig, $"message bigger than {MaxMessageSize} bytes");
                         return;
                     }
@@ -122,7 +125,7 @@ internal sealed class WsConnection
                 catch (JsonException)
                 {
                     // go-jsonrpc drops the connection on an undecodable frame
-                    Interlocked.CompareExchange(ref _closeReason, (int)CloseReason.Malformed, (int)CloseReason.None);
+                    NoteClose(CloseReason.Malformed);
                     (status, description) = (WebSocketCloseStatus.InvalidPayloadData, "not a JSON-RPC message");
                     return;
                 }

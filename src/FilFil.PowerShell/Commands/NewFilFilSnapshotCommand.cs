@@ -1,9 +1,9 @@
 using System.Management.Automation;
-using FilFil.Core.Store;
 using System.Security;
 using FilFil.Core.Chain;
 using FilFil.Core.Ipld;
 using FilFil.Core.Snapshot;
+using FilFil.Core.Store;
 
 namespace FilFil.PowerShell.Commands;
 
