@@ -70,12 +70,12 @@ internal static class HttpListenerLifetime
     /// Starts a listener on a free loopback port, <paramref name="prefixFor"/> giving the prefix for a port; a port
     /// another process takes between the choice and the start is replaced by another (10 tries).
     /// </summary>
-    public static HttpListener StartOnFreePort(Func<int, string> prefixFor, out int port)
+    public static HttpListener StartOnFreePort(Func<int, string> prefixFor, out int port, Action<HttpListener>? configure = null)
     {
         for (int attempt = 0; ; attempt++)
         {
             port = FreePort();
-            try { return Start(prefixFor(port)); }
+            try { return Start(prefixFor(port), configure); }
             catch (HttpListenerException) when (attempt < 10) { }
         }
     }

@@ -32,6 +32,7 @@ public sealed class SnapshotServer : IDisposable
     private readonly SemaphoreSlim _carWalks;
     private readonly ConcurrentDictionary<HttpListenerContext, byte> _live = new();
     private readonly CancellationTokenSource _stop = new();
+    private HttpGate? _gate;
     private HttpListener? _listener;
     private Task? _acceptLoop;
     private readonly ConcurrentDictionary<IPAddress, int> _downloadsByClient = new();
@@ -66,8 +67,9 @@ public sealed class SnapshotServer : IDisposable
     public void Start()
     {
         if (_listener is not null) throw new InvalidOperationException("the server was already started");
-        // HttpListenerLifetime works around HttpListener's start race (a client connecting while a restart binds the port)
-        _listener = HttpListenerLifetime.Start(Options.Prefix, l => l.IgnoreWriteExceptions = false);
+        // the gate owns the public port and checks each request head before the listener behind it sees a byte
+        _gate = HttpGate.Start(Options.Prefix, new GateOptions { Methods = ["GET", "HEAD"], MaxBodyBytes = 0, WriteTimeout = Options.WriteTimeout }, l => l.IgnoreWriteExceptions = false);
+        _listener = _gate.Listener;
         StartedAt = DateTimeOffset.UtcNow;
         if (Options.IsLoopback) Log.Information("serving on {Prefix:l}", Options.Prefix);
         else Log.Warning("serving on {Prefix:l}, which is not a loopback address: reachable from other machines", Options.Prefix);
@@ -90,7 +92,7 @@ public sealed class SnapshotServer : IDisposable
                 Log.Warning(e, "accepting a request failed");
                 continue;
             }
-            var client = IsDownload(ctx.Request) ? ctx.Request.RemoteEndPoint?.Address ?? IPAddress.None : null;
+            var client = IsDownload(ctx.Request) ? HttpGate.ClientAddress(ctx.Request) : null;
             if (TryTakeSlot(client) is { } refusal)
             {
                 Interlocked.Increment(ref _rejected);
@@ -269,7 +271,8 @@ public sealed class SnapshotServer : IDisposable
         var listener = _listener;
         if (listener is null) return;
         _stop.CancelAfter(grace ?? TimeSpan.FromSeconds(2));
-        HttpListenerLifetime.Stop(listener); // accepts nothing more, port released (never closed after: see there)
+        _gate!.StopAccepting(); // the public port is released
+        HttpListenerLifetime.Stop(listener); // accepts nothing more (never closed after: see there)
         var deadline = Stopwatch.StartNew();
         while (Volatile.Read(ref _active) > 0 && deadline.Elapsed < (grace ?? TimeSpan.FromSeconds(2)) + TimeSpan.FromSeconds(5))
         {
@@ -279,6 +282,7 @@ public sealed class SnapshotServer : IDisposable
         }
         _stop.Cancel();
         if (_acceptLoop is not null) await _acceptLoop.ConfigureAwait(false);
+        _gate.Dispose();
         Log.Information("stopped serving on {Prefix:l} after {Requests} requests, {Bytes} bytes", Options.Prefix, Requests, BytesSent);
     }
 
