@@ -22,7 +22,7 @@ while [ $# -gt 0 ]; do
 done
 out=${FUZZ_OUT:-fuzz/out}   # FUZZ_OUT: another folder, to rebuild while a campaign runs
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(cbor car chain cid lotus devnet http ws)
+[ ${#targets[@]} -eq 0 ] && targets=(cbor car chain cid lotus devnet http head ws)
 
 report() {
   printf '%-8s %12s %10s %7s %7s %6s %8s\n' target execs exec/s paths crashes hangs wall_s

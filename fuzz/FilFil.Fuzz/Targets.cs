@@ -25,6 +25,7 @@ internal static class Targets
         ["lotus"] = LotusTarget.Frame,
         ["devnet"] = DevnetTarget.Request,
         ["http"] = HttpTarget.Request,
+        ["head"] = HeadTarget.Head,
         ["ws"] = WsTarget.Frames,
     };
 
