@@ -328,11 +328,15 @@ internal sealed class HttpGate : IDisposable
     {
         try
         {
+            byte[]? buf = null;
             while (true)
             {
-                // a keep-alive connection between requests holds no buffer: wait for bytes first
-                await from.ReadAsync(Memory<byte>.Empty, connection.Token).ConfigureAwait(false);
-                var buf = ArrayPool<byte>.Shared.Rent(PumpBufferSize);
+                if (buf is null)
+                {
+                    // a keep-alive connection between requests holds no buffer: wait for bytes first
+                    await from.ReadAsync(Memory<byte>.Empty, connection.Token).ConfigureAwait(false);
+                    buf = ArrayPool<byte>.Shared.Rent(PumpBufferSize);
+                }
                 int n = await from.ReadAsync(buf, connection.Token).ConfigureAwait(false);
                 if (n == 0)
                 {
@@ -341,7 +345,11 @@ internal sealed class HttpGate : IDisposable
                 }
                 // a write abandoned by its timeout may still hold the buffer: then it goes to the GC, not back to the pool
                 await to.WriteAsync(buf.AsMemory(0, n), connection.Token).AsTask().WaitAsync(_options.WriteTimeout, connection.Token).ConfigureAwait(false);
-                ArrayPool<byte>.Shared.Return(buf);
+                if (from.Socket.Available == 0)
+                {
+                    ArrayPool<byte>.Shared.Return(buf);
+                    buf = null;
+                }
             }
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or TimeoutException or ObjectDisposedException)
