@@ -25,7 +25,7 @@ public static class ErrorMapping
         OperationCanceledException => (ErrorCategory.OperationStopped, "Canceled"),
         TimeoutException => (ErrorCategory.OperationTimeout, "Timeout"),
         FollowerRunningException => (ErrorCategory.InvalidOperation, "FollowerRunning"),
-        FilFil.Core.Lotus.LotusMethodFailedException => (ErrorCategory.ReadError, "NodeMethodFailed"),
+        FilFil.Core.Lotus.LotusMethodFailedException or FilFil.Core.Lotus.LotusRpcException => (ErrorCategory.ReadError, "NodeMethodFailed"),
         DealClient.SlotPublishedException => (ErrorCategory.ResourceExists, "AlreadyPublished"),
         FilFil.DealClient.Deals.LocalPieceMismatchException => (ErrorCategory.InvalidData, "PieceCidMismatch"),
         FilFil.DealClient.Curio.CurioMarketException { StatusCode: null } => (ErrorCategory.ConnectionError, "CurioUnreachable"),

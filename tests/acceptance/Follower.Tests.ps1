@@ -249,8 +249,20 @@ Describe 'A follower the node serves an undecodable header, or keeps failing a m
         $f.LastEvent | Should -BeLike "Block $bad is undecodable on the node after 3 connection(s) in a row; stopping"
     }
 
+    It 'Start-FilFilFollower fails at once with ReadError/NodeMethodFailed when the node answers ChainHead with an error (was NotSpecified)' {
+        $odd.Server.Faults.FailMethod('Filecoin.ChainHead', $null)
+        $err = $null
+        $odd | Start-FilFilFollower -RecentStateRoots 900 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err | Should -HaveCount 1
+        $err[0].CategoryInfo.Category | Should -Be 'ReadError'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'NodeMethodFailed,*'
+        "$err" | Should -Match 'Filecoin\.ChainHead failed: devnet injected failure of Filecoin\.ChainHead'
+        Get-FilFilFollower -ErrorAction SilentlyContinue | Where-Object Running | Should -BeNullOrEmpty
+    }
+
     It 'stops a running follower whose node keeps answering ChainGetGenesis with an error, without reconnecting (ReadError)' {
         $held = ($odd | Start-FilFilFollower -RecentStateRoots 900).Height
+        $errorsBefore = $odd.Server.Faults.MethodErrors
         $odd.Server.Faults.FailMethod('Filecoin.ChainGetGenesis', $null)
         $odd.Server.Faults.DropConnections()
         $err = $null
@@ -260,7 +272,7 @@ Describe 'A follower the node serves an undecodable header, or keeps failing a m
         $err[0].CategoryInfo.Category | Should -Be 'ReadError'
         $err[0].FullyQualifiedErrorId | Should -BeLike 'NodeMethodFailed,*'
         "$err" | Should -Match 'Filecoin\.ChainGetGenesis with an error 8 time\(s\) in a row'
-        $odd.Server.Faults.MethodErrors | Should -Be 8
+        $odd.Server.Faults.MethodErrors - $errorsBefore | Should -Be 8
         $f = Get-FilFilFollower -NoLag
         $f.Running | Should -BeFalse
         $f.Reconnects | Should -Be 1
