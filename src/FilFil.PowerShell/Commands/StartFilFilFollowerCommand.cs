@@ -42,20 +42,22 @@ public sealed class StartFilFilFollowerCommand : FilFilCmdlet
             string? bootstrap = Bootstrap is null ? null : GetUnresolvedProviderPathFromPSPath(Bootstrap);
             var existing = bootstrap is null ? ReusableEngine() : null;
             FollowerStatus status;
+            string stage = bootstrap is not null ? $"importing {bootstrap}" : $"following {endpoint}"; // for a block's error
             try
             {
                 status = RunEngine("Start-FilFilFollower", endpoint.ToString(), 0, (_, ct) =>
                 {
                     var engine = bootstrap is not null ? ChainLoader.Import(bootstrap, RecentStateRoots, KeepAllMessages, ct)
                         : existing ?? new ChainStore(ChainLoader.Options(RecentStateRoots, KeepAllMessages));
+                    stage = $"following {endpoint}";
                     var run = FilFilSession.Current.StartFollower(engine, endpoint, token, Timeout, ct);
                     return FollowerStatus.From(run, engine.Head?.Height);
                 });
             }
             catch (Exception e) when (ErrorMapping.Unwrap(e) is BlockUnavailableException bad)
             {
-                // the target is the block the node keeps failing (or a -Bootstrap snapshot lacks); the message names the node
-                WriteError(BlockErrorRecord(bad, $"following {endpoint}"));
+                // the target is the block the node keeps failing (or a -Bootstrap snapshot lacks); the message names the node (or the file)
+                WriteError(BlockErrorRecord(bad, stage));
                 return;
             }
             WriteObject(status);
