@@ -12,7 +12,8 @@ namespace FilFil.Bench;
 /// random reorgs) through phases, each injecting one kind of fault the devnet offers, until <c>faults</c> faults were
 /// injected or <c>minutes</c> passed:
 /// drops during a (second follower's) bootstrap, drops in steady state, ChainReadObj method errors, corrupt blocks,
-/// slow reads, forced reorgs up to the engine's reorg depth, a node restart (blocks mined while it is down) and a chain
+/// slow reads, method errors of the other calls (fewer in a row than <see cref="LotusFollower.MethodAttempts"/>, across
+/// a drop), forced reorgs up to the engine's reorg depth, a node restart (blocks mined while it is down) and a chain
 /// switch (another genesis on the same port: the follower must stop with <see cref="LotusChainMismatchException"/>
 /// and leave its chain untouched; a new follower then resumes on the same engine).
 /// After every phase, at the devnet's head: <see cref="ChainStore.VerifyInvariant"/> passes; the follower's snapshot
@@ -26,8 +27,8 @@ public sealed class SoakCampaign : IBenchmark
 
     private const int RecentRoots = 10;
     private const int ReorgDepth = 5;
-    /// <summary>drops in bootstrap, drops in steady state, read errors, corrupt blocks, slow reads, reorgs, restarts, chain switches</summary>
-    private const int KindCount = 8;
+    /// <summary>drops in bootstrap, drops in steady state, read errors, corrupt blocks, slow reads, method errors, reorgs, restarts, chain switches</summary>
+    private const int KindCount = 9;
     private static readonly TimeSpan PhaseTimeout = TimeSpan.FromMinutes(2);
 
     private readonly Dictionary<string, long> _faults = new(StringComparer.Ordinal);
@@ -75,7 +76,7 @@ public sealed class SoakCampaign : IBenchmark
             var kinds = new Func<ChainStore, Follower, Task<Follower>>[]
             {
                 (_, f) => BootstrapDrops(rnd, f), SteadyDrops, ReadErrors, CorruptBlocks, SlowReads,
-                (_, f) => Reorg(rnd, f), Restart, ChainSwitch,
+                (e, f) => MethodErrors(rnd, e, f), (_, f) => Reorg(rnd, f), Restart, ChainSwitch,
             };
             while ((Total < target || _faults.Count < KindCount) && clock.Elapsed < budget) // every kind at least once
             {
@@ -238,6 +239,32 @@ public sealed class SoakCampaign : IBenchmark
         {
             _server.Faults.Reset();
             Count(kind, served() - before);
+        }
+        return f;
+    }
+
+    /// <summary>Methods the follower calls besides ChainReadObj; the soak fails each a few times in a row.</summary>
+    private static readonly string[] OtherMethods = ["Filecoin.ChainGetGenesis", "Filecoin.ChainNotify", "Filecoin.ChainGetTipSet", "Filecoin.ChainHead"];
+
+    /// <summary>
+    /// Each other method answers its next 1-5 calls with an error (fewer than the follower's 8 attempts), then the
+    /// connections drop while 2-4 epochs are mined: the reconnect asks the genesis and subscribes again, the resync
+    /// walks back with ChainGetTipSet, each error asked again on the same connection; the follower must not fault.
+    /// </summary>
+    private async Task<Follower> MethodErrors(Random rnd, ChainStore engine, Follower f)
+    {
+        long before = _server.Faults.MethodErrors;
+        foreach (var m in OtherMethods) _server.Faults.FailMethod(m, 1 + rnd.Next(5));
+        try
+        {
+            _server.Faults.DropConnections();
+            _chain.Advance(2 + rnd.Next(3));
+            await AtHead(engine, f, "method errors");
+        }
+        finally
+        {
+            _server.Faults.Reset(); // errors not asked for by then are not served
+            Count("method error", _server.Faults.MethodErrors - before);
         }
         return f;
     }

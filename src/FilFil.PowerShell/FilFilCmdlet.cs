@@ -188,6 +188,17 @@ public abstract class FilFilCmdlet : PSCmdlet, IDisposable
         return record;
     }
 
+    /// <summary>
+    /// The error record of a block that is missing, or that a node keeps failing: its CID as the target (what is
+    /// wrong), and the message after <paramref name="context"/> (e.g. the file not written, or the node's endpoint).
+    /// </summary>
+    protected ErrorRecord BlockErrorRecord(FilFil.Core.Store.BlockUnavailableException e, string context)
+    {
+        var error = CreateErrorRecord(e, e.Cid.ToString());
+        error.ErrorDetails = new ErrorDetails($"{context}: {ErrorMapping.UserMessage(e)}");
+        return error;
+    }
+
     /// <summary>Writes a non-terminating error built by <see cref="CreateErrorRecord"/>.</summary>
     protected void WriteError(Exception e, object? target, string? problem = null) => WriteError(CreateErrorRecord(e, target, problem));
 

@@ -167,6 +167,9 @@ Describe 'A follower the node keeps serving a corrupt block' {
         $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
         $err[0].FullyQualifiedErrorId | Should -BeLike 'BlockCorrupt,*'
         "$err" | Should -Match ([regex]::Escape("$root"))
+        # the target is the block (it used to be the endpoint); the message names the node
+        $err[0].TargetObject | Should -Be "$root"
+        "$err" | Should -Match ([regex]::Escape("following $($corrupt.Endpoint)"))
         Get-FilFilFollower -ErrorAction SilentlyContinue | Where-Object Running | Should -BeNullOrEmpty
         $corrupt.Server.Faults.Reset()
     }
@@ -182,10 +185,98 @@ Describe 'A follower the node keeps serving a corrupt block' {
         $err | Should -HaveCount 1
         $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
         "$err" | Should -Match ([regex]::Escape("$root"))
+        $err[0].TargetObject | Should -Be "$root"
+        "$err" | Should -Match ([regex]::Escape("the follower on $($corrupt.Endpoint)"))
         $f = Get-FilFilFollower -NoLag
         $f.Running | Should -BeFalse
         $f.Fault | Should -Match ([regex]::Escape("$root"))
         $f.Fault | Should -Match 'corrupt'
         $f.Height | Should -Be $held
+    }
+}
+
+Describe 'A follower the node serves an undecodable header, or keeps failing a method' {
+    BeforeAll {
+        Stop-FilFilFollower
+        Clear-FilFilEngine -Confirm:$false
+        $odd = Start-FilFilDevnet -Seed 24 -Epochs 5 -StateBlocks 128 -ReorgRate 0
+    }
+
+    AfterEach {
+        $odd.Server.Faults.Reset()
+        Stop-FilFilFollower
+        Clear-FilFilEngine -Confirm:$false
+    }
+
+    AfterAll {
+        $odd.Server.Faults.Reset()
+        Stop-FilFilFollower
+        Clear-FilFilEngine -Confirm:$false
+        $odd | Stop-FilFilDevnet
+    }
+
+    It 'Start-FilFilFollower fails with BlockUndecodable, the CID as its target and the node in the message' {
+        # the head's block is announced as its messages root: bytes that hash to that CID but are no block header
+        $bad = $odd.Server.Faults.UndecodableHeader($odd.Server.Chain.Head.Cids[0], $true)
+        $err = $null
+        $odd | Start-FilFilFollower -RecentStateRoots 900 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err | Should -HaveCount 1
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'BlockUndecodable,*'
+        $err[0].TargetObject | Should -Be "$bad"
+        "$err" | Should -Match ([regex]::Escape($odd.Endpoint))
+        "$err" | Should -Match ([regex]::Escape("block $bad is undecodable"))
+        "$err" | Should -Match 'do not decode as a block header'
+        Get-FilFilFollower -ErrorAction SilentlyContinue | Where-Object Running | Should -BeNullOrEmpty
+    }
+
+    It 'stops a running follower on a header that does not decode; Wait-FilFilHeight and Get-FilFilFollower say so' {
+        $held = ($odd | Start-FilFilFollower -RecentStateRoots 900).Height
+        # the head's block announced as bytes that are not DAG-CBOR (its header cut one byte short), then a reconnect
+        $bad = $odd.Server.Faults.UndecodableHeader($odd.Server.Chain.Head.Cids[0], $false)
+        $odd.Server.Faults.DropConnections()
+        $err = $null
+        Wait-FilFilHeight -Height ($held + 1) -Timeout '0:1:0' -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err | Should -HaveCount 1
+        $err[0].CategoryInfo.Category | Should -Be 'InvalidData'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'BlockUndecodable,*'
+        $err[0].TargetObject | Should -Be "$bad"
+        "$err" | Should -Match ([regex]::Escape($odd.Endpoint))
+        $f = Get-FilFilFollower -NoLag
+        $f.Running | Should -BeFalse
+        $f.Height | Should -Be $held
+        $f.Fault | Should -Match ([regex]::Escape("block $bad is undecodable"))
+        $f.LastEvent | Should -BeLike "Block $bad is undecodable on the node after 3 connection(s) in a row; stopping"
+    }
+
+    It 'Start-FilFilFollower fails at once with ReadError/NodeMethodFailed when the node answers ChainHead with an error (was NotSpecified)' {
+        $odd.Server.Faults.FailMethod('Filecoin.ChainHead', $null)
+        $err = $null
+        $odd | Start-FilFilFollower -RecentStateRoots 900 -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err | Should -HaveCount 1
+        $err[0].CategoryInfo.Category | Should -Be 'ReadError'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'NodeMethodFailed,*'
+        "$err" | Should -Match 'Filecoin\.ChainHead failed: devnet injected failure of Filecoin\.ChainHead'
+        Get-FilFilFollower -ErrorAction SilentlyContinue | Where-Object Running | Should -BeNullOrEmpty
+    }
+
+    It 'stops a running follower whose node keeps answering ChainGetGenesis with an error, without reconnecting (ReadError)' {
+        $held = ($odd | Start-FilFilFollower -RecentStateRoots 900).Height
+        $errorsBefore = $odd.Server.Faults.MethodErrors
+        $odd.Server.Faults.FailMethod('Filecoin.ChainGetGenesis', $null)
+        $odd.Server.Faults.DropConnections()
+        $err = $null
+        # 8 calls, 0.2 s doubling: about 25 s before the fault
+        Wait-FilFilHeight -Height ($held + 1) -Timeout '0:2:0' -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err | Should -HaveCount 1
+        $err[0].CategoryInfo.Category | Should -Be 'ReadError'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'NodeMethodFailed,*'
+        "$err" | Should -Match 'Filecoin\.ChainGetGenesis with an error 8 time\(s\) in a row'
+        $odd.Server.Faults.MethodErrors - $errorsBefore | Should -Be 8
+        $f = Get-FilFilFollower -NoLag
+        $f.Running | Should -BeFalse
+        $f.Reconnects | Should -Be 1
+        $f.Fault | Should -Match 'devnet injected failure of Filecoin\.ChainGetGenesis'
+        $f.LastEvent | Should -BeLike 'Filecoin.ChainGetGenesis failed 8 time(s) in a row on the node*'
     }
 }

@@ -226,6 +226,18 @@ Describe 'New-FilFilSnapshot of a chain missing a block' {
         @(Get-FilFilSnapshot).Count | Should -Be $before
         Get-ChildItem -LiteralPath $env:FILFIL_HOME -Filter '*.pending-*' -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
+
+    It 'Start-FilFilFollower -Bootstrap of it fails with the missing CID as its target and the file in the message' {
+        $err = $null
+        # the import fails before any node is asked: nothing listens on this endpoint
+        Start-FilFilFollower -Lotus 'ws://127.0.0.1:9/rpc/v1' -Bootstrap $missingCar -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err | Should -HaveCount 1
+        $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $err[0].FullyQualifiedErrorId | Should -Match '^BlockUnavailable,FilFil\.PowerShell\.Commands\.StartFilFilFollowerCommand$'
+        $err[0].TargetObject | Should -Be $lastCid
+        "$err" | Should -Match ([regex]::Escape("importing $missingCar"))
+        Get-FilFilFollower -ErrorAction SilentlyContinue | Where-Object Running | Should -BeNullOrEmpty
+    }
 }
 
 Describe 'New-FilFilSnapshot -Lotus of a node that keeps failing a block' {

@@ -211,7 +211,7 @@ public sealed class ChainStore : IDisposable
             if (addr >= 0 && Store.GetPins(addr) > 0) continue;
             var raw = await PinHeaderAsync(c, null, source, ct).ConfigureAwait(false);
             pinned.Add(c);
-            var h = HeaderLinks.Read(raw);
+            var h = source is null ? HeaderLinks.Read(raw) : HeaderLinks.ReadFetched(c, raw);
             if (h.Height > 0)
             {
                 foreach (var p in h.Parents) queue.Enqueue(p);

@@ -6,6 +6,25 @@ namespace FilFil.Core.Chain;
 /// <summary>The block-header fields a snapshot walk needs, read from the raw header without a full decode.</summary>
 public sealed record HeaderLinks(IReadOnlyList<Cid> Parents, long Height, Cid ParentStateRoot, Cid ParentMessageReceipts, Cid Messages)
 {
+    /// <summary>
+    /// Reads a header fetched from a node, which must decode in full as a block header (<see cref="BlockHeader.Decode"/>);
+    /// otherwise it is a <see cref="Store.BlockUnavailableException"/> naming <paramref name="cid"/>
+    /// (<see cref="Store.BlockProblem.Undecodable"/>): a node can announce a CID whose bytes hash right but are no
+    /// header, such as a message's, or are not DAG-CBOR at all.
+    /// </summary>
+    public static HeaderLinks ReadFetched(Cid cid, ReadOnlySpan<byte> header)
+    {
+        try
+        {
+            BlockHeader.Decode(header);
+            return Read(header);
+        }
+        catch (FilFilFormatException e)
+        {
+            throw Store.BlockUnavailableException.NotDecodable(cid, "a block header", e);
+        }
+    }
+
     /// <summary>Reads fields 5 (Parents), 7 (Height), 8, 9 and 10 of a 16-field block header.</summary>
     public static HeaderLinks Read(ReadOnlySpan<byte> header, long offset = 0)
     {

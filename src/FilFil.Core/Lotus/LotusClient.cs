@@ -214,12 +214,14 @@ public sealed class LotusClient : IAsyncDisposable
     /// A block header's raw bytes, verified against its CID: a method error or bad bytes are retried with backoff
     /// (<see cref="Retry"/>, <see cref="HeaderReadAttempts"/> attempts), then reported as a
     /// <see cref="BlockUnavailableException"/> (corrupt, or unavailable from the node); a transport failure ends at once.
+    /// Bytes that hash right but are no block header are undecodable at once (asking again gives the same bytes).
     /// </summary>
     private async Task<byte[]> ReadHeaderAsync(Cid cid, CancellationToken ct)
     {
+        byte[] header;
         try
         {
-            return await Retry.RunAsync(async c =>
+            header = await Retry.RunAsync(async c =>
             {
                 var raw = await ChainReadObjAsync(cid, c).ConfigureAwait(false);
                 return cid.Verify(raw) ? raw : throw new BlockUnavailableException(cid, "the node returned header bytes that do not hash to it", corrupt: true);
@@ -229,6 +231,8 @@ public sealed class LotusClient : IAsyncDisposable
         {
             throw new BlockUnavailableException(cid, $"the node does not give the header ({e.Message})", e);
         }
+        HeaderLinks.ReadFetched(cid, header);
+        return header;
     }
 
     /// <summary>Attempts at reading a block header before its failure is final.</summary>
@@ -275,8 +279,22 @@ public sealed class LotusClient : IAsyncDisposable
     /// </summary>
     public async IAsyncEnumerable<IReadOnlyList<HeadChange>> ChainNotifyAsync([EnumeratorCancellation] CancellationToken ct = default)
     {
+        await foreach (var batch in (await SubscribeHeadChangesAsync(ct).ConfigureAwait(false)).WithCancellation(ct).ConfigureAwait(false))
+            yield return batch;
+    }
+
+    /// <summary>
+    /// <see cref="ChainNotifyAsync"/> in two steps: the ChainNotify call itself (a method error is its
+    /// <see cref="LotusRpcException"/>, here, so a caller can ask again on the same connection), then the batches.
+    /// </summary>
+    public async Task<IAsyncEnumerable<IReadOnlyList<HeadChange>>> SubscribeHeadChangesAsync(CancellationToken ct = default)
+    {
         var (result, reqId) = await CallRawAsync("Filecoin.ChainNotify", _ => { }, true, ct).ConfigureAwait(false);
-        long chanId = result.GetInt64();
+        return HeadChangesAsync(result.GetInt64(), reqId, ct);
+    }
+
+    private async IAsyncEnumerable<IReadOnlyList<HeadChange>> HeadChangesAsync(long chanId, long reqId, [EnumeratorCancellation] CancellationToken ct)
+    {
         if (!_channels.TryGetValue(chanId, out var ch)) yield break; // closed before we looked
         try
         {

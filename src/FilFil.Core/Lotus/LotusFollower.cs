@@ -20,9 +20,16 @@ namespace FilFil.Core.Lotus;
 /// A block the node keeps failing to give is not a connection problem: each read is retried a few times on the
 /// connection (<see cref="RefDag.FetchAttempts"/>), then the connection is dropped and made again; when the same block
 /// fails that way on <see cref="BlockFailureLimit"/> connections in a row, the follower stops with a
-/// <see cref="BlockUnavailableException"/> naming it (<see cref="BlockUnavailableException.Corrupt"/>: the node served
-/// bytes that do not hash to its CID; otherwise it answered with an error). Faults that cannot be survived end
-/// <see cref="RunAsync"/>; a lost connection never does.
+/// <see cref="BlockUnavailableException"/> naming it (<see cref="BlockUnavailableException.Problem"/>: corrupt, the node
+/// served bytes that do not hash to its CID; undecodable, bytes that hash to it but are not DAG-CBOR or not the
+/// block header the CID was announced as; unavailable, it answered with an error).
+/// </para>
+/// <para>
+/// A method error of another call (ChainGetGenesis, ChainNotify, ChainHead, ChainGetTipSet) is not a connection
+/// problem either: the call is asked again on the same connection with backoff (<see cref="MethodAttempts"/>
+/// attempts, from <see cref="InitialBackoff"/> doubling up to <see cref="MaxBackoff"/>), and if the node still answers
+/// with an error the follower stops with a <see cref="LotusMethodFailedException"/>. Only transport failures
+/// reconnect. Faults that cannot be survived end <see cref="RunAsync"/>; a lost connection never does.
 /// </para>
 /// <para>
 /// It logs through Serilog (<see cref="Logger"/>) with structured properties: connects, reconnects, resyncs and
@@ -111,9 +118,17 @@ public sealed class LotusFollower
     public int BlockFailureLimit { get; init; } = 3;
 
     /// <summary>
+    /// Calls of a method other than a block read that may fail with a method error on one connection before the
+    /// follower stops with a <see cref="LotusMethodFailedException"/> (default 8: with the default backoff the node
+    /// has about 25 s to answer again; at least 1). Each call that succeeds starts its own count again.
+    /// </summary>
+    public int MethodAttempts { get; init; } = 8;
+
+    /// <summary>
     /// Follows until <paramref name="ct"/> is cancelled, reconnecting after connection problems. Ends with the fault
-    /// the follower cannot survive: <see cref="LotusChainMismatchException"/> (the node serves another chain) or
-    /// <see cref="BlockUnavailableException"/> (a block failed on <see cref="BlockFailureLimit"/> connections in a row).
+    /// the follower cannot survive: <see cref="LotusChainMismatchException"/> (the node serves another chain),
+    /// <see cref="BlockUnavailableException"/> (a block failed on <see cref="BlockFailureLimit"/> connections in a row)
+    /// or <see cref="LotusMethodFailedException"/> (a method answered with an error <see cref="MethodAttempts"/> times).
     /// </summary>
     public async Task RunAsync(CancellationToken ct)
     {
@@ -135,7 +150,8 @@ public sealed class LotusFollower
                 first = false;
                 await CheckGenesisAsync(client, ct).ConfigureAwait(false);
                 var source = new LotusBlockSource(client);
-                await foreach (var batch in client.ChainNotifyAsync(ct).ConfigureAwait(false))
+                var changes = await AskAsync("Filecoin.ChainNotify", client.SubscribeHeadChangesAsync, ct).ConfigureAwait(false);
+                await foreach (var batch in changes.WithCancellation(ct).ConfigureAwait(false))
                     await HandleAsync(client, source, batch, ct).ConfigureAwait(false);
                 failing = null;
                 if (_engine.Head is { } h)
@@ -144,7 +160,7 @@ public sealed class LotusFollower
                     Log(LogEventLevel.Information, null, "The node closed the head-change subscription before the first head; resubscribing");
             }
             // an operation cancelled while ct is not: the socket was aborted under a pending send or call
-            catch (Exception e) when (!ct.IsCancellationRequested && e is LotusConnectionLostException or WebSocketException or IOException or BlockUnavailableException or LotusRpcException or FilFilFormatException or OperationCanceledException)
+            catch (Exception e) when (!ct.IsCancellationRequested && e is LotusConnectionLostException or WebSocketException or IOException or BlockUnavailableException or FilFilFormatException or OperationCanceledException)
             {
                 first = false;
                 if (Healthy(connected.Elapsed, headBefore)) backoff.Reset();
@@ -192,12 +208,46 @@ public sealed class LotusFollower
     /// <summary>The fault the follower stops with when <paramref name="last"/>'s block failed on <paramref name="connections"/> connections in a row.</summary>
     private BlockUnavailableException BlockFault(BlockUnavailableException last, int connections)
     {
-        string kind = last.Corrupt ? "corrupt (bytes that do not hash to it)" : "unavailable (the node answers with an error)";
+        string kind = last.Problem switch
+        {
+            BlockProblem.Corrupt => "corrupt (bytes that do not hash to it)",
+            BlockProblem.Undecodable => "undecodable (bytes that hash to it but do not decode)",
+            _ => "unavailable (the node answers with an error)",
+        };
         var fault = new BlockUnavailableException(last.Cid,
             $"the node served it {kind} on {connections} connection(s) in a row, each read retried; stopped following " +
-            $"(at {(_engine.Head is { } h ? $"height {h.Height}" : "no head yet")}). Last failure: {last.Message}", last, last.Corrupt);
-        Log(LogEventLevel.Error, fault, "Block {Cid:l} is {Kind:l} on the node after {Connections} connection(s) in a row; stopping", last.Cid, last.Corrupt ? "corrupt" : "unavailable", connections);
+            $"(at {Where()}). Last failure: {last.Message}", last, last.Problem);
+        Log(LogEventLevel.Error, fault, "Block {Cid:l} is {Kind:l} on the node after {Connections} connection(s) in a row; stopping", last.Cid, BlockUnavailableException.Word(last.Problem), connections);
         return fault;
+    }
+
+    /// <summary>Where the engine is, for a fault's message: its head's height, or that it has none yet.</summary>
+    private string Where() => _engine.Head is { } h ? $"height {h.Height}" : "no head yet";
+
+    /// <summary>
+    /// Calls <paramref name="method"/> (not a block read) through <paramref name="call"/>; a method error is asked again
+    /// on this connection with backoff, <see cref="MethodAttempts"/> times in all, then ends the follower with a
+    /// <see cref="LotusMethodFailedException"/>. Transport failures and block failures pass through at once.
+    /// </summary>
+    private async Task<T> AskAsync<T>(string method, Func<CancellationToken, Task<T>> call, CancellationToken ct)
+    {
+        int attempts = Math.Max(1, MethodAttempts);
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            return await Retry.RunAsync(call, attempts, InitialBackoff,
+                (e, attempt, wait) => Log(LogEventLevel.Warning, e, "{Method:l} failed (attempt {Attempt} of {Attempts}): {Error:l}; asking again on this connection in {Backoff}",
+                    method, attempt, attempts, e.Message, wait),
+                ct, e => e is LotusRpcException, MaxBackoff).ConfigureAwait(false);
+        }
+        catch (LotusRpcException e)
+        {
+            var fault = new LotusMethodFailedException(method,
+                $"the node answered {method} with an error {attempts} time(s) in a row over {clock.Elapsed.TotalSeconds:N1} s on one connection; " +
+                $"stopped following (at {Where()}). Last error: {e.Message}", e);
+            Log(LogEventLevel.Error, fault, "{Method:l} failed {Attempts} time(s) in a row on the node ({Error:l}); stopping", method, attempts, e.Message);
+            throw fault;
+        }
     }
 
     /// <summary>Whether the connection just ended made progress (moved the head) or lasted <see cref="HealthyAfter"/>.</summary>
@@ -208,7 +258,7 @@ public sealed class LotusFollower
     private async Task CheckGenesisAsync(LotusClient client, CancellationToken ct)
     {
         if (_engine.Genesis is not { } mine) return; // not bootstrapped yet: the node's chain becomes the engine's
-        var theirs = await client.ChainGetGenesisAsync(ct).ConfigureAwait(false);
+        var theirs = await AskAsync("Filecoin.ChainGetGenesis", client.ChainGetGenesisAsync, ct).ConfigureAwait(false);
         if (theirs.KeyEquals(mine.Cids)) return;
         var e = new LotusChainMismatchException(
             $"the node serves another chain: its genesis is {Key(theirs)}, the engine's is {Key(mine)}; stopped (follow a node of the same network, or start a new engine)");
@@ -239,7 +289,7 @@ public sealed class LotusFollower
                     break;
                 case "revert" or "apply":
                     // out of step (e.g. changes lost across a reconnect): resync to what the node now says
-                    await ResyncAsync(client, source, await client.ChainHeadAsync(ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+                    await ResyncAsync(client, source, await AskAsync("Filecoin.ChainHead", client.ChainHeadAsync, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
                     break;
                 default:
                     Log(LogEventLevel.Information, null, "Ignoring a head change of type {Type:l} at {Height}", hc.Type, hc.Val.Height);
@@ -290,7 +340,8 @@ public sealed class LotusFollower
             if (ts.Height < window[0].Height)
                 throw new InvalidOperationException($"the node's chain leaves the engine's window below height {window[0].Height}: re-import a snapshot");
             path.Add(ts);
-            ts = await client.ChainGetTipSetAsync(ts.Parents, ct).ConfigureAwait(false);
+            var parents = ts.Parents;
+            ts = await AskAsync("Filecoin.ChainGetTipSet", c => client.ChainGetTipSetAsync(parents, c), ct).ConfigureAwait(false);
         }
         int reverted = 0;
         while (!_engine.Head!.KeyEquals(ts.Cids))

@@ -195,7 +195,10 @@ internal sealed class RefDag
                     var data = fetched[k].Span;
                     long addr = Store.Insert(cid.Bytes, data, (uint)missing![cid]);
                     inserted?.Add(addr);
-                    DagLinks.AddChildren(cid.Bytes, data, tail);
+                    // the source's bytes hash right, but a node can still serve bytes that are not DAG-CBOR under a
+                    // DAG-CBOR CID: name the block (the caller counts it like a corrupt one), not just an offset
+                    try { DagLinks.AddChildren(cid.Bytes, data, tail); }
+                    catch (FilFilFormatException e) { throw BlockUnavailableException.NotDecodable(cid, "DAG-CBOR", e); }
                 }
                 nextLevel.Add(new Segment(tail, 0, tail.Count));
             }
@@ -380,7 +383,7 @@ internal sealed class RefDag
                 Interlocked.Increment(ref _refused);
                 throw new BlockUnavailableException(cid, $"the source returned {data.Length} bytes that do not hash to it", corrupt: true);
             }, Math.Max(1, FetchAttempts), FetchRetryDelay,
-            (e, attempt) => Log.Warning("Fetch of {Cid} failed (attempt {Attempt} of {Attempts}): {Error:l}; retrying", cid, attempt, FetchAttempts, e.Message),
+            (e, attempt, _) => Log.Warning("Fetch of {Cid} failed (attempt {Attempt} of {Attempts}): {Error:l}; retrying", cid, attempt, FetchAttempts, e.Message),
             ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException && e is not BlockUnavailableException)

@@ -14,25 +14,28 @@ internal static class Retry
 
     /// <summary>
     /// Runs <paramref name="op"/> up to <paramref name="attempts"/> times, waiting <paramref name="firstDelay"/> after
-    /// the first failure and twice as long after each next one (at most one second, <see cref="Backoff"/>). <paramref name="onRetry"/> is
-    /// told of each failure that will be retried (the failure, the attempt that failed). The last failure is thrown.
+    /// the first failure and twice as long after each next one (at most <paramref name="maxDelay"/>, default one
+    /// second, <see cref="Backoff"/>). <paramref name="onRetry"/> is told of each failure that will be retried (the
+    /// failure, the attempt that failed, the wait before the next). Only failures <paramref name="retryable"/> accepts
+    /// (default: all but transport failures and cancellation) are retried. The last failure is thrown.
     /// </summary>
     public static async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> op, int attempts, TimeSpan firstDelay,
-        Action<Exception, int>? onRetry, CancellationToken ct)
+        Action<Exception, int, TimeSpan>? onRetry, CancellationToken ct, Func<Exception, bool>? retryable = null, TimeSpan? maxDelay = null)
     {
-        var backoff = new Backoff(firstDelay, TimeSpan.FromSeconds(1));
+        var backoff = new Backoff(firstDelay, maxDelay ?? TimeSpan.FromSeconds(1));
         for (int attempt = 1; ; attempt++)
         {
             ct.ThrowIfCancellationRequested();
+            TimeSpan delay;
             try
             {
                 return await op(ct).ConfigureAwait(false);
             }
-            catch (Exception e) when (attempt < attempts && e is not OperationCanceledException && !IsTransportFailure(e))
+            catch (Exception e) when (attempt < attempts && e is not OperationCanceledException && !IsTransportFailure(e) && (retryable is null || retryable(e)))
             {
-                onRetry?.Invoke(e, attempt);
+                delay = backoff.Next();
+                onRetry?.Invoke(e, attempt, delay);
             }
-            var delay = backoff.Next();
             if (delay > TimeSpan.Zero) await Task.Delay(delay, ct).ConfigureAwait(false);
         }
     }

@@ -39,12 +39,13 @@ internal static class LotusJson
         w.WriteEndObject();
     }
 
-    public static void TipSet(Utf8JsonWriter w, DevnetTipSet ts, char net)
+    /// <summary>types.TipSet; <paramref name="announce"/> gives the CID written for each block (fault injection: <see cref="DevnetFaults.UndecodableHeader"/>).</summary>
+    public static void TipSet(Utf8JsonWriter w, DevnetTipSet ts, char net, Func<Cid, Cid>? announce = null)
     {
         w.WriteStartObject();
         w.WritePropertyName("Cids");
         w.WriteStartArray();
-        foreach (var c in ts.Cids) Cid(w, c);
+        foreach (var c in ts.Cids) Cid(w, announce is null ? c : announce(c));
         w.WriteEndArray();
         w.WritePropertyName("Blocks");
         w.WriteStartArray();

@@ -14,6 +14,9 @@ internal sealed class RpcDispatcher(RpcMethods methods)
     private const string InvalidUtf8 = "Parse error: a string of the request is not valid UTF-8";
     private EthForwarder? _forwarder;
 
+    /// <summary>The Lotus methods served.</summary>
+    public RpcMethods Methods => methods;
+
     /// <summary>Where eth_* / net_* / web3_* go (null: they are unknown methods, as on a Lotus node without the Eth API).</summary>
     public EthForwarder? Forwarder { get => Volatile.Read(ref _forwarder); set => Volatile.Write(ref _forwarder, value); }
 
@@ -50,6 +53,7 @@ internal sealed class RpcDispatcher(RpcMethods methods)
                 return new(rawId is null ? null : forwarded, 200);
             }
             var args = RpcMethods.Prepare(method, ps);
+            methods.Faults.FailIfInjected(method);
             if (method == RpcMethods.ChainNotify)
             {
                 if (ws is null)

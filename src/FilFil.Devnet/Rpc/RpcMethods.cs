@@ -27,6 +27,12 @@ internal sealed class RpcMethods(DevnetChain chain, DevnetFaults faults)
 
     private char Net => chain.Options.AddressPrefix;
 
+    /// <summary>The faults injected into this devnet's answers.</summary>
+    public DevnetFaults Faults => faults;
+
+    /// <summary>A tipset in Lotus's JSON, its block CIDs as the faults announce them.</summary>
+    public void WriteTipSet(Utf8JsonWriter w, DevnetTipSet ts) => LotusJson.TipSet(w, ts, Net, faults.Announced);
+
     /// <summary>Checks the method exists and the params array has the right count; returns the params.</summary>
     public static JsonElement[] Prepare(string method, JsonElement? paramsElement)
     {
@@ -47,14 +53,14 @@ internal sealed class RpcMethods(DevnetChain chain, DevnetFaults faults)
     {
         switch (method)
         {
-            case "Filecoin.ChainHead": LotusJson.TipSet(w, chain.Head, Net); break;
-            case "Filecoin.ChainGetGenesis": LotusJson.TipSet(w, chain.Genesis, Net); break;
+            case "Filecoin.ChainHead": WriteTipSet(w, chain.Head); break;
+            case "Filecoin.ChainGetGenesis": WriteTipSet(w, chain.Genesis); break;
             case "Filecoin.ChainGetTipSet":
                 {
                     // ChainStore.LoadTipSet: an empty key is an error (only GetTipSetFromKey maps it to the head)
                     var key = DecodeKey(method, ps[0]);
                     if (key.Length == 0) throw new DevnetRpcException("NewTipSet called with zero length array of blocks");
-                    LotusJson.TipSet(w, LoadTipSet(key), Net);
+                    WriteTipSet(w, LoadTipSet(key));
                     break;
                 }
             case "Filecoin.ChainGetTipSetByHeight":
@@ -64,7 +70,7 @@ internal sealed class RpcMethods(DevnetChain chain, DevnetFaults faults)
                     DevnetTipSet from;
                     try { from = LoadTipSet(key); }
                     catch (DevnetRpcException e) { throw new DevnetRpcException($"loading tipset {KeyString(key)}: {e.Message}"); }
-                    LotusJson.TipSet(w, chain.GetTipSetByHeight(h, from), Net);
+                    WriteTipSet(w, chain.GetTipSetByHeight(h, from));
                     break;
                 }
             case "Filecoin.ChainGetBlock": LotusJson.Header(w, GetHeader(DecodeCid(method, ps[0])), Net); break;

@@ -326,7 +326,7 @@ internal sealed class WsConnection
         {
             await _conn.SendAsync(RpcFrames.Result(_reqId ?? "null", System.Text.Encoding.UTF8.GetBytes(_chanId.ToString(CultureInfo.InvariantCulture)))).ConfigureAwait(false);
             bool first = true;
-            char net = _conn._chain.Options.AddressPrefix;
+            var methods = _conn._dispatcher.Methods;
             try
             {
                 await foreach (var hc in _queue.Reader.ReadAllAsync(_conn._cts.Token).ConfigureAwait(false))
@@ -335,9 +335,9 @@ internal sealed class WsConnection
                     using (var w = new Utf8JsonWriter(buf, LotusJson.WriterOptions))
                     {
                         w.WriteStartArray();
-                        if (first) Change(w, "current", _current!, net);
-                        foreach (var t in hc.Reverts) Change(w, "revert", t, net);
-                        foreach (var t in hc.Applies) Change(w, "apply", t, net);
+                        if (first) Change(w, "current", _current!, methods);
+                        foreach (var t in hc.Reverts) Change(w, "revert", t, methods);
+                        foreach (var t in hc.Applies) Change(w, "apply", t, methods);
                         w.WriteEndArray();
                     }
                     first = false;
@@ -349,12 +349,12 @@ internal sealed class WsConnection
             await _conn.SendAsync(RpcFrames.ChannelClose(_chanId)).ConfigureAwait(false);
         }
 
-        private static void Change(Utf8JsonWriter w, string type, DevnetTipSet ts, char net)
+        private static void Change(Utf8JsonWriter w, string type, DevnetTipSet ts, RpcMethods methods)
         {
             w.WriteStartObject();
             w.WriteString("Type", type);
             w.WritePropertyName("Val");
-            LotusJson.TipSet(w, ts, net);
+            methods.WriteTipSet(w, ts);
             w.WriteEndObject();
         }
     }

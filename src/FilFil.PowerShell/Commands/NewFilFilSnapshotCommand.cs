@@ -134,9 +134,7 @@ public sealed class NewFilFilSnapshotCommand : FilFilCmdlet
             catch (Exception e) when (ErrorMapping.Unwrap(e) is BlockUnavailableException missing)
             {
                 // the target is what is missing (the block's CID); the message also names the file that was not written
-                var error = CreateErrorRecord(missing, missing.Cid.ToString());
-                error.ErrorDetails = new ErrorDetails($"{full} was not written: {ErrorMapping.UserMessage(missing)}");
-                WriteError(error);
+                WriteError(BlockErrorRecord(missing, $"{full} was not written"));
             }
             finally
             {

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Security;
 using FilFil.Core.Chain;
+using FilFil.Core.Store;
 
 namespace FilFil.PowerShell.Commands;
 
@@ -40,13 +41,25 @@ public sealed class StartFilFilFollowerCommand : FilFilCmdlet
             FilFilSession.Current.EnsureNoFollowerRunning();
             string? bootstrap = Bootstrap is null ? null : GetUnresolvedProviderPathFromPSPath(Bootstrap);
             var existing = bootstrap is null ? ReusableEngine() : null;
-            var status = RunEngine("Start-FilFilFollower", endpoint.ToString(), 0, (_, ct) =>
+            FollowerStatus status;
+            string stage = bootstrap is not null ? $"importing {bootstrap}" : $"following {endpoint}"; // for a block's error
+            try
             {
-                var engine = bootstrap is not null ? ChainLoader.Import(bootstrap, RecentStateRoots, KeepAllMessages, ct)
-                    : existing ?? new ChainStore(ChainLoader.Options(RecentStateRoots, KeepAllMessages));
-                var run = FilFilSession.Current.StartFollower(engine, endpoint, token, Timeout, ct);
-                return FollowerStatus.From(run, engine.Head?.Height);
-            });
+                status = RunEngine("Start-FilFilFollower", endpoint.ToString(), 0, (_, ct) =>
+                {
+                    var engine = bootstrap is not null ? ChainLoader.Import(bootstrap, RecentStateRoots, KeepAllMessages, ct)
+                        : existing ?? new ChainStore(ChainLoader.Options(RecentStateRoots, KeepAllMessages));
+                    stage = $"following {endpoint}";
+                    var run = FilFilSession.Current.StartFollower(engine, endpoint, token, Timeout, ct);
+                    return FollowerStatus.From(run, engine.Head?.Height);
+                });
+            }
+            catch (Exception e) when (ErrorMapping.Unwrap(e) is BlockUnavailableException bad)
+            {
+                // the target is the block the node keeps failing (or a -Bootstrap snapshot lacks); the message names the node (or the file)
+                WriteError(BlockErrorRecord(bad, stage));
+                return;
+            }
             WriteObject(status);
         });
     }

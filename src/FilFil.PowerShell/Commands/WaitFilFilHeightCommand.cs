@@ -22,7 +22,16 @@ public sealed class WaitFilFilHeightCommand : FilFilCmdlet
         TryRun(Height, () =>
         {
             var run = FilFilSession.Current.RequireFollower();
-            RunEngine("Wait-FilFilHeight", $"height {Height}", 0, (_, ct) => run.WaitForHeight(Height, Timeout, ct));
+            try
+            {
+                RunEngine("Wait-FilFilHeight", $"height {Height}", 0, (_, ct) => run.WaitForHeight(Height, Timeout, ct));
+            }
+            catch (Exception e) when (ErrorMapping.Unwrap(e) is FilFil.Core.Store.BlockUnavailableException bad)
+            {
+                // the follower stopped on a block the node keeps failing: that block is the target, the message names the node
+                WriteError(BlockErrorRecord(bad, $"the follower on {run.Endpoint} stopped before height {Height}"));
+                return;
+            }
             WriteObject(FollowerStatus.From(run, null));
         });
     }

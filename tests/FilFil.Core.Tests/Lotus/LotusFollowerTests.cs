@@ -362,6 +362,140 @@ public class LotusFollowerTests
         engine.VerifyInvariant();
     }
 
+    [Fact]
+    public async Task A_header_that_does_not_decode_stops_the_bootstrap_with_a_fault_naming_it()
+    {
+        // bytes that hash to the announced CID but are not DAG-CBOR: the tipset's construction failed with a
+        // FormatException, handled as a connection problem, and the follower reconnected for ever
+        await using var server = await DevnetServer.StartAsync(new DevnetOptions { StateBlocks = 200, ChurnPerEpoch = 6, MessagesPerBlock = 2, Seed = 25 });
+        server.Chain.Advance(3);
+        var bad = server.Faults.UndecodableHeader(server.Chain.Head.Cids[0]);
+        var sink = new CollectingSink();
+        using var logger = new LoggerConfiguration().MinimumLevel.Debug().WriteTo.Sink(sink).CreateLogger();
+        using var engine = NewEngine();
+        var follower = new LotusFollower(engine, Connect(server)) { InitialBackoff = TimeSpan.FromMilliseconds(20), Logger = logger };
+        var e = await Assert.ThrowsAsync<FilFil.Core.Store.BlockUnavailableException>(() => follower.RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal(bad, e.Cid);
+        Assert.Equal(FilFil.Core.Store.BlockProblem.Undecodable, e.Problem);
+        Assert.False(e.Corrupt);
+        Assert.Contains(bad.ToString(), e.Message, StringComparison.Ordinal);
+        Assert.Contains("do not decode as a block header", e.Message, StringComparison.Ordinal);
+        Assert.Null(engine.Head);
+        Assert.Equal(follower.BlockFailureLimit - 1, follower.Reconnects);
+        Assert.StartsWith($"Block {bad} is undecodable on the node", follower.LastEvent);
+        Assert.Equal(bad.ToString(), Scalar(Assert.Single(sink.Events, ev => ev.Level == LogEventLevel.Error), "Cid")?.ToString());
+    }
+
+    [Fact]
+    public async Task A_header_cid_answered_with_message_bytes_stops_a_running_follower_after_the_limit()
+    {
+        await using var server = await DevnetServer.StartAsync(new DevnetOptions { StateBlocks = 200, ChurnPerEpoch = 6, MessagesPerBlock = 2, Seed = 26 });
+        server.Chain.Advance(3);
+        using var engine = NewEngine();
+        var follower = new LotusFollower(engine, Connect(server)) { InitialBackoff = TimeSpan.FromMilliseconds(20) };
+        using var cts = new CancellationTokenSource();
+        var run = follower.RunAsync(cts.Token);
+        await WaitFor(() => run.IsCompleted || engine.Head is { } h && h.KeyEquals(server.Chain.Head.Cids), "bootstrap");
+        var held = engine.Head!;
+        // the head's block is now announced as its messages root (a TxMeta: DAG-CBOR, hashes right, no header)
+        var bad = server.Faults.UndecodableHeader(server.Chain.Head.Cids[0], messageBytes: true);
+        Assert.Equal(server.Chain.Head.Blocks[0].Messages, bad);
+        server.Faults.DropConnections();
+        var e = await Assert.ThrowsAsync<FilFil.Core.Store.BlockUnavailableException>(() => run.WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal(bad, e.Cid);
+        Assert.Equal(FilFil.Core.Store.BlockProblem.Undecodable, e.Problem);
+        Assert.Contains($"at height {held.Height}", e.Message, StringComparison.Ordinal);
+        Assert.Contains("BlockHeader", e.Message, StringComparison.Ordinal); // what failed to decode, and where
+        Assert.True(engine.Head!.KeyEquals(held.Cids));
+        // the drop, then BlockFailureLimit connections on which the head's block failed
+        Assert.Equal(follower.BlockFailureLimit, follower.Reconnects);
+        Assert.StartsWith($"Block {bad} is undecodable on the node", follower.LastEvent);
+        engine.VerifyInvariant();
+    }
+
+    [Fact]
+    public async Task Method_errors_of_other_calls_are_asked_again_on_the_same_connection()
+    {
+        // a ChainGetGenesis or ChainGetTipSet error used to drop the connection and reconnect
+        await using var server = await DevnetServer.StartAsync(new DevnetOptions { StateBlocks = 200, ChurnPerEpoch = 6, MessagesPerBlock = 2, Seed = 27 });
+        server.Chain.Advance(3);
+        using var engine = NewEngine();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        gate.SetResult();
+        var follower = new LotusFollower(engine, async ct =>
+        {
+            await Volatile.Read(ref gate).Task.WaitAsync(ct);
+            return await LotusClient.ConnectAsync(server.Endpoint, null, ct);
+        }) { InitialBackoff = TimeSpan.FromMilliseconds(20), MaxBackoff = TimeSpan.FromMilliseconds(200) };
+        using var cts = new CancellationTokenSource();
+        var run = follower.RunAsync(cts.Token);
+        bool AtHead() => run.IsCompleted || engine.Head is { } h && h.KeyEquals(server.Chain.Head.Cids);
+        await WaitFor(AtHead, "bootstrap");
+        server.Faults.FailMethod("Filecoin.ChainGetGenesis", 3);
+        server.Faults.FailMethod("Filecoin.ChainNotify", 2);
+        server.Faults.FailMethod("Filecoin.ChainGetTipSet", 3);
+        Volatile.Write(ref gate, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        server.Faults.DropConnections();
+        await WaitFor(() => run.IsCompleted || follower.Reconnects >= 1, "the reconnect");
+        // the node's head moves on while the follower is away: the resync walks back with ChainGetTipSet
+        server.Chain.Advance(3);
+        Volatile.Read(ref gate).SetResult();
+        await WaitFor(() => AtHead() && server.Faults.MethodErrors >= 8, "resync after the method errors");
+        Assert.False(run.IsCompleted, run.Exception?.ToString());
+        Assert.Equal(8, server.Faults.MethodErrors);
+        Assert.Equal(1, follower.Reconnects); // the drop only
+        server.Chain.Advance(1);
+        await WaitFor(AtHead, "follow on");
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        engine.VerifyInvariant();
+    }
+
+    [Fact]
+    public async Task A_method_the_node_keeps_failing_stops_the_follower_with_a_fault_naming_it_not_a_reconnect_loop()
+    {
+        await using var server = await DevnetServer.StartAsync(new DevnetOptions { StateBlocks = 200, ChurnPerEpoch = 6, MessagesPerBlock = 2, Seed = 28 });
+        server.Chain.Advance(3);
+        using var engine = NewEngine();
+        var follower = new LotusFollower(engine, Connect(server)) { InitialBackoff = TimeSpan.FromMilliseconds(20), MaxBackoff = TimeSpan.FromMilliseconds(100), MethodAttempts = 5 };
+        using var cts = new CancellationTokenSource();
+        var run = follower.RunAsync(cts.Token);
+        await WaitFor(() => run.IsCompleted || engine.Head is { } h && h.KeyEquals(server.Chain.Head.Cids), "bootstrap");
+        var held = engine.Head!;
+        server.Faults.FailMethod("Filecoin.ChainGetGenesis");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        server.Faults.DropConnections();
+        var e = await Assert.ThrowsAsync<LotusMethodFailedException>(() => run.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal("Filecoin.ChainGetGenesis", e.Method);
+        Assert.Contains("Filecoin.ChainGetGenesis", e.Message, StringComparison.Ordinal);
+        Assert.Contains("5 time(s) in a row", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"at height {held.Height}", e.Message, StringComparison.Ordinal);
+        Assert.Contains("devnet injected failure", e.Message, StringComparison.Ordinal);
+        Assert.Equal(5, server.Faults.MethodErrors);
+        Assert.Equal(1, follower.Reconnects); // the drop only: a method error is not a reason to reconnect
+        // the waits grew (20, 40, 80, 100 ms), not a tight loop
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(240), $"{clock.Elapsed}");
+        Assert.StartsWith("Filecoin.ChainGetGenesis failed 5 time(s) in a row on the node", follower.LastEvent);
+        Assert.True(engine.Head!.KeyEquals(held.Cids));
+    }
+
+    [Fact]
+    public async Task A_chain_notify_error_before_the_first_head_faults_too()
+    {
+        // ChainNotify itself answering with an error: asked again on the connection, then a fault (no head yet)
+        await using var server = await DevnetServer.StartAsync(new DevnetOptions { StateBlocks = 200, ChurnPerEpoch = 6, MessagesPerBlock = 2, Seed = 29 });
+        server.Chain.Advance(2);
+        server.Faults.FailMethod("Filecoin.ChainNotify");
+        using var engine = NewEngine();
+        var follower = new LotusFollower(engine, Connect(server)) { InitialBackoff = TimeSpan.FromMilliseconds(10), MethodAttempts = 3 };
+        var e = await Assert.ThrowsAsync<LotusMethodFailedException>(() => follower.RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal("Filecoin.ChainNotify", e.Method);
+        Assert.Contains("no head yet", e.Message, StringComparison.Ordinal);
+        Assert.Equal(3, server.Faults.MethodErrors);
+        Assert.Equal(0, follower.Reconnects);
+        Assert.Null(engine.Head);
+    }
+
     private sealed class CollectingSink : ILogEventSink
     {
         public ConcurrentQueue<LogEvent> Events { get; } = new();

@@ -96,6 +96,29 @@ public class RefDagTests
     }
 
     [Fact]
+    public async Task A_fetched_block_that_hashes_right_but_is_not_dag_cbor_is_named_as_undecodable_and_rolled_back()
+    {
+        // its bytes hash to its DAG-CBOR CID, so the hash check passes; the link scan used to fail with a bare
+        // FormatException (an offset, no CID), which the follower took for a connection problem
+        var t = new TestDag();
+        byte[] junk = [0x82, 0x01]; // an array of two items holding one: truncated CBOR
+        var bad = Cid.Hash(junk);
+        t.Blocks[bad] = junk;
+        var root = t.Node("root", t.Node("fine"), bad);
+        using var store = new BlockStore();
+        var dag = new RefDag(store);
+        var e = await Assert.ThrowsAsync<BlockUnavailableException>(() => dag.LinkAsync(root, t));
+        Assert.Equal(bad, e.Cid);
+        Assert.Equal(BlockProblem.Undecodable, e.Problem);
+        Assert.False(e.Corrupt);
+        Assert.Contains($"block {bad} is undecodable", e.Message, StringComparison.Ordinal);
+        Assert.Contains("do not decode as DAG-CBOR", e.Message, StringComparison.Ordinal);
+        Assert.IsType<FilFil.Core.FilFilFormatException>(e.InnerException);
+        Assert.Equal(0, store.Count); // the failed link left nothing behind
+        Assert.Equal(0, dag.BadBlocksRefused); // not a hash failure
+    }
+
+    [Fact]
     public async Task IdentityAndNonBlockCodecLinksAreNotStored()
     {
         var t = new TestDag();
