@@ -114,6 +114,9 @@ public sealed class DevnetServer : IAsyncDisposable
     /// <summary>JSON-RPC requests handled since the start (HTTP and WebSocket, any outcome).</summary>
     public long RequestsHandled => _dispatcher.Handled;
 
+    /// <summary>The scheduler the requests of every connection (WebSocket and HTTP POST) take turns on.</summary>
+    internal FairScheduler Scheduler => _scheduler;
+
     /// <summary>Number of open WebSocket connections.</summary>
     public int ConnectionCount { get { lock (_connections) return _connections.Count; } }
 
@@ -261,6 +264,9 @@ public sealed class DevnetServer : IAsyncDisposable
         }
         using (doc)
         {
+            // in turns with every other connection's requests, WebSocket or POST (one lane: HttpListener serves one
+            // request of a connection at a time); a batch's requests take one turn each
+            var lane = _scheduler.CreateLane();
             var root = doc.RootElement;
             if (root.ValueKind == JsonValueKind.Array)
             {
@@ -273,7 +279,7 @@ public sealed class DevnetServer : IAsyncDisposable
                 int status = 200;
                 foreach (var item in root.EnumerateArray())
                 {
-                    var r = await _dispatcher.HandleAsync(item, apiVersion, null, _cts.Token).ConfigureAwait(false);
+                    var r = await lane.Run(() => _dispatcher.HandleAsync(item, apiVersion, null, _cts.Token), _cts.Token).ConfigureAwait(false);
                     if (r.Frame is not null) frames.Add(r.Frame);
                     if (r.Status != 200 && status == 200) status = r.Status;
                 }
@@ -287,7 +293,7 @@ public sealed class DevnetServer : IAsyncDisposable
                 await WriteAsync(resp, status, ms.ToArray()).ConfigureAwait(false);
                 return;
             }
-            var reply = await _dispatcher.HandleAsync(root, apiVersion, null, _cts.Token).ConfigureAwait(false);
+            var reply = await lane.Run(() => _dispatcher.HandleAsync(root, apiVersion, null, _cts.Token), _cts.Token).ConfigureAwait(false);
             await WriteAsync(resp, reply.Status, reply.Frame ?? Array.Empty<byte>()).ConfigureAwait(false);
         }
     }

@@ -173,10 +173,8 @@ internal sealed class WsConnection
                 await _running.WaitAsync(ct).ConfigureAwait(false);
                 try
                 {
-                    // off the read loop, in turns with the other connections' requests (HideScheduler: what the
-                    // request starts itself runs on the default scheduler, not in this connection's lane)
-                    var reply = await Task.Factory.StartNew(() => _dispatcher.HandleAsync(doc.RootElement, _apiVersion, this, ct), ct, TaskCreationOptions.DenyChildAttach | TaskCreationOptions.HideScheduler, _lane)
-                        .Unwrap().ConfigureAwait(false);
+                    // off the read loop, in turns with the other connections' requests
+                    var reply = await _lane.Run(() => _dispatcher.HandleAsync(doc.RootElement, _apiVersion, this, ct), ct).ConfigureAwait(false);
                     if (reply.Frame is not null) Post(reply.Frame, null);
                 }
                 finally { _running.Release(); }
