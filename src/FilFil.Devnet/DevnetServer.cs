@@ -81,15 +81,17 @@ public sealed class DevnetServer : IAsyncDisposable
 
     private EthForwarder? _forwarder;
 
-    /// <summary>WebSocket connections open at once by default (<see cref="MaxConnections"/>).</summary>
+    /// <summary>Connections served at once by default (<see cref="MaxConnections"/>).</summary>
     public const int DefaultMaxConnections = 1024;
 
     /// <summary>
-    /// The most WebSocket connections open at once; one more is answered 503 before the upgrade. A connection that
-    /// closes frees its slot (and its buffers) at once.
+    /// The most connections served at once: open WebSocket connections and POST requests being served (HttpListener
+    /// serves one request of a connection at a time). One more is answered 503 before the upgrade or the body is read,
+    /// and its connection closed. A connection that closes, or a POST answered, frees its slot (and its buffers) at once.
+    /// Connections still sending their request line and headers are HttpListener's, not counted here.
     /// </summary>
     public int MaxConnections { get; set; } = DefaultMaxConnections;
-    private int _openWebSockets;
+    private int _open; // slots held: WebSocket connections and POSTs being served
 
     /// <summary>
     /// Reply bytes one WebSocket connection may have waiting for its client (4 MiB by default). A client that lets
@@ -116,6 +118,9 @@ public sealed class DevnetServer : IAsyncDisposable
 
     /// <summary>The scheduler the requests of every connection (WebSocket and HTTP POST) take turns on.</summary>
     internal FairScheduler Scheduler => _scheduler;
+
+    /// <summary>Connections holding a <see cref="MaxConnections"/> slot: open WebSocket connections and POST requests being served.</summary>
+    public int OpenConnections => Volatile.Read(ref _open);
 
     /// <summary>Number of open WebSocket connections.</summary>
     public int ConnectionCount { get { lock (_connections) return _connections.Count; } }
@@ -175,34 +180,20 @@ public sealed class DevnetServer : IAsyncDisposable
             int apiVersion = path switch { "/rpc/v0" => 0, "/rpc/v1" => 1, _ => -1 };
             if (apiVersion < 0) { resp.StatusCode = 404; resp.Close(); return; }
             if (!Authorized(req)) { resp.StatusCode = 401; resp.Close(); return; }
-            if (req.IsWebSocketRequest)
+            // a connection beyond MaxConnections (a WebSocket, or a POST while it is served) is refused before the
+            // upgrade or the body: 503, its connection closed, nothing read or kept
+            if (Interlocked.Increment(ref _open) > MaxConnections)
             {
-                // a connection beyond MaxConnections is refused before the upgrade: 503, nothing kept
-                if (Interlocked.Increment(ref _openWebSockets) > MaxConnections)
-                {
-                    Interlocked.Decrement(ref _openWebSockets);
-                    resp.StatusCode = 503;
-                    resp.Close();
-                    return;
-                }
-                try
-                {
-                    string? proto = req.Headers["Sec-WebSocket-Protocol"];
-                    var wsCtx = await ctx.AcceptWebSocketAsync(string.IsNullOrEmpty(proto) ? null : proto, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-                    var conn = new WsConnection(wsCtx.WebSocket, _dispatcher, Chain, apiVersion, _scheduler.CreateLane(), MaxQueuedBytes, _cts.Token);
-                    lock (_connections) _connections.Add(conn);
-                    try { await conn.RunAsync().ConfigureAwait(false); }
-                    finally
-                    {
-                        lock (_connections) _connections.Remove(conn);
-                        if (conn.ClosedBecause == WsConnection.CloseReason.SlowReader) Interlocked.Increment(ref _slowReadersClosed);
-                        if (conn.ClosedBecause == WsConnection.CloseReason.MessageTooBig) Interlocked.Increment(ref _tooBigClosed);
-                    }
-                }
-                finally { Interlocked.Decrement(ref _openWebSockets); }
+                Interlocked.Decrement(ref _open);
+                await RefuseAsync(resp, 503, RpcProtocolException.InternalError, $"too many connections (the devnet serves at most {MaxConnections} at once)").ConfigureAwait(false);
                 return;
             }
-            await HandlePostAsync(req, resp, apiVersion).ConfigureAwait(false);
+            try
+            {
+                if (req.IsWebSocketRequest) await ServeWebSocketAsync(ctx, apiVersion).ConfigureAwait(false);
+                else await HandlePostAsync(req, resp, apiVersion).ConfigureAwait(false);
+            }
+            finally { Interlocked.Decrement(ref _open); }
         }
         catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or IOException or InvalidOperationException or System.Net.WebSockets.WebSocketException
                                   || _cts.IsCancellationRequested)
@@ -211,6 +202,21 @@ public sealed class DevnetServer : IAsyncDisposable
             // AcceptWebSocketAsync with NullReferenceException or ArgumentNullException. That is this connection's end,
             // not a failure of the stop (it made StopAsync throw before it released the port).
             try { resp.Abort(); } catch (ObjectDisposedException) { }
+        }
+    }
+
+    private async Task ServeWebSocketAsync(HttpListenerContext ctx, int apiVersion)
+    {
+        string? proto = ctx.Request.Headers["Sec-WebSocket-Protocol"];
+        var wsCtx = await ctx.AcceptWebSocketAsync(string.IsNullOrEmpty(proto) ? null : proto, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        var conn = new WsConnection(wsCtx.WebSocket, _dispatcher, Chain, apiVersion, _scheduler.CreateLane(), MaxQueuedBytes, _cts.Token);
+        lock (_connections) _connections.Add(conn);
+        try { await conn.RunAsync().ConfigureAwait(false); }
+        finally
+        {
+            lock (_connections) _connections.Remove(conn);
+            if (conn.ClosedBecause == WsConnection.CloseReason.SlowReader) Interlocked.Increment(ref _slowReadersClosed);
+            if (conn.ClosedBecause == WsConnection.CloseReason.MessageTooBig) Interlocked.Increment(ref _tooBigClosed);
         }
     }
 
@@ -298,10 +304,17 @@ public sealed class DevnetServer : IAsyncDisposable
         }
     }
 
-    private static Task TooBigAsync(HttpListenerResponse resp)
+    private static Task TooBigAsync(HttpListenerResponse resp) =>
+        RefuseAsync(resp, 500, RpcProtocolException.ParseError, $"request bigger than maximum {MaxRequestSize} allowed");
+
+    /// <summary>
+    /// Answers an error and closes the connection without reading the request body (a keep-alive answer would make
+    /// HttpListener read the rest of the body first, synchronously, to reuse the connection).
+    /// </summary>
+    private static Task RefuseAsync(HttpListenerResponse resp, int status, int code, string message)
     {
         resp.KeepAlive = false;
-        return WriteAsync(resp, 500, RpcFrames.Error(null, RpcProtocolException.ParseError, $"request bigger than maximum {MaxRequestSize} allowed"));
+        return WriteAsync(resp, status, RpcFrames.Error(null, code, message));
     }
 
     private static async Task WriteAsync(HttpListenerResponse resp, int status, byte[] body)

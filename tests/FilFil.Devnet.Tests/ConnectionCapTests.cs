@@ -1,9 +1,11 @@
+using System.Net.Sockets;
 using System.Net.WebSockets;
+using System.Text;
 using Xunit;
 
 namespace FilFil.Devnet.Tests;
 
-/// <summary>The devnet server caps open WebSocket connections: one more is refused (503), a closed one frees its slot.</summary>
+/// <summary>The devnet server caps open connections (WebSocket, and POST requests being served): one more is refused (503), a closed one frees its slot.</summary>
 public class ConnectionCapTests
 {
     [Fact]
@@ -44,5 +46,70 @@ public class ConnectionCapTests
         {
             foreach (var c in open) c.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Only WebSocket connections counted: any number of POST requests could be held open at once (each sending its
+    /// body slowly, each body up to 100 MiB). A POST being served now holds a slot like a WebSocket; one past the cap
+    /// is answered 503 without its body being read, and its connection is closed.
+    /// </summary>
+    [Fact]
+    public async Task A_post_being_served_holds_a_slot_and_one_past_the_cap_is_refused_without_reading_its_body()
+    {
+        await using var server = await DevnetServer.StartAsync(new DevnetOptions { Seed = 4, StateBlocks = 100, ChurnPerEpoch = 4, MessagesPerBlock = 1 });
+        server.MaxConnections = 1;
+        byte[] body = Encoding.ASCII.GetBytes("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"Filecoin.ChainHead\",\"params\":[]}");
+        byte[] Head(long length) => Encoding.ASCII.GetBytes($"POST /rpc/v1 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {length}\r\n\r\n");
+
+        // a POST whose body comes slowly holds the one slot
+        using var slow = new TcpClient();
+        await slow.ConnectAsync(System.Net.IPAddress.Loopback, server.Port);
+        var slowStream = slow.GetStream();
+        await slowStream.WriteAsync(Head(body.Length));
+        await slowStream.WriteAsync(body.AsMemory(0, 10));
+        var until = DateTime.UtcNow.AddSeconds(20);
+        while (server.OpenConnections < 1 && DateTime.UtcNow < until) await Task.Delay(20);
+        Assert.Equal(1, server.OpenConnections);
+
+        // a WebSocket is refused
+        using (var ws = new ClientWebSocket())
+        {
+            var e = await Assert.ThrowsAsync<WebSocketException>(() => ws.ConnectAsync(server.Endpoint, CancellationToken.None));
+            Assert.Contains("503", e.Message + e.InnerException?.Message, StringComparison.Ordinal);
+        }
+        // another POST announcing 50 MiB is refused at once, without its body, and its connection closed
+        using (var extra = new TcpClient())
+        {
+            await extra.ConnectAsync(System.Net.IPAddress.Loopback, server.Port);
+            var s = extra.GetStream();
+            await s.WriteAsync(Head(50L << 20));
+            string answer = await ReadAllAsync(s);
+            Assert.StartsWith("HTTP/1.1 503", answer);
+            Assert.Contains("Connection: close", answer, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("too many connections", answer);
+        }
+
+        // the slow POST completes and frees its slot
+        await slowStream.WriteAsync(body.AsMemory(10));
+        var buf = new byte[8192];
+        using (var wait = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
+            Assert.StartsWith("HTTP/1.1 200", Encoding.ASCII.GetString(buf, 0, await slowStream.ReadAsync(buf, wait.Token)));
+        until = DateTime.UtcNow.AddSeconds(20);
+        while (server.OpenConnections > 0 && DateTime.UtcNow < until) await Task.Delay(20);
+        Assert.Equal(0, server.OpenConnections);
+        using var again = new ClientWebSocket();
+        await again.ConnectAsync(server.Endpoint, CancellationToken.None);
+        Assert.Equal(WebSocketState.Open, again.State);
+    }
+
+    /// <summary>Reads until the server closes the connection (at most 20 s).</summary>
+    private static async Task<string> ReadAllAsync(NetworkStream s)
+    {
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var all = new MemoryStream();
+        var buf = new byte[8192];
+        int n;
+        while ((n = await s.ReadAsync(buf, wait.Token)) > 0) all.Write(buf, 0, n);
+        return Encoding.ASCII.GetString(all.ToArray());
     }
 }
