@@ -21,6 +21,7 @@ public sealed class DevnetServer : IAsyncDisposable
     private readonly FairScheduler _scheduler = new(Math.Max(2, Environment.ProcessorCount));
     private readonly CancellationTokenSource _cts = new();
     private readonly HashSet<WsConnection> _connections = new();
+    private readonly ReplyBudget _budget;
     private readonly List<Task> _running = new();
     private Task? _acceptLoop;
     private int _stopped;
@@ -34,6 +35,7 @@ public sealed class DevnetServer : IAsyncDisposable
         Token = token;
         Faults = new DevnetFaults(chain, DropConnections);
         _dispatcher = new RpcDispatcher(new RpcMethods(chain, Faults));
+        _budget = new ReplyBudget(() => { lock (_connections) return _connections.ToArray(); });
     }
 
     /// <summary>WebSocket endpoint, ws://127.0.0.1:port/rpc/v1.</summary>
@@ -104,6 +106,27 @@ public sealed class DevnetServer : IAsyncDisposable
         set { ArgumentOutOfRangeException.ThrowIfLessThan(value, 1); Interlocked.Exchange(ref _maxQueuedBytes, value); }
     }
     private long _maxQueuedBytes = WsConnection.DefaultMaxQueuedBytes;
+
+    /// <summary>Reply bytes all connections together may have waiting for their clients by default (<see cref="MaxServerQueuedBytes"/>).</summary>
+    public const long DefaultMaxServerQueuedBytes = 256L << 20;
+
+    /// <summary>
+    /// Reply bytes all WebSocket connections together may have waiting for their clients (256 MiB by default). When a
+    /// reply takes the sum past it, the connection holding the most is closed as a slow reader
+    /// (<see cref="QueueFullClosed"/>), and its bytes return at once. Without it N never-reading connections could
+    /// hold N x <see cref="MaxQueuedBytes"/>.
+    /// </summary>
+    public long MaxServerQueuedBytes { get => _budget.Limit; set => _budget.Limit = value; }
+
+    /// <summary>Reply bytes waiting for their clients now, all connections together.</summary>
+    public long QueuedBytes => _budget.Used;
+
+    /// <summary>The most reply bytes that waited at once since the start (tests of the server bound).</summary>
+    internal long PeakQueuedBytes => _budget.Peak;
+
+    /// <summary>Connections closed because the server's queued replies reached <see cref="MaxServerQueuedBytes"/> and they held the most.</summary>
+    public long QueueFullClosed => Interlocked.Read(ref _queueFullClosed);
+    private long _queueFullClosed;
 
     /// <summary>Connections the server closed because their client did not take its replies (<see cref="MaxQueuedBytes"/>, the send timeout).</summary>
     public long SlowReadersClosed => Interlocked.Read(ref _slowReadersClosed);
@@ -209,7 +232,7 @@ public sealed class DevnetServer : IAsyncDisposable
     {
         string? proto = ctx.Request.Headers["Sec-WebSocket-Protocol"];
         var wsCtx = await ctx.AcceptWebSocketAsync(string.IsNullOrEmpty(proto) ? null : proto, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-        var conn = new WsConnection(wsCtx.WebSocket, _dispatcher, Chain, apiVersion, _scheduler.CreateLane(), MaxQueuedBytes, _cts.Token);
+        var conn = new WsConnection(wsCtx.WebSocket, _dispatcher, Chain, apiVersion, _scheduler.CreateLane(), MaxQueuedBytes, _budget, _cts.Token);
         lock (_connections) _connections.Add(conn);
         try { await conn.RunAsync().ConfigureAwait(false); }
         finally
@@ -217,6 +240,7 @@ public sealed class DevnetServer : IAsyncDisposable
             lock (_connections) _connections.Remove(conn);
             if (conn.ClosedBecause == WsConnection.CloseReason.SlowReader) Interlocked.Increment(ref _slowReadersClosed);
             if (conn.ClosedBecause == WsConnection.CloseReason.MessageTooBig) Interlocked.Increment(ref _tooBigClosed);
+            if (conn.ClosedBecause == WsConnection.CloseReason.ServerQueueFull) Interlocked.Increment(ref _queueFullClosed);
         }
     }
 

@@ -69,9 +69,57 @@ public class ServerBoundsTests
             stop.Cancel();
             foreach (var f in floods) f.Ws.Dispose();
         }
-        // the server still serves after the flood
+        // the server still serves after the flood, and the flooders' queued replies are released
         await using var after = await RawLotusClient.ConnectAsync(server.Endpoint);
         Assert.Equal(server.Chain.Head.Height, (await after.CallAsync("Filecoin.ChainHead").WaitAsync(TimeSpan.FromSeconds(20))).GetProperty("Height").GetInt64());
+        Assert.Equal(0, server.QueuedBytes);
+    }
+
+    /// <summary>
+    /// Each connection could hold 4 MiB of replies, so N never-reading connections held N x 4 MiB. The server now
+    /// bounds the sum (<see cref="DevnetServer.MaxServerQueuedBytes"/>): when it is reached, the connection holding
+    /// the most is closed, and its bytes return at once.
+    /// </summary>
+    [Fact]
+    public async Task When_the_servers_queued_replies_reach_its_bound_the_connection_holding_most_is_closed_and_the_bytes_return()
+    {
+        await using var server = await DevnetServer.StartAsync(Small());
+        server.Chain.Advance(4);
+        Assert.Equal(DevnetServer.DefaultMaxServerQueuedBytes, server.MaxServerQueuedBytes);
+        const long bound = 256 << 10;
+        server.MaxServerQueuedBytes = bound; // each connection may still queue 4 MiB
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var floods = new List<(ClientWebSocket Ws, Task<long> Sent)>();
+        await using var reader = await RawLotusClient.ConnectAsync(server.Endpoint);
+        for (int i = 0; i < 3; i++)
+        {
+            var ws = new ClientWebSocket();
+            await ws.ConnectAsync(server.Endpoint, stop.Token);
+            floods.Add((ws, Task.Run(() => FloodAsync(ws, stop.Token))));
+        }
+        try
+        {
+            // a client that reads its replies is served while the flooders fill the server's bound
+            for (int i = 0; i < 5; i++)
+                Assert.Equal(server.Chain.Head.Height, (await reader.CallAsync("Filecoin.ChainHead").WaitAsync(TimeSpan.FromSeconds(20))).GetProperty("Height").GetInt64());
+            // every flooder is closed for the server's bound, none for its own 4 MiB or the send timeout
+            var deadline = DateTime.UtcNow.AddSeconds(25);
+            while (server.QueueFullClosed < 3 && DateTime.UtcNow < deadline) await Task.Delay(50);
+            Assert.Equal(3, server.QueueFullClosed);
+            Assert.Equal(0, server.SlowReadersClosed);
+            foreach (var f in floods) Assert.True((await f.Sent.WaitAsync(TimeSpan.FromSeconds(20))) > 0);
+        }
+        finally
+        {
+            stop.Cancel();
+            foreach (var f in floods) f.Ws.Dispose();
+        }
+        // the sum never went past the bound by more than the replies being queued at that moment (a few KiB each)
+        Assert.InRange(server.PeakQueuedBytes, bound / 2, bound + (64 << 10));
+        // the reader kept its connection; the bytes of the closed ones are back
+        Assert.Equal(server.Chain.Head.Height, (await reader.CallAsync("Filecoin.ChainHead").WaitAsync(TimeSpan.FromSeconds(20))).GetProperty("Height").GetInt64());
+        Assert.Equal(1, server.ConnectionCount);
+        Assert.Equal(0, server.QueuedBytes);
     }
 
     [Fact]
