@@ -128,7 +128,7 @@ public sealed class DevnetServer : IAsyncDisposable
     public long QueueFullClosed => Interlocked.Read(ref _queueFullClosed);
     private long _queueFullClosed;
 
-    /// <summary>Connections the server closed because their client did not take its replies (<see cref="MaxQueuedBytes"/>, the send timeout).</summary>
+    /// <summary>Connections the server closed because their client did not take its replies (<see cref="MaxQueuedBytes"/>, the send timeout of a WebSocket reply or a POST answer).</summary>
     public long SlowReadersClosed => Interlocked.Read(ref _slowReadersClosed);
     private long _slowReadersClosed;
 
@@ -328,25 +328,37 @@ public sealed class DevnetServer : IAsyncDisposable
         }
     }
 
-    private static Task TooBigAsync(HttpListenerResponse resp) =>
+    private Task TooBigAsync(HttpListenerResponse resp) =>
         RefuseAsync(resp, 500, RpcProtocolException.ParseError, $"request bigger than maximum {MaxRequestSize} allowed");
 
     /// <summary>
     /// Answers an error and closes the connection without reading the request body (a keep-alive answer would make
     /// HttpListener read the rest of the body first, synchronously, to reuse the connection).
     /// </summary>
-    private static Task RefuseAsync(HttpListenerResponse resp, int status, int code, string message)
+    private Task RefuseAsync(HttpListenerResponse resp, int status, int code, string message)
     {
         resp.KeepAlive = false;
         return WriteAsync(resp, status, RpcFrames.Error(null, code, message));
     }
 
-    private static async Task WriteAsync(HttpListenerResponse resp, int status, byte[] body)
+    /// <summary>
+    /// Writes a POST's answer. A client that does not take it within <see cref="WsConnection.SendTimeout"/> is closed
+    /// as a slow reader, as on a WebSocket: otherwise it would hold its connection slot, and the answer, for ever.
+    /// </summary>
+    private async Task WriteAsync(HttpListenerResponse resp, int status, byte[] body)
     {
         resp.StatusCode = status;
         resp.ContentType = "application/json";
         resp.ContentLength64 = body.Length;
-        await resp.OutputStream.WriteAsync(body).ConfigureAwait(false);
+        var write = resp.OutputStream.WriteAsync(body).AsTask();
+        try { await write.WaitAsync(WsConnection.SendTimeout).ConfigureAwait(false); }
+        catch (TimeoutException)
+        {
+            Interlocked.Increment(ref _slowReadersClosed);
+            resp.Abort(); // the stalled write fails with the socket
+            _ = write.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            return;
+        }
         resp.Close();
     }
 

@@ -61,6 +61,47 @@ public class SlowClientTests
             WsConnection.SendTimeout = saved;
         }
     }
+
+    /// <summary>
+    /// A POST holds a connection slot while it is served; a client that asked for a large answer and never read it
+    /// held its slot (and the answer) for ever, so 1,024 of them locked every client out. Its answer now gets the
+    /// same <see cref="WsConnection.SendTimeout"/> as a WebSocket reply; then the connection is closed as a slow reader.
+    /// </summary>
+    [Fact]
+    public async Task A_post_client_that_never_reads_its_answer_is_closed_after_the_send_timeout_and_frees_its_slot()
+    {
+        var saved = WsConnection.SendTimeout;
+        WsConnection.SendTimeout = TimeSpan.FromSeconds(2);
+        try
+        {
+            await using var server = await DevnetServer.StartAsync(Small());
+            server.Chain.Advance(5);
+            server.MaxConnections = 1;
+            // a batch of 20,000 ChainHead calls: an answer of tens of MB, far more than the socket buffers hold
+            string batch = "[" + string.Join(",", Enumerable.Range(1, 20_000).Select(i => $"{{\"jsonrpc\":\"2.0\",\"id\":{i},\"method\":\"Filecoin.ChainHead\",\"params\":[]}}")) + "]";
+            byte[] body = Encoding.ASCII.GetBytes(batch);
+            using var tcp = new System.Net.Sockets.TcpClient { ReceiveBufferSize = 4096 };
+            await tcp.ConnectAsync(System.Net.IPAddress.Loopback, server.Port);
+            var s = tcp.GetStream();
+            await s.WriteAsync(Encoding.ASCII.GetBytes($"POST /rpc/v1 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n"));
+            await s.WriteAsync(body);
+            // never read: the answer stalls, holding the one slot, until the send timeout closes it
+            var until = DateTime.UtcNow.AddSeconds(30);
+            while (server.OpenConnections < 1 && DateTime.UtcNow < until) await Task.Delay(20);
+            Assert.Equal(1, server.OpenConnections);
+            until = DateTime.UtcNow.AddSeconds(60);
+            while ((server.OpenConnections > 0 || server.SlowReadersClosed == 0) && DateTime.UtcNow < until) await Task.Delay(100);
+            Assert.Equal(0, server.OpenConnections);
+            Assert.Equal(1, server.SlowReadersClosed);
+            // the slot is free again
+            await using var other = await RawLotusClient.ConnectAsync(server.Endpoint);
+            Assert.Equal(5, (await other.CallAsync("Filecoin.ChainHead").WaitAsync(TimeSpan.FromSeconds(10))).GetProperty("Height").GetInt64());
+        }
+        finally
+        {
+            WsConnection.SendTimeout = saved;
+        }
+    }
 }
 
 /// <summary>Tests that change <see cref="WsConnection.SendTimeout"/> (process-wide) run alone.</summary>
