@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using FilFil.Core.Serving;
@@ -131,6 +132,22 @@ public sealed class DevnetServer : IAsyncDisposable
     /// <summary>Connections the server closed because their client did not take its replies (<see cref="MaxQueuedBytes"/>, the send timeout of a WebSocket reply or a POST answer).</summary>
     public long SlowReadersClosed => Interlocked.Read(ref _slowReadersClosed);
     private long _slowReadersClosed;
+
+    /// <summary>
+    /// How long a POST's body may take to come in full (30 s by default). A request still sending its body then is
+    /// closed (<see cref="SlowRequestsClosed"/>): it holds a <see cref="MaxConnections"/> slot while it is served, and
+    /// a body trickled a byte at a time would hold it for ever.
+    /// </summary>
+    public TimeSpan RequestBodyTimeout
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _requestBodyTimeout));
+        set { ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero); Interlocked.Exchange(ref _requestBodyTimeout, value.Ticks); }
+    }
+    private long _requestBodyTimeout = TimeSpan.FromSeconds(30).Ticks;
+
+    /// <summary>POST requests closed because their body did not come within <see cref="RequestBodyTimeout"/>.</summary>
+    public long SlowRequestsClosed => Interlocked.Read(ref _slowRequestsClosed);
+    private long _slowRequestsClosed;
 
     /// <summary>Connections the server closed because a message was bigger than 100 MiB (close status 1009).</summary>
     public long TooBigClosed => Interlocked.Read(ref _tooBigClosed);
@@ -269,9 +286,25 @@ public sealed class DevnetServer : IAsyncDisposable
             return;
         }
         using var body = new RequestBuffer(MaxRequestSize);
+        var elapsed = Stopwatch.StartNew();
+        var timeout = RequestBodyTimeout;
         int n;
-        while ((n = await req.InputStream.ReadAsync(body.GetMemory(), _cts.Token).ConfigureAwait(false)) > 0)
+        while (true)
         {
+            var read = req.InputStream.ReadAsync(body.GetMemory(), _cts.Token).AsTask();
+            try { n = await read.WaitAsync(Max(timeout - elapsed.Elapsed, TimeSpan.Zero)).ConfigureAwait(false); }
+            catch (TimeoutException)
+            {
+                // the body did not come in time: the connection is closed under the read, and the buffer's segments
+                // return to the pool only once the read is over (else it could write into an array rented again)
+                Interlocked.Increment(ref _slowRequestsClosed);
+                resp.Abort();
+                try { await read.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false); }
+                catch (TimeoutException) { body.Abandon(); }
+                catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException) { }
+                return;
+            }
+            if (n == 0) break;
             body.Advance(n);
             if (body.TooBig)
             {
@@ -327,6 +360,8 @@ public sealed class DevnetServer : IAsyncDisposable
             await WriteAsync(resp, reply.Status, reply.Frame ?? Array.Empty<byte>()).ConfigureAwait(false);
         }
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private Task TooBigAsync(HttpListenerResponse resp) =>
         RefuseAsync(resp, 500, RpcProtocolException.ParseError, $"request bigger than maximum {MaxRequestSize} allowed");

@@ -102,6 +102,44 @@ public class ConnectionCapTests
         Assert.Equal(WebSocketState.Open, again.State);
     }
 
+    /// <summary>
+    /// Counting POSTs in the cap let a client that sends its body a byte at a time (or never) hold a slot for ever:
+    /// 1,024 of them would lock every client out. A body now has <see cref="DevnetServer.RequestBodyTimeout"/> to come.
+    /// </summary>
+    [Fact]
+    public async Task A_post_whose_body_does_not_come_in_time_is_closed_and_frees_its_slot()
+    {
+        await using var server = await DevnetServer.StartAsync(new DevnetOptions { Seed = 4, StateBlocks = 100, ChurnPerEpoch = 4, MessagesPerBlock = 1 });
+        Assert.Equal(TimeSpan.FromSeconds(30), server.RequestBodyTimeout);
+        server.MaxConnections = 1;
+        server.RequestBodyTimeout = TimeSpan.FromSeconds(1);
+        using var slow = new TcpClient();
+        await slow.ConnectAsync(System.Net.IPAddress.Loopback, server.Port);
+        var s = slow.GetStream();
+        await s.WriteAsync(Encoding.ASCII.GetBytes("POST /rpc/v1 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"jsonrpc\""));
+        // a byte every 200 ms: never idle, never done
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var trickle = Task.Run(async () =>
+        {
+            try { while (true) { await Task.Delay(200, stop.Token); await s.WriteAsync(" "u8.ToArray(), stop.Token); } }
+            catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException) { }
+        });
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while (server.OpenConnections < 1 && DateTime.UtcNow < until) await Task.Delay(20);
+        Assert.Equal(1, server.OpenConnections);
+        // closed after about a second: the slot is free, the trickling client's connection is gone
+        until = DateTime.UtcNow.AddSeconds(20);
+        while ((server.OpenConnections > 0 || server.SlowRequestsClosed == 0) && DateTime.UtcNow < until) await Task.Delay(50);
+        Assert.Equal(0, server.OpenConnections);
+        Assert.Equal(1, server.SlowRequestsClosed);
+        await trickle.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(stop.IsCancellationRequested, "the trickling client was not disconnected");
+        stop.Cancel();
+        using var ws = new ClientWebSocket();
+        await ws.ConnectAsync(server.Endpoint, CancellationToken.None);
+        Assert.Equal(WebSocketState.Open, ws.State);
+    }
+
     /// <summary>Reads until the server closes the connection (at most 20 s).</summary>
     private static async Task<string> ReadAllAsync(NetworkStream s)
     {
