@@ -200,7 +200,7 @@ public sealed class AbuseCampaign : IBenchmark
         bool memOk = peak >> 20 < boundMiB;
         if (!memOk) rc = 1;
         Console.WriteLine($"memory            peak RSS {peak >> 20} MiB (bound {boundMiB} MiB) {(memOk ? "PASS" : "FAIL")}; after the attacks {rssAfter >> 20} MiB, GC heap {GC.GetTotalMemory(true) >> 20} MiB");
-        Console.WriteLine($"devnet            {devnet.ConnectionCount} connections open at the end, {devnet.QueuedBytes} reply bytes queued; closed {devnet.SlowReadersClosed} slow readers, {devnet.QueueFullClosed} for the server's reply bound and {devnet.TooBigClosed} connections with a message over 100 MiB (1009)");
+        Console.WriteLine($"devnet            {devnet.ConnectionCount} connections open at the end, {devnet.QueuedBytes} reply bytes queued; closed {devnet.SlowReadersClosed} slow readers, {devnet.QueueFullClosed} for the server's reply bound, {devnet.SlowRequestsClosed} POSTs whose body was too slow and {devnet.TooBigClosed} connections with a message over 100 MiB (1009)");
         Console.WriteLine($"http              rejected {http.Rejected} requests with 503");
         Console.WriteLine($"abuse campaign    {(rc == 0 ? "PASS" : "FAIL")} in {clock.Elapsed.TotalSeconds:N0} s (probe limit {ProbeLimit.TotalSeconds:N0} s)");
         Directory.Delete(dir, true);
