@@ -34,8 +34,7 @@ public class ConnectionCapTests
             await open[0].CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
             open[0].Dispose();
             open.RemoveAt(0);
-            var until = DateTime.UtcNow.AddSeconds(10);
-            while (server.ConnectionCount > 2 && DateTime.UtcNow < until) await Task.Delay(20);
+            await Poll.UntilAsync(() => server.ConnectionCount <= 2, TimeSpan.FromSeconds(10));
             Assert.Equal(2, server.ConnectionCount);
             var again = new ClientWebSocket();
             await again.ConnectAsync(server.Endpoint, CancellationToken.None);
@@ -67,8 +66,7 @@ public class ConnectionCapTests
         var slowStream = slow.GetStream();
         await slowStream.WriteAsync(Head(body.Length));
         await slowStream.WriteAsync(body.AsMemory(0, 10));
-        var until = DateTime.UtcNow.AddSeconds(20);
-        while (server.OpenConnections < 1 && DateTime.UtcNow < until) await Task.Delay(20);
+        await Poll.UntilAsync(() => server.OpenConnections >= 1, TimeSpan.FromSeconds(20));
         Assert.Equal(1, server.OpenConnections);
 
         // a WebSocket is refused
@@ -94,8 +92,7 @@ public class ConnectionCapTests
         var buf = new byte[8192];
         using (var wait = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
             Assert.StartsWith("HTTP/1.1 200", Encoding.ASCII.GetString(buf, 0, await slowStream.ReadAsync(buf, wait.Token)));
-        until = DateTime.UtcNow.AddSeconds(20);
-        while (server.OpenConnections > 0 && DateTime.UtcNow < until) await Task.Delay(20);
+        await Poll.UntilAsync(() => server.OpenConnections == 0, TimeSpan.FromSeconds(20));
         Assert.Equal(0, server.OpenConnections);
         using var again = new ClientWebSocket();
         await again.ConnectAsync(server.Endpoint, CancellationToken.None);
@@ -124,12 +121,10 @@ public class ConnectionCapTests
             try { while (true) { await Task.Delay(200, stop.Token); await s.WriteAsync(" "u8.ToArray(), stop.Token); } }
             catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException) { }
         });
-        var until = DateTime.UtcNow.AddSeconds(10);
-        while (server.OpenConnections < 1 && DateTime.UtcNow < until) await Task.Delay(20);
+        await Poll.UntilAsync(() => server.OpenConnections >= 1, TimeSpan.FromSeconds(10));
         Assert.Equal(1, server.OpenConnections);
         // closed after about a second: the slot is free, the trickling client's connection is gone
-        until = DateTime.UtcNow.AddSeconds(20);
-        while ((server.OpenConnections > 0 || server.SlowRequestsClosed == 0) && DateTime.UtcNow < until) await Task.Delay(50);
+        await Poll.UntilAsync(() => server.OpenConnections == 0 && server.SlowRequestsClosed > 0, TimeSpan.FromSeconds(20));
         Assert.Equal(0, server.OpenConnections);
         Assert.Equal(1, server.SlowRequestsClosed);
         await trickle.WaitAsync(TimeSpan.FromSeconds(30));

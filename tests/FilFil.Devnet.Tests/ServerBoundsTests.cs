@@ -34,6 +34,41 @@ public class ServerBoundsTests
         return sent;
     }
 
+    /// <summary>Clients flooding <see cref="FloodAsync"/> until disposed (or 60 s).</summary>
+    private sealed class Flooders : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new(TimeSpan.FromSeconds(60));
+        private readonly List<ClientWebSocket> _sockets = new();
+        private readonly List<Task<long>> _sent = new();
+
+        public static async Task<Flooders> StartAsync(Uri endpoint, int count)
+        {
+            var f = new Flooders();
+            for (int i = 0; i < count; i++)
+            {
+                var ws = new ClientWebSocket();
+                f._sockets.Add(ws);
+                await ws.ConnectAsync(endpoint, f._stop.Token);
+                f._sent.Add(Task.Run(() => FloodAsync(ws, f._stop.Token)));
+            }
+            return f;
+        }
+
+        /// <summary>Each flooder's loop ended (its connection closed) after sending something.</summary>
+        public async Task AssertEachSentAsync()
+        {
+            foreach (var sent in _sent) Assert.True((await sent.WaitAsync(TimeSpan.FromSeconds(20))) > 0);
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            _stop.Cancel();
+            foreach (var ws in _sockets) ws.Dispose();
+            _stop.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+
     [Fact]
     public async Task A_client_that_never_reads_is_closed_when_its_queued_replies_pass_the_bound_and_others_are_served()
     {
@@ -41,15 +76,7 @@ public class ServerBoundsTests
         server.Chain.Advance(4);
         Assert.Equal(WsConnection.DefaultMaxQueuedBytes, server.MaxQueuedBytes);
         server.MaxQueuedBytes = 64 << 10;
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var floods = new List<(ClientWebSocket Ws, Task<long> Sent)>();
-        for (int i = 0; i < 3; i++)
-        {
-            var ws = new ClientWebSocket();
-            await ws.ConnectAsync(server.Endpoint, stop.Token);
-            floods.Add((ws, Task.Run(() => FloodAsync(ws, stop.Token))));
-        }
-        try
+        await using (var floods = await Flooders.StartAsync(server.Endpoint, 3))
         {
             // another client is answered while the flooders are connected
             await using (var other = await RawLotusClient.ConnectAsync(server.Endpoint))
@@ -58,16 +85,10 @@ public class ServerBoundsTests
                 Assert.Equal(server.Chain.Head.Height, head.GetProperty("Height").GetInt64());
             }
             // each flooder is closed as a slow reader: its replies passed 64 KiB (the 30 s send timeout has not come)
-            var deadline = DateTime.UtcNow.AddSeconds(25);
-            while (server.SlowReadersClosed < 3 && DateTime.UtcNow < deadline) await Task.Delay(50);
+            await Poll.UntilAsync(() => server.SlowReadersClosed >= 3, TimeSpan.FromSeconds(25));
             Assert.Equal(3, server.SlowReadersClosed);
             Assert.Equal(0, server.ConnectionCount);
-            foreach (var f in floods) Assert.True((await f.Sent.WaitAsync(TimeSpan.FromSeconds(20))) > 0);
-        }
-        finally
-        {
-            stop.Cancel();
-            foreach (var f in floods) f.Ws.Dispose();
+            await floods.AssertEachSentAsync();
         }
         // the server still serves after the flood, and the flooders' queued replies are released
         await using var after = await RawLotusClient.ConnectAsync(server.Endpoint);
@@ -88,31 +109,17 @@ public class ServerBoundsTests
         Assert.Equal(DevnetServer.DefaultMaxServerQueuedBytes, server.MaxServerQueuedBytes);
         const long bound = 256 << 10;
         server.MaxServerQueuedBytes = bound; // each connection may still queue 4 MiB
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var floods = new List<(ClientWebSocket Ws, Task<long> Sent)>();
         await using var reader = await RawLotusClient.ConnectAsync(server.Endpoint);
-        for (int i = 0; i < 3; i++)
-        {
-            var ws = new ClientWebSocket();
-            await ws.ConnectAsync(server.Endpoint, stop.Token);
-            floods.Add((ws, Task.Run(() => FloodAsync(ws, stop.Token))));
-        }
-        try
+        await using (var floods = await Flooders.StartAsync(server.Endpoint, 3))
         {
             // a client that reads its replies is served while the flooders fill the server's bound
             for (int i = 0; i < 5; i++)
                 Assert.Equal(server.Chain.Head.Height, (await reader.CallAsync("Filecoin.ChainHead").WaitAsync(TimeSpan.FromSeconds(20))).GetProperty("Height").GetInt64());
             // every flooder is closed for the server's bound, none for its own 4 MiB or the send timeout
-            var deadline = DateTime.UtcNow.AddSeconds(25);
-            while (server.QueueFullClosed < 3 && DateTime.UtcNow < deadline) await Task.Delay(50);
+            await Poll.UntilAsync(() => server.QueueFullClosed >= 3, TimeSpan.FromSeconds(25));
             Assert.Equal(3, server.QueueFullClosed);
             Assert.Equal(0, server.SlowReadersClosed);
-            foreach (var f in floods) Assert.True((await f.Sent.WaitAsync(TimeSpan.FromSeconds(20))) > 0);
-        }
-        finally
-        {
-            stop.Cancel();
-            foreach (var f in floods) f.Ws.Dispose();
+            await floods.AssertEachSentAsync();
         }
         // the sum never went past the bound by more than the replies being queued at that moment (a few KiB each)
         Assert.InRange(server.PeakQueuedBytes, bound / 2, bound + (64 << 10));
@@ -144,8 +151,7 @@ public class ServerBoundsTests
         Assert.Equal(WebSocketMessageType.Close, r.MessageType);
         Assert.Equal(WebSocketCloseStatus.MessageTooBig, ws.CloseStatus);
         Assert.Contains("bigger than 104857600 bytes", ws.CloseStatusDescription);
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (server.TooBigClosed == 0 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        await Poll.UntilAsync(() => server.TooBigClosed > 0, TimeSpan.FromSeconds(20));
         Assert.Equal(1, server.TooBigClosed);
     }
 
