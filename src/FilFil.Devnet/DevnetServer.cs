@@ -338,23 +338,31 @@ public sealed class DevnetServer : IAsyncDisposable
                     await WriteAsync(resp, 400, RpcFrames.Error(null, RpcProtocolException.InvalidRequest, "Invalid request")).ConfigureAwait(false);
                     return;
                 }
+                // the answers count against the server's reply bound as they are made (a 100 MiB batch asks for
+                // gigabytes of answers); past it the batch stops and is refused
                 var frames = new List<byte[]>();
-                int status = 200;
-                foreach (var item in root.EnumerateArray())
+                long held = 0;
+                try
                 {
-                    var r = await lane.Run(() => _dispatcher.HandleAsync(item, apiVersion, null, _cts.Token), _cts.Token).ConfigureAwait(false);
-                    if (r.Frame is not null) frames.Add(r.Frame);
-                    if (r.Status != 200 && status == 200) status = r.Status;
+                    int status = 200;
+                    foreach (var item in root.EnumerateArray())
+                    {
+                        var r = await lane.Run(() => _dispatcher.HandleAsync(item, apiVersion, null, _cts.Token), _cts.Token).ConfigureAwait(false);
+                        if (r.Status != 200 && status == 200) status = r.Status;
+                        if (r.Frame is null) continue;
+                        frames.Add(r.Frame);
+                        held += r.Frame.Length + 1;
+                        if (_budget.Add(r.Frame.Length + 1))
+                        {
+                            frames.Clear();
+                            await WriteAsync(resp, 500, RpcFrames.Error(null, RpcProtocolException.InternalError, $"batch answers bigger than the server's reply bound ({MaxServerQueuedBytes} bytes)")).ConfigureAwait(false);
+                            return;
+                        }
+                    }
+                    await WriteAsync(resp, status, JoinBatch(frames)).ConfigureAwait(false);
+                    return;
                 }
-                using var ms = new MemoryStream();
-                if (frames.Count > 0)
-                {
-                    ms.WriteByte((byte)'[');
-                    for (int i = 0; i < frames.Count; i++) { if (i > 0) ms.WriteByte((byte)','); ms.Write(frames[i]); }
-                    ms.WriteByte((byte)']');
-                }
-                await WriteAsync(resp, status, ms.ToArray()).ConfigureAwait(false);
-                return;
+                finally { _budget.Release(held); }
             }
             var reply = await lane.Run(() => _dispatcher.HandleAsync(root, apiVersion, null, _cts.Token), _cts.Token).ConfigureAwait(false);
             await WriteAsync(resp, reply.Status, reply.Frame ?? Array.Empty<byte>()).ConfigureAwait(false);
@@ -362,6 +370,22 @@ public sealed class DevnetServer : IAsyncDisposable
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    /// <summary>The answers of a batch as one JSON array (empty when every request was a notification), allocated once.</summary>
+    private static byte[] JoinBatch(List<byte[]> frames)
+    {
+        if (frames.Count == 0) return Array.Empty<byte>();
+        var all = new byte[frames.Sum(f => (long)f.Length) + frames.Count + 1];
+        int at = 0;
+        foreach (var f in frames)
+        {
+            all[at++] = (byte)(at == 1 ? '[' : ',');
+            f.CopyTo(all, at);
+            at += f.Length;
+        }
+        all[at] = (byte)']';
+        return all;
+    }
 
     private Task TooBigAsync(HttpListenerResponse resp) =>
         RefuseAsync(resp, 500, RpcProtocolException.ParseError, $"request bigger than maximum {MaxRequestSize} allowed");

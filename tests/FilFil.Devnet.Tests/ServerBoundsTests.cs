@@ -129,6 +129,41 @@ public class ServerBoundsTests
         Assert.Equal(0, server.QueuedBytes);
     }
 
+    /// <summary>
+    /// A POST batch was answered whole, however large: 100 MiB of ChainHead calls (70 bytes each) asks for about
+    /// 1.5 million answers of 1-2 KB, gigabytes held at once (three times: the answers, their concatenation, its copy).
+    /// A batch's answers now count against <see cref="DevnetServer.MaxServerQueuedBytes"/> as they are made; past it
+    /// the batch stops and is answered with an error.
+    /// </summary>
+    [Fact]
+    public async Task A_post_batch_whose_answers_pass_the_servers_reply_bound_is_refused_and_holds_nothing_after()
+    {
+        await using var server = await DevnetServer.StartAsync(Small());
+        server.Chain.Advance(4);
+        server.MaxServerQueuedBytes = 64 << 10;
+        using var http = new HttpClient();
+        static StringContent Batch(int n) => new("[" + string.Join(",", Enumerable.Range(1, n).Select(i => $"{{\"jsonrpc\":\"2.0\",\"id\":{i},\"method\":\"Filecoin.ChainHead\",\"params\":[]}}")) + "]", Encoding.UTF8, "application/json");
+
+        long handledBefore = server.RequestsHandled;
+        using (var big = await http.PostAsync(server.HttpEndpoint, Batch(2000)))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.InternalServerError, big.StatusCode);
+            string text = await big.Content.ReadAsStringAsync();
+            Assert.Contains("answers bigger than the server's reply bound", text);
+            Assert.True(text.Length < 1024, text.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        Assert.InRange(server.RequestsHandled - handledBefore, 1, 1999); // it stopped on the way
+        Assert.Equal(0, server.QueuedBytes);
+
+        // a batch within the bound is answered whole
+        using var small = await http.PostAsync(server.HttpEndpoint, Batch(5));
+        Assert.Equal(System.Net.HttpStatusCode.OK, small.StatusCode);
+        using var doc = System.Text.Json.JsonDocument.Parse(await small.Content.ReadAsStringAsync());
+        Assert.Equal(5, doc.RootElement.GetArrayLength());
+        Assert.Equal(server.Chain.Head.Height, doc.RootElement[4].GetProperty("result").GetProperty("Height").GetInt64());
+        Assert.Equal(0, server.QueuedBytes);
+    }
+
     [Fact]
     public async Task A_message_over_100_MiB_is_refused_with_1009_as_it_passes_the_cap()
     {
