@@ -355,6 +355,8 @@ public sealed class DevnetServer : IAsyncDisposable
                         if (_budget.Add(r.Frame.Length + 1))
                         {
                             frames.Clear();
+                            _budget.Release(held);
+                            held = 0;
                             await WriteAsync(resp, 500, RpcFrames.Error(null, RpcProtocolException.InternalError, $"batch answers bigger than the server's reply bound ({MaxServerQueuedBytes} bytes)")).ConfigureAwait(false);
                             return;
                         }
