@@ -16,7 +16,8 @@ namespace FilFil.Bench;
 /// Issue 15's server-abuse campaign (args: [seconds per attack=20] [idle connections=1000] [memory bound MiB=1536]
 /// [child|inproc] [attack key prefix]). The devnet JSON-RPC server and the HTTP snapshot server run in this process
 /// on 127.0.0.1; the attackers run in a child process (<c>abuse-attacker</c>; <c>inproc</c>: in this process), one
-/// attack at a time: a flood of requests from clients that never read, <c>idle</c> idle and slowloris connections, an
+/// attack at a time: a flood of requests from clients that never read, a flood of POSTs (batches, on 32 keep-alive
+/// connections) to the devnet, <c>idle</c> idle and slowloris connections, an
 /// oversized frame or body (150 MiB, over the devnet's 100 MiB cap), malformed frames (garbage after the upgrade,
 /// invalid JSON, JSON nested 100,000 deep, binary frames, bad request lines), and for the HTTP server downloads that
 /// are never read. After a 3 s baseline without attack, a well-behaved client calls each server every 100 ms during
@@ -49,12 +50,14 @@ public sealed class AbuseCampaign : IBenchmark
     private sealed record Targets(int DevnetPort, int HttpPort, string Snapshot, int Idle)
     {
         public Uri Devnet => new($"ws://127.0.0.1:{DevnetPort}/rpc/v1");
+        public Uri DevnetHttp => new($"http://127.0.0.1:{DevnetPort}/rpc/v1");
         public Uri Http => new($"http://127.0.0.1:{HttpPort}/");
     }
 
     private static List<Attack> Attacks(int idle) =>
     [
         new("devnet-flood", "devnet", "flood, never read (8 clients)"),
+        new("devnet-post-flood", "devnet", "POST flood (32 clients, batches of 8)"),
         new("devnet-idle", "devnet", $"{idle} idle + slowloris connections"),
         new("devnet-oversized", "devnet", "oversized frame (150 MiB)"),
         new("devnet-malformed", "devnet", "malformed frames"),
@@ -67,6 +70,7 @@ public sealed class AbuseCampaign : IBenchmark
     private static Task RunAttack(string key, Targets t, CancellationToken ct) => key switch
     {
         "devnet-flood" => Parallel(8, _ => WsFlood(t.Devnet, ct)),
+        "devnet-post-flood" => Parallel(32, _ => PostFlood(t.DevnetHttp, ct)),
         "devnet-idle" => IdleConnections(t.DevnetPort, t.Idle, "GET /rpc/v1 HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nX-Slow: ", ct),
         "devnet-oversized" => WsOversized(t.Devnet, ct),
         "devnet-malformed" => Parallel(4, _ => WsMalformed(t.Devnet, t.DevnetPort, ct)),
@@ -189,14 +193,14 @@ public sealed class AbuseCampaign : IBenchmark
             bool ok = s.Calls > 0 && s.Failures == 0 && s.Max < ProbeLimit && alive;
             if (!ok) rc = 1;
             Console.WriteLine($"{attack.Target,-6} {attack.Name,-40} probe {s.Calls,4} calls, median {s.Median.TotalMilliseconds,6:N1} ms, slowest {s.Max.TotalMilliseconds,7:N1} ms ({s.MaxKind}), failures {s.Failures}{(s.FirstFailure is null ? "" : $" ({s.FirstFailure})")}; peak RSS {attackPeak >> 20} MiB; {(ok ? "PASS" : "FAIL")}");
-            if (attack.Target == "devnet") Console.WriteLine($"       devnet handled {devnet.RequestsHandled - handledBefore:N0} requests; closed {devnet.SlowReadersClosed} slow readers, {devnet.TooBigClosed} over 100 MiB so far");
+            if (attack.Target == "devnet") Console.WriteLine($"       devnet handled {devnet.RequestsHandled - handledBefore:N0} requests; closed {devnet.SlowReadersClosed} slow readers, {devnet.QueueFullClosed} for the server's reply bound, {devnet.TooBigClosed} over 100 MiB so far; {devnet.QueuedBytes >> 10} KiB of replies queued (peak {devnet.PeakQueuedBytes >> 20} MiB)");
             GC.Collect();
         }
         long rssAfter = Environment.WorkingSet;
         bool memOk = peak >> 20 < boundMiB;
         if (!memOk) rc = 1;
         Console.WriteLine($"memory            peak RSS {peak >> 20} MiB (bound {boundMiB} MiB) {(memOk ? "PASS" : "FAIL")}; after the attacks {rssAfter >> 20} MiB, GC heap {GC.GetTotalMemory(true) >> 20} MiB");
-        Console.WriteLine($"devnet            {devnet.ConnectionCount} connections open at the end; closed {devnet.SlowReadersClosed} slow readers and {devnet.TooBigClosed} connections with a message over 100 MiB (1009)");
+        Console.WriteLine($"devnet            {devnet.ConnectionCount} connections open at the end, {devnet.QueuedBytes} reply bytes queued; closed {devnet.SlowReadersClosed} slow readers, {devnet.QueueFullClosed} for the server's reply bound, {devnet.SlowRequestsClosed} POSTs whose body was too slow and {devnet.TooBigClosed} connections with a message over 100 MiB (1009)");
         Console.WriteLine($"http              rejected {http.Rejected} requests with 503");
         Console.WriteLine($"abuse campaign    {(rc == 0 ? "PASS" : "FAIL")} in {clock.Elapsed.TotalSeconds:N0} s (probe limit {ProbeLimit.TotalSeconds:N0} s)");
         Directory.Delete(dir, true);
@@ -316,6 +320,19 @@ public sealed class AbuseCampaign : IBenchmark
                 await s.WriteAsync(buf, ct);
             });
         }
+    }
+
+    /// <summary>POSTs batches of 8 ChainHead requests back to back on one keep-alive connection, reading each answer.</summary>
+    private static async Task PostFlood(Uri endpoint, CancellationToken ct)
+    {
+        using var client = new HttpClient();
+        string batch = "[" + string.Join(",", Enumerable.Range(1, 8).Select(i => $"{{\"jsonrpc\":\"2.0\",\"id\":{i},\"method\":\"Filecoin.ChainHead\",\"params\":[]}}")) + "]";
+        while (!ct.IsCancellationRequested)
+            await Swallow(async () =>
+            {
+                using var r = await client.PostAsync(endpoint, new StringContent(batch, Encoding.UTF8, "application/json"), ct);
+                await r.Content.CopyToAsync(Stream.Null, ct);
+            });
     }
 
     private static async Task HttpFlood(Uri baseUri, CancellationToken ct)

@@ -20,6 +20,9 @@ internal static class WsTarget
     // the server's turn-taking across connections, as DevnetServer runs it (one lane per connection)
     private static readonly FairScheduler Scheduler = new(Math.Max(2, Environment.ProcessorCount));
 
+    // the server's bound on all connections' queued replies (one connection here, whose writes go nowhere)
+    private static readonly ReplyBudget Budget = new(() => Array.Empty<WsConnection>());
+
     public static void Frames(byte[] data)
     {
         var (chain, dispatcher) = DevnetTarget.Chain.Value;
@@ -36,7 +39,7 @@ internal static class WsTarget
             }
         });
         var ws = WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = TimeSpan.Zero });
-        conn = new WsConnection(ws, dispatcher, chain, 1, Scheduler.CreateLane(), WsConnection.DefaultMaxQueuedBytes, CancellationToken.None);
+        conn = new WsConnection(ws, dispatcher, chain, 1, Scheduler.CreateLane(), WsConnection.DefaultMaxQueuedBytes, Budget, CancellationToken.None);
         conn.RunAsync().GetAwaiter().GetResult();
         if (stream.Finding is { } f) throw f;
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using FilFil.Core.Serving;
@@ -21,6 +22,7 @@ public sealed class DevnetServer : IAsyncDisposable
     private readonly FairScheduler _scheduler = new(Math.Max(2, Environment.ProcessorCount));
     private readonly CancellationTokenSource _cts = new();
     private readonly HashSet<WsConnection> _connections = new();
+    private readonly ReplyBudget _budget;
     private readonly List<Task> _running = new();
     private Task? _acceptLoop;
     private int _stopped;
@@ -34,6 +36,7 @@ public sealed class DevnetServer : IAsyncDisposable
         Token = token;
         Faults = new DevnetFaults(chain, DropConnections);
         _dispatcher = new RpcDispatcher(new RpcMethods(chain, Faults));
+        _budget = new ReplyBudget(() => { lock (_connections) return _connections.ToArray(); });
     }
 
     /// <summary>WebSocket endpoint, ws://127.0.0.1:port/rpc/v1.</summary>
@@ -81,15 +84,17 @@ public sealed class DevnetServer : IAsyncDisposable
 
     private EthForwarder? _forwarder;
 
-    /// <summary>WebSocket connections open at once by default (<see cref="MaxConnections"/>).</summary>
+    /// <summary>Connections served at once by default (<see cref="MaxConnections"/>).</summary>
     public const int DefaultMaxConnections = 1024;
 
     /// <summary>
-    /// The most WebSocket connections open at once; one more is answered 503 before the upgrade. A connection that
-    /// closes frees its slot (and its buffers) at once.
+    /// The most connections served at once: open WebSocket connections and POST requests being served (HttpListener
+    /// serves one request of a connection at a time). One more is answered 503 before the upgrade or the body is read,
+    /// and its connection closed. A connection that closes, or a POST answered, frees its slot (and its buffers) at once.
+    /// Connections still sending their request line and headers are HttpListener's, not counted here.
     /// </summary>
     public int MaxConnections { get; set; } = DefaultMaxConnections;
-    private int _openWebSockets;
+    private int _open; // slots held: WebSocket connections and POSTs being served
 
     /// <summary>
     /// Reply bytes one WebSocket connection may have waiting for its client (4 MiB by default). A client that lets
@@ -103,9 +108,46 @@ public sealed class DevnetServer : IAsyncDisposable
     }
     private long _maxQueuedBytes = WsConnection.DefaultMaxQueuedBytes;
 
-    /// <summary>Connections the server closed because their client did not take its replies (<see cref="MaxQueuedBytes"/>, the send timeout).</summary>
+    /// <summary>Reply bytes all connections together may have waiting for their clients by default (<see cref="MaxServerQueuedBytes"/>).</summary>
+    public const long DefaultMaxServerQueuedBytes = 256L << 20;
+
+    /// <summary>
+    /// Reply bytes all WebSocket connections together may have waiting for their clients (256 MiB by default). When a
+    /// reply takes the sum past it, the connection holding the most is closed as a slow reader
+    /// (<see cref="QueueFullClosed"/>), and its bytes return at once. Without it N never-reading connections could
+    /// hold N x <see cref="MaxQueuedBytes"/>.
+    /// </summary>
+    public long MaxServerQueuedBytes { get => _budget.Limit; set => _budget.Limit = value; }
+
+    /// <summary>Reply bytes waiting for their clients now, all connections together.</summary>
+    public long QueuedBytes => _budget.Used;
+
+    /// <summary>The most reply bytes that waited at once since the start (tests of the server bound).</summary>
+    internal long PeakQueuedBytes => _budget.Peak;
+
+    /// <summary>Connections closed because the server's queued replies reached <see cref="MaxServerQueuedBytes"/> and they held the most.</summary>
+    public long QueueFullClosed => Interlocked.Read(ref _queueFullClosed);
+    private long _queueFullClosed;
+
+    /// <summary>Connections the server closed because their client did not take its replies (<see cref="MaxQueuedBytes"/>, the send timeout of a WebSocket reply or a POST answer).</summary>
     public long SlowReadersClosed => Interlocked.Read(ref _slowReadersClosed);
     private long _slowReadersClosed;
+
+    /// <summary>
+    /// How long a POST's body may take to come in full (30 s by default). A request still sending its body then is
+    /// closed (<see cref="SlowRequestsClosed"/>): it holds a <see cref="MaxConnections"/> slot while it is served, and
+    /// a body trickled a byte at a time would hold it for ever.
+    /// </summary>
+    public TimeSpan RequestBodyTimeout
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _requestBodyTimeout));
+        set { ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero); Interlocked.Exchange(ref _requestBodyTimeout, value.Ticks); }
+    }
+    private long _requestBodyTimeout = TimeSpan.FromSeconds(30).Ticks;
+
+    /// <summary>POST requests closed because their body did not come within <see cref="RequestBodyTimeout"/>.</summary>
+    public long SlowRequestsClosed => Interlocked.Read(ref _slowRequestsClosed);
+    private long _slowRequestsClosed;
 
     /// <summary>Connections the server closed because a message was bigger than 100 MiB (close status 1009).</summary>
     public long TooBigClosed => Interlocked.Read(ref _tooBigClosed);
@@ -113,6 +155,12 @@ public sealed class DevnetServer : IAsyncDisposable
 
     /// <summary>JSON-RPC requests handled since the start (HTTP and WebSocket, any outcome).</summary>
     public long RequestsHandled => _dispatcher.Handled;
+
+    /// <summary>The scheduler the requests of every connection (WebSocket and HTTP POST) take turns on.</summary>
+    internal FairScheduler Scheduler => _scheduler;
+
+    /// <summary>Connections holding a <see cref="MaxConnections"/> slot: open WebSocket connections and POST requests being served.</summary>
+    public int OpenConnections => Volatile.Read(ref _open);
 
     /// <summary>Number of open WebSocket connections.</summary>
     public int ConnectionCount { get { lock (_connections) return _connections.Count; } }
@@ -172,34 +220,20 @@ public sealed class DevnetServer : IAsyncDisposable
             int apiVersion = path switch { "/rpc/v0" => 0, "/rpc/v1" => 1, _ => -1 };
             if (apiVersion < 0) { resp.StatusCode = 404; resp.Close(); return; }
             if (!Authorized(req)) { resp.StatusCode = 401; resp.Close(); return; }
-            if (req.IsWebSocketRequest)
+            // a connection beyond MaxConnections (a WebSocket, or a POST while it is served) is refused before the
+            // upgrade or the body: 503, its connection closed, nothing read or kept
+            if (Interlocked.Increment(ref _open) > MaxConnections)
             {
-                // a connection beyond MaxConnections is refused before the upgrade: 503, nothing kept
-                if (Interlocked.Increment(ref _openWebSockets) > MaxConnections)
-                {
-                    Interlocked.Decrement(ref _openWebSockets);
-                    resp.StatusCode = 503;
-                    resp.Close();
-                    return;
-                }
-                try
-                {
-                    string? proto = req.Headers["Sec-WebSocket-Protocol"];
-                    var wsCtx = await ctx.AcceptWebSocketAsync(string.IsNullOrEmpty(proto) ? null : proto, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-                    var conn = new WsConnection(wsCtx.WebSocket, _dispatcher, Chain, apiVersion, _scheduler.CreateLane(), MaxQueuedBytes, _cts.Token);
-                    lock (_connections) _connections.Add(conn);
-                    try { await conn.RunAsync().ConfigureAwait(false); }
-                    finally
-                    {
-                        lock (_connections) _connections.Remove(conn);
-                        if (conn.ClosedBecause == WsConnection.CloseReason.SlowReader) Interlocked.Increment(ref _slowReadersClosed);
-                        if (conn.ClosedBecause == WsConnection.CloseReason.MessageTooBig) Interlocked.Increment(ref _tooBigClosed);
-                    }
-                }
-                finally { Interlocked.Decrement(ref _openWebSockets); }
+                Interlocked.Decrement(ref _open);
+                await RefuseAsync(resp, 503, RpcProtocolException.InternalError, $"too many connections (the devnet serves at most {MaxConnections} at once)").ConfigureAwait(false);
                 return;
             }
-            await HandlePostAsync(req, resp, apiVersion).ConfigureAwait(false);
+            try
+            {
+                if (req.IsWebSocketRequest) await ServeWebSocketAsync(ctx, apiVersion).ConfigureAwait(false);
+                else await HandlePostAsync(req, resp, apiVersion).ConfigureAwait(false);
+            }
+            finally { Interlocked.Decrement(ref _open); }
         }
         catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or IOException or InvalidOperationException or System.Net.WebSockets.WebSocketException
                                   || _cts.IsCancellationRequested)
@@ -208,6 +242,22 @@ public sealed class DevnetServer : IAsyncDisposable
             // AcceptWebSocketAsync with NullReferenceException or ArgumentNullException. That is this connection's end,
             // not a failure of the stop (it made StopAsync throw before it released the port).
             try { resp.Abort(); } catch (ObjectDisposedException) { }
+        }
+    }
+
+    private async Task ServeWebSocketAsync(HttpListenerContext ctx, int apiVersion)
+    {
+        string? proto = ctx.Request.Headers["Sec-WebSocket-Protocol"];
+        var wsCtx = await ctx.AcceptWebSocketAsync(string.IsNullOrEmpty(proto) ? null : proto, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        var conn = new WsConnection(wsCtx.WebSocket, _dispatcher, Chain, apiVersion, _scheduler.CreateLane(), MaxQueuedBytes, _budget, _cts.Token);
+        lock (_connections) _connections.Add(conn);
+        try { await conn.RunAsync().ConfigureAwait(false); }
+        finally
+        {
+            lock (_connections) _connections.Remove(conn);
+            if (conn.ClosedBecause == WsConnection.CloseReason.SlowReader) Interlocked.Increment(ref _slowReadersClosed);
+            if (conn.ClosedBecause == WsConnection.CloseReason.MessageTooBig) Interlocked.Increment(ref _tooBigClosed);
+            if (conn.ClosedBecause == WsConnection.CloseReason.ServerQueueFull) Interlocked.Increment(ref _queueFullClosed);
         }
     }
 
@@ -236,9 +286,25 @@ public sealed class DevnetServer : IAsyncDisposable
             return;
         }
         using var body = new RequestBuffer(MaxRequestSize);
+        var elapsed = Stopwatch.StartNew();
+        var timeout = RequestBodyTimeout;
         int n;
-        while ((n = await req.InputStream.ReadAsync(body.GetMemory(), _cts.Token).ConfigureAwait(false)) > 0)
+        while (true)
         {
+            var read = req.InputStream.ReadAsync(body.GetMemory(), _cts.Token).AsTask();
+            try { n = await read.WaitAsync(Max(timeout - elapsed.Elapsed, TimeSpan.Zero)).ConfigureAwait(false); }
+            catch (TimeoutException)
+            {
+                // the body did not come in time: the connection is closed under the read, and the buffer's segments
+                // return to the pool only once the read is over (else it could write into an array rented again)
+                Interlocked.Increment(ref _slowRequestsClosed);
+                resp.Abort();
+                try { await read.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false); }
+                catch (TimeoutException) { body.Abandon(); }
+                catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException) { }
+                return;
+            }
+            if (n == 0) break;
             body.Advance(n);
             if (body.TooBig)
             {
@@ -261,6 +327,9 @@ public sealed class DevnetServer : IAsyncDisposable
         }
         using (doc)
         {
+            // in turns with every other connection's requests, WebSocket or POST (one lane: HttpListener serves one
+            // request of a connection at a time); a batch's requests take one turn each
+            var lane = _scheduler.CreateLane();
             var root = doc.RootElement;
             if (root.ValueKind == JsonValueKind.Array)
             {
@@ -269,41 +338,88 @@ public sealed class DevnetServer : IAsyncDisposable
                     await WriteAsync(resp, 400, RpcFrames.Error(null, RpcProtocolException.InvalidRequest, "Invalid request")).ConfigureAwait(false);
                     return;
                 }
+                // the answers count against the server's reply bound as they are made (a 100 MiB batch asks for
+                // gigabytes of answers); past it the batch stops and is refused
                 var frames = new List<byte[]>();
-                int status = 200;
-                foreach (var item in root.EnumerateArray())
+                long held = 0;
+                try
                 {
-                    var r = await _dispatcher.HandleAsync(item, apiVersion, null, _cts.Token).ConfigureAwait(false);
-                    if (r.Frame is not null) frames.Add(r.Frame);
-                    if (r.Status != 200 && status == 200) status = r.Status;
+                    int status = 200;
+                    foreach (var item in root.EnumerateArray())
+                    {
+                        var r = await lane.Run(() => _dispatcher.HandleAsync(item, apiVersion, null, _cts.Token), _cts.Token).ConfigureAwait(false);
+                        if (r.Status != 200 && status == 200) status = r.Status;
+                        if (r.Frame is null) continue;
+                        frames.Add(r.Frame);
+                        held += r.Frame.Length + 1;
+                        if (_budget.Add(r.Frame.Length + 1))
+                        {
+                            frames.Clear();
+                            _budget.Release(held);
+                            held = 0;
+                            await WriteAsync(resp, 500, RpcFrames.Error(null, RpcProtocolException.InternalError, $"batch answers bigger than the server's reply bound ({MaxServerQueuedBytes} bytes)")).ConfigureAwait(false);
+                            return;
+                        }
+                    }
+                    await WriteAsync(resp, status, JoinBatch(frames)).ConfigureAwait(false);
+                    return;
                 }
-                using var ms = new MemoryStream();
-                if (frames.Count > 0)
-                {
-                    ms.WriteByte((byte)'[');
-                    for (int i = 0; i < frames.Count; i++) { if (i > 0) ms.WriteByte((byte)','); ms.Write(frames[i]); }
-                    ms.WriteByte((byte)']');
-                }
-                await WriteAsync(resp, status, ms.ToArray()).ConfigureAwait(false);
-                return;
+                finally { _budget.Release(held); }
             }
-            var reply = await _dispatcher.HandleAsync(root, apiVersion, null, _cts.Token).ConfigureAwait(false);
+            var reply = await lane.Run(() => _dispatcher.HandleAsync(root, apiVersion, null, _cts.Token), _cts.Token).ConfigureAwait(false);
             await WriteAsync(resp, reply.Status, reply.Frame ?? Array.Empty<byte>()).ConfigureAwait(false);
         }
     }
 
-    private static Task TooBigAsync(HttpListenerResponse resp)
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    /// <summary>The answers of a batch as one JSON array (empty when every request was a notification), allocated once.</summary>
+    private static byte[] JoinBatch(List<byte[]> frames)
     {
-        resp.KeepAlive = false;
-        return WriteAsync(resp, 500, RpcFrames.Error(null, RpcProtocolException.ParseError, $"request bigger than maximum {MaxRequestSize} allowed"));
+        if (frames.Count == 0) return Array.Empty<byte>();
+        var all = new byte[frames.Sum(f => (long)f.Length) + frames.Count + 1];
+        int at = 0;
+        foreach (var f in frames)
+        {
+            all[at++] = (byte)(at == 1 ? '[' : ',');
+            f.CopyTo(all, at);
+            at += f.Length;
+        }
+        all[at] = (byte)']';
+        return all;
     }
 
-    private static async Task WriteAsync(HttpListenerResponse resp, int status, byte[] body)
+    private Task TooBigAsync(HttpListenerResponse resp) =>
+        RefuseAsync(resp, 500, RpcProtocolException.ParseError, $"request bigger than maximum {MaxRequestSize} allowed");
+
+    /// <summary>
+    /// Answers an error and closes the connection without reading the request body (a keep-alive answer would make
+    /// HttpListener read the rest of the body first, synchronously, to reuse the connection).
+    /// </summary>
+    private Task RefuseAsync(HttpListenerResponse resp, int status, int code, string message)
+    {
+        resp.KeepAlive = false;
+        return WriteAsync(resp, status, RpcFrames.Error(null, code, message));
+    }
+
+    /// <summary>
+    /// Writes a POST's answer. A client that does not take it within <see cref="WsConnection.SendTimeout"/> is closed
+    /// as a slow reader, as on a WebSocket: otherwise it would hold its connection slot, and the answer, for ever.
+    /// </summary>
+    private async Task WriteAsync(HttpListenerResponse resp, int status, byte[] body)
     {
         resp.StatusCode = status;
         resp.ContentType = "application/json";
         resp.ContentLength64 = body.Length;
-        await resp.OutputStream.WriteAsync(body).ConfigureAwait(false);
+        var write = resp.OutputStream.WriteAsync(body).AsTask();
+        try { await write.WaitAsync(WsConnection.SendTimeout).ConfigureAwait(false); }
+        catch (TimeoutException)
+        {
+            Interlocked.Increment(ref _slowReadersClosed);
+            resp.Abort(); // the stalled write fails with the socket
+            _ = write.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            return;
+        }
         resp.Close();
     }
 

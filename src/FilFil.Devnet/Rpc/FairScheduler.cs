@@ -1,7 +1,8 @@
 namespace FilFil.Devnet.Rpc;
 
 /// <summary>
-/// Runs the requests of all connections of a server in turns: each connection has a <see cref="Lane"/> (a
+/// Runs the requests of all connections of a server in turns, WebSocket and HTTP POST alike: each connection (each
+/// POST request: HttpListener serves one request of a connection at a time) has a <see cref="Lane"/> (a
 /// TaskScheduler), and at most <see cref="Workers"/> requests run at once, taken one per lane in round-robin order.
 /// A connection with many requests waiting thus goes ahead of another connection's one request by at most one
 /// request, however many it queued.
@@ -32,6 +33,9 @@ internal sealed class FairScheduler
 
     /// <summary>Requests run at once (pool work items of this scheduler).</summary>
     public int Workers { get; }
+
+    /// <summary>Lanes with requests waiting for a turn (tests).</summary>
+    internal int LanesWaiting { get { lock (_gate) return _turns.Count; } }
 
     /// <summary>A new lane, one per connection.</summary>
     public Lane CreateLane() => new(this);
@@ -81,6 +85,13 @@ internal sealed class FairScheduler
         internal bool Waiting;
 
         internal Lane(FairScheduler owner) => _owner = owner;
+
+        /// <summary>
+        /// Starts <paramref name="request"/> in this lane's next turn; the caller awaits it without holding a thread.
+        /// HideScheduler: what the request starts itself runs on the default scheduler, not in this lane.
+        /// </summary>
+        public Task<T> Run<T>(Func<Task<T>> request, CancellationToken ct) =>
+            Task.Factory.StartNew(request, ct, TaskCreationOptions.DenyChildAttach | TaskCreationOptions.HideScheduler, this).Unwrap();
 
         internal void Execute(Task task) => TryExecuteTask(task);
 

@@ -73,6 +73,18 @@ internal sealed class RequestBuffer : IDisposable
     /// <summary>Empties the buffer for the next request; only the first segment (4 KiB) is kept.</summary>
     public void Clear() => Release(keep: 1);
 
+    /// <summary>
+    /// Forgets every segment without returning it to the pool: a read may still write into it (a socket read that
+    /// did not end when its connection was closed). The garbage collector takes the arrays.
+    /// </summary>
+    public void Abandon()
+    {
+        _segments.Clear();
+        _capacity = 0;
+        _lastUsed = 0;
+        Length = 0;
+    }
+
     /// <summary>Returns every segment to the pool.</summary>
     public void Dispose() => Release(keep: 0);
 

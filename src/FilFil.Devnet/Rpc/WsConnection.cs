@@ -55,6 +55,7 @@ internal sealed class WsConnection
     private readonly int _apiVersion;
     private readonly FairScheduler.Lane _lane;
     private readonly long _maxQueuedBytes;
+    private readonly ReplyBudget _budget;
     private readonly SemaphoreSlim _inFlight = new(MaxInFlight, MaxInFlight);
     private readonly SemaphoreSlim _running = new(MaxRunning, MaxRunning);
     private int _peakInFlight;
@@ -64,9 +65,10 @@ internal sealed class WsConnection
     private readonly Queue<(byte[] Frame, TaskCompletionSource? Sent)> _outbox = new();
     private long _queuedBytes;
     private bool _writing;
+    private bool _dropped; // the outbox was dropped (the connection is closing): nothing more is queued or counted
     private int _closeReason; // CloseReason, first one wins
 
-    public WsConnection(WebSocket ws, RpcDispatcher dispatcher, DevnetChain chain, int apiVersion, FairScheduler.Lane lane, long maxQueuedBytes, CancellationToken serverToken)
+    public WsConnection(WebSocket ws, RpcDispatcher dispatcher, DevnetChain chain, int apiVersion, FairScheduler.Lane lane, long maxQueuedBytes, ReplyBudget budget, CancellationToken serverToken)
     {
         _ws = ws;
         _dispatcher = dispatcher;
@@ -74,23 +76,31 @@ internal sealed class WsConnection
         _apiVersion = apiVersion;
         _lane = lane;
         _maxQueuedBytes = maxQueuedBytes;
+        _budget = budget;
         _cts = CancellationTokenSource.CreateLinkedTokenSource(serverToken);
     }
 
     /// <summary>Why the server closed a connection (none: the client left, or it is still open).</summary>
-    public enum CloseReason { None, Dropped, MessageTooBig, Malformed, SlowReader }
+    /// <remarks>SlowReader: its own outbox passed <see cref="DevnetServer.MaxQueuedBytes"/>, or a reply waited <see cref="SendTimeout"/>;
+    /// ServerQueueFull: it held the most when all connections' replies passed <see cref="DevnetServer.MaxServerQueuedBytes"/>.</remarks>
+    public enum CloseReason { None, Dropped, MessageTooBig, Malformed, SlowReader, ServerQueueFull }
 
     /// <summary>Why the server closed this connection.</summary>
     public CloseReason ClosedBecause => (CloseReason)Volatile.Read(ref _closeReason);
 
     public void Abort() => Abort(CloseReason.Dropped);
 
-    private void Abort(CloseReason reason)
+    /// <summary>Closes the connection now and drops its outbox (its bytes return to the server's budget at once).</summary>
+    internal void Abort(CloseReason reason)
     {
         NoteClose(reason);
         _cts.Cancel();
         _ws.Abort();
+        DropOutbox();
     }
+
+    /// <summary>Reply bytes waiting for this client now.</summary>
+    internal long QueuedBytes => Interlocked.Read(ref _queuedBytes);
 
     /// <summary>Records why the server closes this connection (the first reason wins).</summary>
     private void NoteClose(CloseReason reason) => Interlocked.CompareExchange(ref _closeReason, (int)reason, (int)CloseReason.None);
@@ -173,10 +183,8 @@ internal sealed class WsConnection
                 await _running.WaitAsync(ct).ConfigureAwait(false);
                 try
                 {
-                    // off the read loop, in turns with the other connections' requests (HideScheduler: what the
-                    // request starts itself runs on the default scheduler, not in this connection's lane)
-                    var reply = await Task.Factory.StartNew(() => _dispatcher.HandleAsync(doc.RootElement, _apiVersion, this, ct), ct, TaskCreationOptions.DenyChildAttach | TaskCreationOptions.HideScheduler, _lane)
-                        .Unwrap().ConfigureAwait(false);
+                    // off the read loop, in turns with the other connections' requests
+                    var reply = await _lane.Run(() => _dispatcher.HandleAsync(doc.RootElement, _apiVersion, this, ct), ct).ConfigureAwait(false);
                     if (reply.Frame is not null) Post(reply.Frame, null);
                 }
                 finally { _running.Release(); }
@@ -203,15 +211,16 @@ internal sealed class WsConnection
     /// </summary>
     private void Post(byte[] frame, TaskCompletionSource? sent)
     {
-        bool start = false, tooMuch = false;
+        bool start = false, tooMuch = false, overBudget = false;
         lock (_outbox)
         {
-            if (_cts.IsCancellationRequested) { }
+            if (_cts.IsCancellationRequested || _dropped) { }
             else if (_outbox.Count > 0 && _queuedBytes + frame.Length > _maxQueuedBytes) tooMuch = true;
             else
             {
                 _outbox.Enqueue((frame, sent));
-                _queuedBytes += frame.Length;
+                Interlocked.Add(ref _queuedBytes, frame.Length);
+                overBudget = _budget.Add(frame.Length);
                 if (!_writing) start = _writing = true;
                 sent = null;
             }
@@ -219,6 +228,7 @@ internal sealed class WsConnection
         sent?.TrySetResult(); // not queued: the connection is closing
         if (tooMuch) Abort(CloseReason.SlowReader); // the client does not take its replies
         if (start) _ = WriteLoopAsync();
+        if (overBudget) _budget.Relieve(); // the server's bound: the connection holding the most is closed
     }
 
     /// <summary>Writes the outbox in order until it is empty; a write the client does not take within <see cref="SendTimeout"/> closes the connection.</summary>
@@ -241,8 +251,9 @@ internal sealed class WsConnection
                 TaskCompletionSource? sent;
                 lock (_outbox)
                 {
+                    if (_dropped) break; // dropped under the writer: its bytes are already released
                     sent = _outbox.Dequeue().Sent;
-                    _queuedBytes -= frame.Length;
+                    Unqueue(frame.Length);
                 }
                 sent?.TrySetResult();
             }
@@ -256,16 +267,27 @@ internal sealed class WsConnection
         DropOutbox();
     }
 
-    /// <summary>Drops the replies not written (the connection is closing) and releases whoever waits for them.</summary>
+    /// <summary>Counts <paramref name="bytes"/> of replies gone from the outbox (written or dropped); under the outbox lock.</summary>
+    private void Unqueue(long bytes)
+    {
+        Interlocked.Add(ref _queuedBytes, -bytes);
+        _budget.Release(bytes);
+    }
+
+    /// <summary>
+    /// Drops the replies not written (the connection is closing), returns their bytes to the server's budget and
+    /// releases whoever waits for them. A writer in the middle of a frame stops when that write ends (the
+    /// connection is aborted), without counting it again.
+    /// </summary>
     private void DropOutbox()
     {
         List<TaskCompletionSource?> waiting;
         lock (_outbox)
         {
-            if (_writing) return; // the writer drops them when it stops
+            _dropped = true;
             waiting = _outbox.Select(x => x.Sent).ToList();
             _outbox.Clear();
-            _queuedBytes = 0;
+            Unqueue(_queuedBytes);
         }
         foreach (var s in waiting) s?.TrySetResult();
     }
