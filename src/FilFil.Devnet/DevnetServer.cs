@@ -16,6 +16,7 @@ public sealed class DevnetServer : IAsyncDisposable
 {
     private const long MaxRequestSize = WsConnection.MaxMessageSize;
 
+    private readonly HttpGate _gate;
     private readonly HttpListener _listener;
     private readonly bool _ownsChain;
     private readonly RpcDispatcher _dispatcher;
@@ -27,10 +28,11 @@ public sealed class DevnetServer : IAsyncDisposable
     private Task? _acceptLoop;
     private int _stopped;
 
-    private DevnetServer(HttpListener listener, int port, DevnetChain chain, bool ownsChain, string? token)
+    private DevnetServer(HttpGate gate, DevnetChain chain, bool ownsChain, string? token)
     {
-        _listener = listener;
-        Port = port;
+        _gate = gate;
+        _listener = gate.Listener;
+        Port = gate.PublicPort;
         Chain = chain;
         _ownsChain = ownsChain;
         Token = token;
@@ -188,11 +190,18 @@ public sealed class DevnetServer : IAsyncDisposable
     private static DevnetServer Start(DevnetChain chain, bool owns, int port, string? token, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        static string Prefix(int p) => $"http://127.0.0.1:{p}/";
-        // HttpListenerLifetime works around HttpListener's start race (a follower reconnecting during a restart)
-        int p = port;
-        var listener = port != 0 ? HttpListenerLifetime.Start(Prefix(port)) : HttpListenerLifetime.StartOnFreePort(Prefix, out p);
-        var server = new DevnetServer(listener, p, chain, owns, token);
+        // the gate owns the port (0: a free one) and checks each request head before HttpListener sees a byte: a
+        // request HttpListener would refuse itself (another Host, a malformed head) had it read the whole body first.
+        // Bodies over the cap pass it: the server refuses them itself, unread, with go-jsonrpc's error.
+        var gate = HttpGate.Start($"http://127.0.0.1:{port}/", new GateOptions
+        {
+            Methods = ["GET", "POST"],
+            MaxBodyBytes = long.MaxValue,
+            AllowUpgrade = true,
+            // the server closes a client that takes no reply for its send timeout itself (a slow reader, counted)
+            WriteTimeout = WsConnection.SendTimeout + TimeSpan.FromSeconds(30),
+        });
+        var server = new DevnetServer(gate, chain, owns, token);
         server._acceptLoop = Task.Run(server.AcceptLoopAsync, CancellationToken.None); // the loop watches the server token itself
         return server;
     }
@@ -218,8 +227,14 @@ public sealed class DevnetServer : IAsyncDisposable
         {
             string path = req.Url?.AbsolutePath ?? "";
             int apiVersion = path switch { "/rpc/v0" => 0, "/rpc/v1" => 1, _ => -1 };
-            if (apiVersion < 0) { resp.StatusCode = 404; resp.Close(); return; }
-            if (!Authorized(req)) { resp.StatusCode = 401; resp.Close(); return; }
+            if (apiVersion < 0 || !Authorized(req))
+            {
+                // a body is not read: the connection closes after the answer (else HttpListener reads it all to reuse it)
+                if (req.HasEntityBody) resp.KeepAlive = false;
+                resp.StatusCode = apiVersion < 0 ? 404 : 401;
+                resp.Close();
+                return;
+            }
             // a connection beyond MaxConnections (a WebSocket, or a POST while it is served) is refused before the
             // upgrade or the body: 503, its connection closed, nothing read or kept
             if (Interlocked.Increment(ref _open) > MaxConnections)
@@ -438,6 +453,7 @@ public sealed class DevnetServer : IAsyncDisposable
         DropConnections();
         try
         {
+            _gate.StopAccepting();
             HttpListenerLifetime.Stop(_listener);
             if (_acceptLoop is not null) await _acceptLoop.ConfigureAwait(false);
             Task[] running;
@@ -449,7 +465,7 @@ public sealed class DevnetServer : IAsyncDisposable
         {
             // always release the port (a handler's unexpected failure above must not keep it bound: the next
             // server on this port then failed with "Address already in use"); stopped, never closed after (HttpListenerLifetime)
-            HttpListenerLifetime.Stop(_listener);
+            _gate.Dispose();
             _dispatcher.Forwarder = null;
             _forwarder?.Dispose();
             if (_ownsChain) Chain.Dispose();

@@ -177,7 +177,7 @@ internal sealed class HttpGate : IDisposable
         byte[]? buf = null;
         using var connection = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         var ct = connection.Token;
-        bool abort = false;
+        bool abort = false, interrupted = false;
         try
         {
             client.NoDelay = true;
@@ -291,16 +291,16 @@ internal sealed class HttpGate : IDisposable
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or TimeoutException or ObjectDisposedException)
         {
-            // the client left, stalled, or the listener ended the connection (the pump cancelled the read)
-            abort = pump is not { IsCompleted: true, Result: true };
+            // the client left or stalled, or the listener ended the connection (the pump cancelled the read): which
+            // one is known once the pump has ended
+            interrupted = true;
         }
         finally
         {
             connection.Cancel();
-            if (pump is not null)
-            {
-                try { await pump.ConfigureAwait(false); } catch (OperationCanceledException) { }
-            }
+            bool listenerClosed = pump is not null && await pump.ConfigureAwait(false);
+            // a connection the listener closed cleanly ends cleanly (its last answer complete); any other end is a cut
+            if (interrupted && !listenerClosed) abort = true;
             if (abort) Abort(client);
             else Close(client);
             inner?.Dispose();
