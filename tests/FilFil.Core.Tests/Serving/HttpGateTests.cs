@@ -237,7 +237,7 @@ public sealed class HttpGateTests
         var buf = new byte[4096];
         int n = await s.ReadAsync(buf).AsTask().WaitAsync(TimeSpan.FromSeconds(20));
         Assert.StartsWith("HTTP/1.1 421", System.Text.Encoding.ASCII.GetString(buf, 0, n));
-        Assert.True(await BodyBytesTakenAsync(s) < 32L << 20); // what socket buffers and the short lingering close take, not 150 MiB
+        Assert.True(await BodyWriter.BytesTakenAsync(s) < 32L << 20); // what socket buffers and the short lingering close take, not 150 MiB
         Assert.Equal(0, e.Handled);
     }
 
@@ -257,32 +257,13 @@ public sealed class HttpGateTests
             var s = tcp.GetStream();
             const long body = 64L << 20;
             await s.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: {body}\r\n\r\n"));
-            long taken = await BodyBytesTakenAsync(s, body);
+            long taken = await BodyWriter.BytesTakenAsync(s, body);
             Assert.Equal(body, taken);
         }
         finally
         {
             HttpListenerLifetime.Stop(listener);
         }
-    }
-
-    /// <summary>Writes up to <paramref name="max"/> body bytes until the peer stops taking them; returns how many went.</summary>
-    private static async Task<long> BodyBytesTakenAsync(NetworkStream s, long max = 150L << 20)
-    {
-        var chunk = new byte[64 << 10];
-        long sent = 0;
-        try
-        {
-            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            while (sent < max)
-            {
-                int len = (int)Math.Min(chunk.Length, max - sent);
-                await s.WriteAsync(chunk.AsMemory(0, len), limit.Token);
-                sent += len;
-            }
-        }
-        catch (Exception e) when (e is IOException or OperationCanceledException) { }
-        return sent;
     }
 
     [Fact]

@@ -65,7 +65,7 @@ internal sealed class RunningServer : IAsyncDisposable
     public HttpClient Client { get; }
 
 
-    /// <summary>The Host header HttpListener matches against the prefix (another host gets its own 404).</summary>
+    /// <summary>A Host header the server answers to (the gate answers a host it does not serve with 421).</summary>
     public string Host => $"127.0.0.1:{Port}";
 
     /// <summary>Sends <c>GET target</c> as is over a raw socket (no client-side normalisation) and returns the status and response text.</summary>
@@ -107,5 +107,28 @@ internal sealed class RunningServer : IAsyncDisposable
     {
         Client.Dispose();
         await Server.StopAsync();
+    }
+}
+
+/// <summary>A client that sends a request body a server may refuse: how much of it the server took.</summary>
+internal static class BodyWriter
+{
+    /// <summary>Writes up to <paramref name="max"/> body bytes until the peer stops taking them; returns how many went.</summary>
+    public static async Task<long> BytesTakenAsync(NetworkStream s, long max = 150L << 20)
+    {
+        var chunk = new byte[64 << 10];
+        long sent = 0;
+        try
+        {
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            while (sent < max)
+            {
+                int len = (int)Math.Min(chunk.Length, max - sent);
+                await s.WriteAsync(chunk.AsMemory(0, len), limit.Token);
+                sent += len;
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException) { }
+        return sent;
     }
 }
