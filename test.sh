@@ -75,6 +75,7 @@ fi
 # Short runs of issue 15's reliability campaigns (docs/reliability.md has the full runs and their figures). `abuse`
 # runs its eight attacks (four on the devnet, four on the HTTP server behind its HttpGate), attackers in a child
 # process, 8 s each.
+bench=bench/FilFil.Bench/bin/Release/net10.0/FilFil.Bench.dll
 for campaign in "crash 3 1000 300" "soak 100 5" "abuse 8 200 1536 child"; do
   echo "== campaign $campaign (short)"
   # shellcheck disable=SC2086
