@@ -8,7 +8,7 @@ namespace FilFil.Bench;
 /// <summary>
 /// Import wall-clock with verification and the link scan on 2 threads against the same import on 1
 /// (<see cref="ChainStoreOptions.ImportParallelism"/>), same CAR, same process, interleaved (args: [epochs=150]
-/// [stateBlocks=600000] [rounds=7] [phases]: phases prints load, bootstrap and sweep times of each). Both engines must hold the same blocks with the same counts, and pass
+/// [stateBlocks=600000] [rounds=7] [phases] [rounds]: phases prints load, bootstrap and sweep times of each, rounds each round's times, page faults and GCs). Both engines must hold the same blocks with the same counts, and pass
 /// <see cref="ChainStore.VerifyInvariant"/>. Target: speedup &gt;= 1.6. Beside it, Amdahl's law with the parallel share
 /// the two timings imply gives the speedup on 16 cores and the import time of an 80 GiB mainnet snapshot.
 /// </summary>
@@ -59,6 +59,10 @@ public sealed class ImportParallelBenchmark : IBenchmark
             // CPU-seconds by thread, which waiting for a core does not inflate: all of the 1-thread import, and on 2
             // threads the importing thread's and the others' (medians over the rounds)
             var cpu1s = new List<double>(); var main2s = new List<double>(); var rest2s = new List<double>();
+            // page faults and garbage collections inside each timed import, by side
+            var faults = new[] { new List<double>(), new List<double>(), new List<double>() };
+            var gcs = new[] { new List<double>(), new List<double>(), new List<double>() };
+            var allocated = new[] { new List<double>(), new List<double>(), new List<double>() };
             for (int i = 0; i < rounds; i++)
             {
                 var t = new double[3];
@@ -66,10 +70,16 @@ public sealed class ImportParallelBenchmark : IBenchmark
                 {
                     GC.Collect();
                     var (proc0, thread0) = Machine.CpuSeconds();
+                    long faults0 = Machine.MinorFaults();
+                    int gc0 = GC.CollectionCount(0);
+                    long alloc0 = GC.GetTotalAllocatedBytes(precise: true);
                     var sw = Stopwatch.StartNew();
                     var e = Import(p);
                     t[p] = sw.Elapsed.TotalSeconds;
                     var (proc1, thread1) = Machine.CpuSeconds();
+                    faults[p].Add(Machine.MinorFaults() - faults0);
+                    gcs[p].Add(GC.CollectionCount(0) - gc0);
+                    allocated[p].Add(GC.GetTotalAllocatedBytes(precise: true) - alloc0);
                     e.Dispose();
                     if (p == 1) cpu1s.Add(proc1 - proc0);
                     else
@@ -81,6 +91,8 @@ public sealed class ImportParallelBenchmark : IBenchmark
                 wall1.Add(t[1]);
                 wall2.Add(t[2]);
                 pairs.Add(t[1] / t[2]);
+                if (args.Contains("rounds"))
+                    Console.WriteLine($"  round {i + 1}: 1 thread {t[1]:N3} s ({faults[1][^1]:N0} page faults, {gcs[1][^1]} GCs, {allocated[1][^1] / 1e6:N1} MB allocated), 2 threads {t[2]:N3} s ({faults[2][^1]:N0} page faults, {gcs[2][^1]} GCs, {allocated[2][^1] / 1e6:N1} MB allocated), ratio {pairs[^1]:N2}");
             }
             static double Median(List<double> v) { var c = v.Order().ToList(); return c.Count % 2 == 1 ? c[c.Count / 2] : (c[c.Count / 2 - 1] + c[c.Count / 2]) / 2; }
             double t1 = Median(wall1), t2 = Median(wall2), cpu1 = Median(cpu1s), main2 = Median(main2s), rest2 = Median(rest2s);
@@ -91,12 +103,14 @@ public sealed class ImportParallelBenchmark : IBenchmark
                     var e = new ChainStore(Options(p));
                     var phase = Stopwatch.StartNew();
                     var cpu = Machine.CpuSeconds();
+                    long pf = Machine.MinorFaults();
                     string Lap()
                     {
                         var now = Machine.CpuSeconds();
-                        string r = $"{phase.Elapsed.TotalSeconds:N3} s ({now.Process - cpu.Process:N3} CPU-s, {now.Thread - cpu.Thread:N3} on the importing thread)";
+                        string r = $"{phase.Elapsed.TotalSeconds:N3} s ({now.Process - cpu.Process:N3} CPU-s, {now.Thread - cpu.Thread:N3} on the importing thread, {Machine.MinorFaults() - pf:N0} page faults)";
                         phase.Restart();
                         cpu = Machine.CpuSeconds();
+                        pf = Machine.MinorFaults();
                         return r;
                     }
                     e.Store.Reserve(bytes.Length / SnapshotImporter.BytesPerBlockEstimate); // as ImportAsync does
@@ -110,6 +124,7 @@ public sealed class ImportParallelBenchmark : IBenchmark
                 }
             }
             double speedup = Median(pairs);
+            Console.WriteLine($"page faults       1 thread {Median(faults[1]):N0}, 2 threads {Median(faults[2]):N0} per import (medians; first touches of fresh memory); GCs {Median(gcs[1]):N0} and {Median(gcs[2]):N0}; managed allocations {Median(allocated[1]) / 1e6:N1} and {Median(allocated[2]) / 1e6:N1} MB");
             Console.WriteLine($"import 1 thread   {t1:N3} s wall, {cpu1:N3} s CPU ({carBytes / t1 / 1e9:N2} GB/s); median of {rounds} rounds, interleaved, after a warm-up");
             Console.WriteLine($"import 2 threads  {t2:N3} s wall, {main2 + rest2:N3} s CPU ({carBytes / t2 / 1e9:N2} GB/s); {Environment.ProcessorCount} processors visible, load average {Machine.LoadAverage()}, "
                 + $"{(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC ({(GCSettings.LatencyMode == GCLatencyMode.Batch ? "non-concurrent" : "concurrent")}, as in pwsh)");
