@@ -8,7 +8,7 @@ namespace FilFil.Bench;
 /// <summary>
 /// Import wall-clock with verification and the link scan on 2 threads against the same import on 1
 /// (<see cref="ChainStoreOptions.ImportParallelism"/>), same CAR, same process, interleaved (args: [epochs=150]
-/// [stateBlocks=600000] [rounds=7] [phases]: phases prints load, bootstrap and sweep times of each). Both engines must hold the same blocks with the same counts, and pass
+/// [stateBlocks=600000] [rounds=7] [phases] [rounds]: phases prints load, bootstrap and sweep times of each, rounds each round's times, page faults and GCs). Both engines must hold the same blocks with the same counts, and pass
 /// <see cref="ChainStore.VerifyInvariant"/>. Target: speedup &gt;= 1.6. Beside it, Amdahl's law with the parallel share
 /// the two timings imply gives the speedup on 16 cores and the import time of an 80 GiB mainnet snapshot.
 /// </summary>
@@ -38,9 +38,20 @@ public sealed class ImportParallelBenchmark : IBenchmark
                 return 0;
             }
 
-            // contents first: the same blocks with the same counts, and the invariant holds on both
-            using (var one = Import(1))
-            using (var two = Import(2))
+            // contents first: the same blocks with the same counts, and the invariant holds on both. These two imports
+            // are the process's first: their memory is fresh (no engine was disposed before them) and their code not
+            // yet optimised, which the timed rounds after the warm-up are not.
+            (ChainStore Engine, double Seconds, long Faults) Cold(int p)
+            {
+                long f = Machine.MinorFaults();
+                var sw = Stopwatch.StartNew();
+                var e = Import(p);
+                return (e, sw.Elapsed.TotalSeconds, Machine.MinorFaults() - f);
+            }
+            var cold1 = Cold(1);
+            var cold2 = Cold(2);
+            using (var one = cold1.Engine)
+            using (var two = cold2.Engine)
             {
                 one.VerifyInvariant();
                 two.VerifyInvariant();
@@ -49,6 +60,7 @@ public sealed class ImportParallelBenchmark : IBenchmark
                 if (a.Count != b.Count || a.Any(kv => !b.TryGetValue(kv.Key, out var v) || v != kv.Value))
                     throw new InvalidOperationException("the 2-thread import holds other blocks or counts than the 1-thread import");
                 Console.WriteLine($"input             {carBytes / 1e6:N1} MB synthetic CAR, {epochs} epochs; {one.Store.Count:N0} blocks held, identical blocks, refs and pins on 1 and 2 threads; invariant checked on both");
+                Console.WriteLine($"first imports     1 thread {cold1.Seconds:N3} s ({cold1.Faults:N0} page faults), 2 threads {cold2.Seconds:N3} s ({cold2.Faults:N0} page faults): fresh memory and code not yet optimised, not in the ratio");
             }
             // warm-up: tiered JIT recompiles the hot loops during the first imports
             for (int w = 0; w < 2; w++) { Import(1).Dispose(); Import(2).Dispose(); }
@@ -59,6 +71,10 @@ public sealed class ImportParallelBenchmark : IBenchmark
             // CPU-seconds by thread, which waiting for a core does not inflate: all of the 1-thread import, and on 2
             // threads the importing thread's and the others' (medians over the rounds)
             var cpu1s = new List<double>(); var main2s = new List<double>(); var rest2s = new List<double>();
+            // page faults and garbage collections inside each timed import, by side
+            var faults = new[] { new List<double>(), new List<double>(), new List<double>() };
+            var gcs = new[] { new List<double>(), new List<double>(), new List<double>() };
+            var allocated = new[] { new List<double>(), new List<double>(), new List<double>() };
             for (int i = 0; i < rounds; i++)
             {
                 var t = new double[3];
@@ -66,10 +82,16 @@ public sealed class ImportParallelBenchmark : IBenchmark
                 {
                     GC.Collect();
                     var (proc0, thread0) = Machine.CpuSeconds();
+                    long faults0 = Machine.MinorFaults();
+                    int gc0 = GC.CollectionCount(0);
+                    long alloc0 = GC.GetTotalAllocatedBytes(precise: true);
                     var sw = Stopwatch.StartNew();
                     var e = Import(p);
                     t[p] = sw.Elapsed.TotalSeconds;
                     var (proc1, thread1) = Machine.CpuSeconds();
+                    faults[p].Add(Machine.MinorFaults() - faults0);
+                    gcs[p].Add(GC.CollectionCount(0) - gc0);
+                    allocated[p].Add(GC.GetTotalAllocatedBytes(precise: true) - alloc0);
                     e.Dispose();
                     if (p == 1) cpu1s.Add(proc1 - proc0);
                     else
@@ -81,6 +103,8 @@ public sealed class ImportParallelBenchmark : IBenchmark
                 wall1.Add(t[1]);
                 wall2.Add(t[2]);
                 pairs.Add(t[1] / t[2]);
+                if (args.Contains("rounds"))
+                    Console.WriteLine($"  round {i + 1}: 1 thread {t[1]:N3} s ({faults[1][^1]:N0} page faults, {gcs[1][^1]} GCs, {allocated[1][^1] / 1e6:N1} MB allocated), 2 threads {t[2]:N3} s ({faults[2][^1]:N0} page faults, {gcs[2][^1]} GCs, {allocated[2][^1] / 1e6:N1} MB allocated), ratio {pairs[^1]:N2}");
             }
             static double Median(List<double> v) { var c = v.Order().ToList(); return c.Count % 2 == 1 ? c[c.Count / 2] : (c[c.Count / 2 - 1] + c[c.Count / 2]) / 2; }
             double t1 = Median(wall1), t2 = Median(wall2), cpu1 = Median(cpu1s), main2 = Median(main2s), rest2 = Median(rest2s);
@@ -91,12 +115,14 @@ public sealed class ImportParallelBenchmark : IBenchmark
                     var e = new ChainStore(Options(p));
                     var phase = Stopwatch.StartNew();
                     var cpu = Machine.CpuSeconds();
+                    long pf = Machine.MinorFaults();
                     string Lap()
                     {
                         var now = Machine.CpuSeconds();
-                        string r = $"{phase.Elapsed.TotalSeconds:N3} s ({now.Process - cpu.Process:N3} CPU-s, {now.Thread - cpu.Thread:N3} on the importing thread)";
+                        string r = $"{phase.Elapsed.TotalSeconds:N3} s ({now.Process - cpu.Process:N3} CPU-s, {now.Thread - cpu.Thread:N3} on the importing thread, {Machine.MinorFaults() - pf:N0} page faults)";
                         phase.Restart();
                         cpu = Machine.CpuSeconds();
+                        pf = Machine.MinorFaults();
                         return r;
                     }
                     e.Store.Reserve(bytes.Length / SnapshotImporter.BytesPerBlockEstimate); // as ImportAsync does
@@ -110,6 +136,7 @@ public sealed class ImportParallelBenchmark : IBenchmark
                 }
             }
             double speedup = Median(pairs);
+            Console.WriteLine($"page faults       1 thread {Median(faults[1]):N0}, 2 threads {Median(faults[2]):N0} per import (medians; first touches of fresh memory); GCs {Median(gcs[1]):N0} and {Median(gcs[2]):N0}; managed allocations {Median(allocated[1]) / 1e6:N1} and {Median(allocated[2]) / 1e6:N1} MB");
             Console.WriteLine($"import 1 thread   {t1:N3} s wall, {cpu1:N3} s CPU ({carBytes / t1 / 1e9:N2} GB/s); median of {rounds} rounds, interleaved, after a warm-up");
             Console.WriteLine($"import 2 threads  {t2:N3} s wall, {main2 + rest2:N3} s CPU ({carBytes / t2 / 1e9:N2} GB/s); {Environment.ProcessorCount} processors visible, load average {Machine.LoadAverage()}, "
                 + $"{(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC ({(GCSettings.LatencyMode == GCLatencyMode.Batch ? "non-concurrent" : "concurrent")}, as in pwsh)");

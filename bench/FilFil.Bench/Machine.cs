@@ -29,6 +29,17 @@ internal static class Machine
         return ru[0] + ru[1] / 1e6 + ru[2] + ru[3] / 1e6;
     }
 
+    /// <summary>
+    /// Page faults the process has taken so far that needed no I/O (<c>ru_minflt</c>: first touches of fresh
+    /// memory, each one a page the kernel zeroes; a transparent huge page counts once); -1 where unavailable.
+    /// </summary>
+    public static unsafe long MinorFaults()
+    {
+        if (!OperatingSystem.IsLinux()) return -1;
+        long* ru = stackalloc long[18];
+        return getrusage(0, ru) != 0 ? -1 : ru[8];
+    }
+
     [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
     private static extern unsafe int getrusage(int who, long* usage);
 }

@@ -21,7 +21,10 @@ public sealed class CarReader : IDisposable
 
     private readonly Stream _stream;
     private readonly PrefixStream? _compressed; // zstd input: counts the compressed bytes read
-    private byte[] _buf = new byte[1 << 20];
+    /// <summary>Bytes of the read buffer a reader starts with (it grows for a larger section).</summary>
+    internal const int BufferBytes = 1 << 20;
+
+    private byte[] _buf;
     private int _start, _end;          // valid bytes are _buf[_start.._end)
     private long _bufPos;              // payload offset of _buf[_start]
     private long _limit = long.MaxValue; // CARv2: payload size
@@ -45,8 +48,15 @@ public sealed class CarReader : IDisposable
     /// <summary>Reads the CAR header (CARv1, or a CARv2 container and its inner CARv1 header) from <paramref name="stream"/>, decompressing zstd input.</summary>
     /// <exception cref="FilFilFormatException">The header is malformed, too long, not version 1 or 2, or has no roots array.</exception>
     /// <exception cref="IOException">Reading the stream failed.</exception>
-    public CarReader(Stream stream, bool leaveOpen = false)
+    public CarReader(Stream stream, bool leaveOpen = false) : this(stream, leaveOpen, new byte[BufferBytes])
     {
+    }
+
+    /// <summary>A reader that starts in <paramref name="buffer"/> (at least 64 KiB; an importer passes a pooled one and owns it).</summary>
+    internal CarReader(Stream stream, bool leaveOpen, byte[] buffer)
+    {
+        if (buffer.Length < 1 << 16) throw new ArgumentException("a read buffer of at least 64 KiB is required", nameof(buffer));
+        _buf = buffer;
         var head = new byte[4];
         int n = ReadFully(stream, head);
         var prefixed = new PrefixStream(head.AsMemory(0, n), stream, leaveOpen);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using FilFil.Core.Chain;
 using FilFil.Core.Logging;
@@ -75,22 +76,57 @@ public static class SnapshotImporter
     /// <param name="runBytes">Most section bytes in one run (default: whatever one read buffer holds).</param>
     internal static TipSet Load(Stream input, BlockStore store, int parallelism = 1, int runBytes = int.MaxValue, CancellationToken ct = default)
     {
-        using var reader = new CarReader(input, leaveOpen: true);
-        IReadOnlyList<Cid> headKey = reader.Roots;
-        if (reader.TryRead(out var first))
+        // read buffers come from the shared pool and go back to it: a buffer used before is not touched for the first time again
+        var buffers = new ReadBuffers();
+        try
         {
-            if (Problem(first.Offset, first.CidBytes.Span, first.Parts, first.Data.Span.Length) is { } p) throw p;
-            if (!first.VerifyHash()) throw Mismatch(first.Offset, first.CidBytes.Span);
-            if (reader.Roots.Count == 1 && first.CidBytes.Span.SequenceEqual(reader.Roots[0].Bytes)
-                && SnapshotMetadata.TryDecode(first.Data.Span, first.Offset) is { } md)
+            using var reader = new CarReader(input, leaveOpen: true, buffers.Rent());
+            IReadOnlyList<Cid> headKey = reader.Roots;
+            if (reader.TryRead(out var first))
             {
-                headKey = md.HeadTipsetKey;
+                if (Problem(first.Offset, first.CidBytes.Span, first.Parts, first.Data.Span.Length) is { } p) throw p;
+                if (!first.VerifyHash()) throw Mismatch(first.Offset, first.CidBytes.Span);
+                if (reader.Roots.Count == 1 && first.CidBytes.Span.SequenceEqual(reader.Roots[0].Bytes)
+                    && SnapshotMetadata.TryDecode(first.Data.Span, first.Offset) is { } md)
+                {
+                    headKey = md.HeadTipsetKey;
+                }
+                if (IsStored(first.Parts)) store.TryInsert(first.CidBytes.Span, first.Data.Span, out _);
             }
-            if (IsStored(first.Parts)) store.TryInsert(first.CidBytes.Span, first.Data.Span, out _);
+            new RunLoader(reader, store, runBytes, buffers, ct).Run(parallelism);
+            if (headKey.Count == 0) throw new FilFilFormatException("CAR", 0, "at least one root", "none");
+            return TipSet.Load(store, headKey);
         }
-        new RunLoader(reader, store, runBytes, ct).Run(parallelism);
-        if (headKey.Count == 0) throw new FilFilFormatException("CAR", 0, "at least one root", "none");
-        return TipSet.Load(store, headKey);
+        finally
+        {
+            // every thread has finished and the reader is disposed: nothing reads these buffers any more
+            buffers.ReturnAll();
+        }
+    }
+
+    /// <summary>
+    /// The read buffers of one load, rented from <see cref="ArrayPool{T}.Shared"/> and all returned at its end. A
+    /// buffer the reader replaced with a larger one (a section larger than a buffer) is simply not used again.
+    /// </summary>
+    private sealed class ReadBuffers
+    {
+        private readonly List<byte[]> _rented = new();
+
+        public byte[] Rent()
+        {
+            var b = ArrayPool<byte>.Shared.Rent(CarReader.BufferBytes);
+            lock (_rented) _rented.Add(b);
+            return b;
+        }
+
+        public void ReturnAll()
+        {
+            lock (_rented)
+            {
+                foreach (var b in _rented) ArrayPool<byte>.Shared.Return(b);
+                _rented.Clear();
+            }
+        }
     }
 
     /// <summary>True for the blocks the store holds (identity blocks and other codecs are verified, not stored).</summary>
@@ -113,7 +149,7 @@ public static class SnapshotImporter
     /// Leader/follower loading: every thread takes turns at the reader (one at a time) to read a run into a buffer of
     /// its own, then processes it while the next thread reads. Records the bad block with the lowest CAR offset.
     /// </summary>
-    private sealed class RunLoader(CarReader reader, BlockStore store, int runBytes, CancellationToken ct)
+    private sealed class RunLoader(CarReader reader, BlockStore store, int runBytes, ReadBuffers buffers, CancellationToken ct)
     {
         private readonly object _readGate = new(); // the reader, and _eof
         private readonly object _gate = new(); // the first bad block and the first other error
@@ -143,10 +179,10 @@ public static class SnapshotImporter
         {
             try
             {
-                var run = new Run();
+                var run = SnapshotImporter.Run.Rent();
                 // the buffer of this thread's last run (the reader may still hold it: the next thread copies its
                 // unread tail) and the one before it (free: this thread's last turn moved the reader off it)
-                byte[] held = [], spare = [];
+                byte[] held = buffers.Rent(), spare = buffers.Rent();
                 while (TryRead(run, spare))
                 {
                     (spare, held) = (held, run.Buffer);
@@ -156,6 +192,7 @@ public static class SnapshotImporter
                     run.Clear();
                     if (bad is { } b) Fail(b.Offset, b.Error);
                 }
+                SnapshotImporter.Run.Return(run);
             }
             catch (Exception e)
             {
@@ -227,6 +264,19 @@ public static class SnapshotImporter
         private readonly int[] _which = new int[BatchSize];
         private readonly byte[] _digests = new byte[32 * BatchSize];
         private int _count;
+
+        // a run's arrays (about 250 KiB, most of it on the large object heap) are kept for the next load's threads
+        private static readonly System.Collections.Concurrent.ConcurrentBag<Run> Kept = new();
+
+        /// <summary>An empty run: one a finished load gave back, or a new one.</summary>
+        public static Run Rent() => Kept.TryTake(out var r) ? r : new Run();
+
+        /// <summary>Gives back an empty run (at most one per processor is kept).</summary>
+        public static void Return(Run run)
+        {
+            run.Clear();
+            if (Kept.Count < Environment.ProcessorCount) Kept.Add(run);
+        }
 
         /// <summary>The read buffer the run's sections lie in.</summary>
         public byte[] Buffer => _buffer ?? throw new InvalidOperationException("the run is empty");

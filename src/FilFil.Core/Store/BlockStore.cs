@@ -10,7 +10,8 @@ namespace FilFil.Core.Store;
 /// An in-memory block store for 10^8 blocks with no .NET object per block.
 /// <para>
 /// Memory layout: records live in native arena chunks (<see cref="NativeMemory"/>, default 64 MiB each, never
-/// moved, so a record's address is stable for its lifetime). A record is 8-byte aligned:
+/// moved, so a record's address is stable for its lifetime). Chunks and index tables come from a
+/// <see cref="PagePool"/> and go back to it on dispose, so the next store reuses pages already touched. A record is 8-byte aligned:
 /// <c>[u32 refs | u32 meta | CID bytes | block bytes]</c>, where <c>refs</c> holds the DAG reference count (low 30
 /// bits) and two walk marks (bits 30, 31), and <c>meta</c> packs the data length (22 bits), the CID length (7 bits)
 /// and a small header pin count (3 bits). Freed records go to per-size-class free lists (exact 8-byte classes up
@@ -56,20 +57,25 @@ internal sealed unsafe class BlockStore : IDisposable
     private long _count;
     private long _inflight; // index slots promised to runs being inserted under the shared lock (0 under the write lock)
     private readonly object _arenaGate = new(); // the arena and free lists, for runs inserted under the shared lock
+    private readonly PagePool _pages;
     private bool _disposed;
 
     /// <param name="initialCapacityLog2">log2 of the initial index size (slots).</param>
     /// <param name="chunkSizeLog2">log2 of the arena chunk size (23 = 8 MiB .. 30 = 1 GiB; default 64 MiB).</param>
-    public BlockStore(int initialCapacityLog2 = 16, int chunkSizeLog2 = 26)
+    /// <param name="pages">Where arena chunks and index tables come from and go back to (default: the process's <see cref="PagePool.Shared"/>).</param>
+    public BlockStore(int initialCapacityLog2 = 16, int chunkSizeLog2 = 26, PagePool? pages = null)
     {
+        _pages = pages ?? PagePool.Shared;
         if (chunkSizeLog2 is < 23 or > 30) throw new ArgumentOutOfRangeException(nameof(chunkSizeLog2), chunkSizeLog2, "use 23 (8 MiB) to 30 (1 GiB)");
         if (initialCapacityLog2 is < 4 or > 34) throw new ArgumentOutOfRangeException(nameof(initialCapacityLog2), initialCapacityLog2, "use 4 to 34");
         _chunkShift = chunkSizeLog2;
         _chunkSize = 1L << chunkSizeLog2;
         Array.Fill(_freeHeads, -1L);
         _log2Capacity = initialCapacityLog2;
-        _slots = (ulong*)LargePages.Alloc((nuint)(1L << _log2Capacity) * sizeof(ulong), zero: true);
+        _slots = (ulong*)_pages.Rent(SlotBytes(_log2Capacity), zero: true);
     }
+
+    private static nuint SlotBytes(int log2Capacity) => (nuint)(1L << log2Capacity) * sizeof(ulong);
 
     /// <summary>Number of blocks held.</summary>
     public long Count { get { _lock.EnterReadLock(); try { return _count; } finally { _lock.ExitReadLock(); } } }
@@ -148,11 +154,13 @@ internal sealed unsafe class BlockStore : IDisposable
         }
     }
 
-    private void Grow()
+    private void Grow() => Resize(_log2Capacity + 1);
+
+    /// <summary>Moves the index into a table of 2^<paramref name="newLog"/> slots (larger than now).</summary>
+    private void Resize(int newLog)
     {
-        int newLog = _log2Capacity + 1;
         long newCap = 1L << newLog;
-        var ns = (ulong*)LargePages.Alloc((nuint)newCap * sizeof(ulong), zero: true);
+        var ns = (ulong*)_pages.Rent(SlotBytes(newLog), zero: true);
         long oldCap = 1L << _log2Capacity;
         long mask = newCap - 1;
         for (long i = 0; i < oldCap; i++)
@@ -164,7 +172,7 @@ internal sealed unsafe class BlockStore : IDisposable
             while (ns[j] != 0) j = (j + 1) & mask;
             ns[j] = s;
         }
-        LargePages.Free(_slots);
+        _pages.Return(_slots, SlotBytes(_log2Capacity));
         _slots = ns;
         _log2Capacity = newLog;
     }
@@ -220,7 +228,7 @@ internal sealed unsafe class BlockStore : IDisposable
             if (_chunkCount == _chunks.Length) Array.Resize(ref _chunks, _chunks.Length * 2);
             if ((long)(_chunkCount + 1) << _chunkShift > (long)(AddrMask << 3))
                 throw new InsufficientMemoryException("the block store address space (8 TiB) is exhausted");
-            _chunks[_chunkCount++] = (nint)LargePages.Alloc((nuint)_chunkSize, zero: false);
+            _chunks[_chunkCount++] = (nint)_pages.Rent((nuint)_chunkSize, zero: false);
             _bump = 0;
         }
         long addr = ((long)(_chunkCount - 1) << _chunkShift) | _bump;
@@ -386,7 +394,9 @@ internal sealed unsafe class BlockStore : IDisposable
         try
         {
             ThrowIfDisposed();
-            while (_log2Capacity < 34 && blocks * 4 > (3L << _log2Capacity)) Grow();
+            int log = _log2Capacity;
+            while (log < 34 && blocks * 4 > (3L << log)) log++;
+            if (log > _log2Capacity) Resize(log); // one table, not one per doubling
         }
         finally { _lock.ExitWriteLock(); }
     }
@@ -776,9 +786,10 @@ internal sealed unsafe class BlockStore : IDisposable
         {
             if (_disposed) return;
             _disposed = true;
-            for (int i = 0; i < _chunkCount; i++) LargePages.Free((void*)_chunks[i]);
+            // to the pool: the next store (an import replacing this engine) reuses pages already touched
+            for (int i = 0; i < _chunkCount; i++) _pages.Return((void*)_chunks[i], (nuint)_chunkSize);
             _chunkCount = 0;
-            LargePages.Free(_slots);
+            _pages.Return(_slots, SlotBytes(_log2Capacity));
             _slots = null;
         }
         finally { _lock.ExitWriteLock(); }

@@ -149,61 +149,70 @@ internal sealed class RefDag
         var level = new List<Segment> { new(current, 0, current.Count) };
         var nextLevel = new List<Segment>();
         var missingList = new CidList(64);
-        while (true)
+        try
         {
-            int count = 0;
-            foreach (var seg in level) count += seg.Count;
-            if (count == 0) break;
-            ct.ThrowIfCancellationRequested();
-            Dictionary<Cid, int>? missing = null;
-            List<Cid>? missingOrder = null;
-            missingList.Clear();
-            var outputs = lists[set];
-            foreach (var l in outputs) l.Clear();
-            nextLevel.Clear();
-            if (threads > 1 && count >= ParallelLevelMin)
+            while (true)
             {
-                LinkLevelParallel(level, lists[set ^ 1], outputs, nextLevel, missingList);
-            }
-            else
-            {
-                var next = outputs[0];
-                foreach (var seg in level) if (seg.Count > 0) Store.LinkLevel(seg.List, seg.Start, seg.Count, next, missingList, increments);
-                nextLevel.Add(new Segment(next, 0, next.Count));
-            }
-            int pos = 0;
-            for (int k = 0; k < missingList.Count; k++)
-            {
-                var cid = Cid.FromBytes(missingList.Read(ref pos));
-                missing ??= new Dictionary<Cid, int>();
-                missingOrder ??= new List<Cid>();
-                if (missing.TryGetValue(cid, out int n)) missing[cid] = n + 1;
+                int count = 0;
+                foreach (var seg in level) count += seg.Count;
+                if (count == 0) break;
+                ct.ThrowIfCancellationRequested();
+                Dictionary<Cid, int>? missing = null;
+                List<Cid>? missingOrder = null;
+                missingList.Clear();
+                var outputs = lists[set];
+                foreach (var l in outputs) l.Clear();
+                nextLevel.Clear();
+                if (threads > 1 && count >= ParallelLevelMin)
+                {
+                    LinkLevelParallel(level, lists[set ^ 1], outputs, nextLevel, missingList);
+                }
                 else
                 {
-                    missing[cid] = 1;
-                    missingOrder.Add(cid);
+                    var next = outputs[0];
+                    foreach (var seg in level) if (seg.Count > 0) Store.LinkLevel(seg.List, seg.Start, seg.Count, next, missingList, increments);
+                    nextLevel.Add(new Segment(next, 0, next.Count));
                 }
-            }
-            if (missingOrder is not null)
-            {
-                if (source is null) throw new BlockUnavailableException(missingOrder[0], "not in the store and no block source was given");
-                var fetched = await FetchAllAsync(missingOrder, source, ct).ConfigureAwait(false);
-                var tail = outputs[threads]; // the fetched blocks' children follow the level's
-                for (int k = 0; k < missingOrder.Count; k++)
+                int pos = 0;
+                for (int k = 0; k < missingList.Count; k++)
                 {
-                    var cid = missingOrder[k];
-                    var data = fetched[k].Span;
-                    long addr = Store.Insert(cid.Bytes, data, (uint)missing![cid]);
-                    inserted?.Add(addr);
-                    // the source's bytes hash right, but a node can still serve bytes that are not DAG-CBOR under a
-                    // DAG-CBOR CID: name the block (the caller counts it like a corrupt one), not just an offset
-                    try { DagLinks.AddChildren(cid.Bytes, data, tail); }
-                    catch (FilFilFormatException e) { throw BlockUnavailableException.NotDecodable(cid, "DAG-CBOR", e); }
+                    var cid = Cid.FromBytes(missingList.Read(ref pos));
+                    missing ??= new Dictionary<Cid, int>();
+                    missingOrder ??= new List<Cid>();
+                    if (missing.TryGetValue(cid, out int n)) missing[cid] = n + 1;
+                    else
+                    {
+                        missing[cid] = 1;
+                        missingOrder.Add(cid);
+                    }
                 }
-                nextLevel.Add(new Segment(tail, 0, tail.Count));
+                if (missingOrder is not null)
+                {
+                    if (source is null) throw new BlockUnavailableException(missingOrder[0], "not in the store and no block source was given");
+                    var fetched = await FetchAllAsync(missingOrder, source, ct).ConfigureAwait(false);
+                    var tail = outputs[threads]; // the fetched blocks' children follow the level's
+                    for (int k = 0; k < missingOrder.Count; k++)
+                    {
+                        var cid = missingOrder[k];
+                        var data = fetched[k].Span;
+                        long addr = Store.Insert(cid.Bytes, data, (uint)missing![cid]);
+                        inserted?.Add(addr);
+                        // the source's bytes hash right, but a node can still serve bytes that are not DAG-CBOR under a
+                        // DAG-CBOR CID: name the block (the caller counts it like a corrupt one), not just an offset
+                        try { DagLinks.AddChildren(cid.Bytes, data, tail); }
+                        catch (FilFilFormatException e) { throw BlockUnavailableException.NotDecodable(cid, "DAG-CBOR", e); }
+                    }
+                    nextLevel.Add(new Segment(tail, 0, tail.Count));
+                }
+                (level, nextLevel) = (nextLevel, level);
+                set ^= 1;
             }
-            (level, nextLevel) = (nextLevel, level);
-            set ^= 1;
+        }
+        finally
+        {
+            // the lists' chunks go back for the next walk (every thread of every level has finished with them)
+            foreach (var pair in lists) foreach (var l in pair) l.Release();
+            missingList.Release();
         }
     }
 

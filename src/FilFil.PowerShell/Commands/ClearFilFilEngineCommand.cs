@@ -4,7 +4,7 @@ namespace FilFil.PowerShell.Commands;
 
 /// <summary>
 /// Clear-FilFilEngine: drops the chain this session holds. It stops the session's follower if one is running and
-/// releases the engine and its memory, so the session is as a fresh one (for Import-FilFilSnapshot, or
+/// releases the engine and its memory (up to 1 GiB of it is kept a minute for a next import: Core's PagePool), so the session is as a fresh one (for Import-FilFilSnapshot, or
 /// New-FilFilSnapshot -Bootstrap/-Lotus, which refuse to replace a chain). A snapshot still being written from the
 /// chain (a thread job) finishes first: the memory is freed after it. Devnets keep running; snapshot files and the
 /// catalog are untouched. Nothing to clear is not an error.

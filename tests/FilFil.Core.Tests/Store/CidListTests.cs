@@ -6,7 +6,8 @@ namespace FilFil.Core.Tests.Store;
 
 /// <summary>
 /// <see cref="CidList"/> keeps its bytes in chunks: CIDs of any length that cross chunk boundaries read back in order,
-/// by position, skipped or popped, and a cleared list reused holds only what is added after.
+/// by position, skipped or popped, and a cleared list reused holds only what is added after. Released chunks serve
+/// other lists, never two at once.
 /// </summary>
 public sealed class CidListTests
 {
@@ -75,5 +76,52 @@ public sealed class CidListTests
         }
         Assert.Throws<ArgumentException>(() => list.Add(ReadOnlySpan<byte>.Empty));
         Assert.Throws<ArgumentException>(() => list.Add(new byte[256]));
+    }
+
+    [Fact]
+    public void Released_chunks_serve_other_lists_and_never_two_lists_at_once()
+    {
+        var cid = new byte[100];
+        int perList = 3 * CidList.ChunkSize / 101 + 7; // four chunks each
+        void Fill(CidList l, byte tag, int from, int to)
+        {
+            for (int i = from; i < to; i++)
+            {
+                cid[0] = tag;
+                cid[1] = (byte)i;
+                cid[99] = (byte)(i >> 8);
+                l.Add(cid);
+            }
+        }
+        void Check(CidList l, byte tag)
+        {
+            Assert.Equal(perList, l.Count);
+            int pos = 0;
+            for (int i = 0; i < perList; i++)
+            {
+                var c = l.Read(ref pos);
+                Assert.Equal(100, c.Length);
+                Assert.True(c[0] == tag && c[1] == (byte)i && c[99] == (byte)(i >> 8), $"list {tag}, CID {i}: another list's bytes");
+            }
+        }
+        var a = new CidList(64);
+        Fill(a, 1, 0, perList);
+        Check(a, 1);
+        a.Release();
+        a.Release(); // a second release gives nothing back twice
+        Assert.Equal(0, a.Count);
+        Assert.Equal(0, a.ByteLength);
+        Assert.InRange(CidList.KeptChunks, 0, CidList.KeptChunksLimit);
+        // the released chunks go to these lists (a full-size first chunk too), filled in turns, and the first list again
+        var b = new CidList(64);
+        var c2 = new CidList(CidList.ChunkSize);
+        for (int step = 0; step < perList; step += 1000)
+        {
+            int to = Math.Min(perList, step + 1000);
+            foreach (var (l, tag) in new[] { (a, (byte)2), (b, (byte)3), (c2, (byte)4) }) Fill(l, tag, l.Count, to);
+        }
+        Check(a, 2);
+        Check(b, 3);
+        Check(c2, 4);
     }
 }
