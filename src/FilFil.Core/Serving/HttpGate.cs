@@ -485,7 +485,8 @@ internal sealed class HttpGate : IDisposable
         if (Listener is not null) HttpListenerLifetime.Stop(Listener);
     }
 
-    private static (string Host, int Port, string Path) SplitPrefix(string prefix)
+    /// <summary>An HttpListener prefix's host (IPv6 in brackets, <c>+</c>, <c>*</c>), port (80 when absent) and path.</summary>
+    internal static (string Host, int Port, string Path) SplitPrefix(string prefix)
     {
         int start = prefix.IndexOf("://", StringComparison.Ordinal) + 3;
         int slash = prefix.IndexOf('/', start);
@@ -523,6 +524,7 @@ internal sealed class HttpGate : IDisposable
         }
     }
 
-    private static bool IsLoopbackName(string host) =>
+    /// <summary>True for <c>localhost</c> and loopback addresses (IPv6 with or without brackets).</summary>
+    internal static bool IsLoopbackName(string host) =>
         host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
 }

@@ -77,16 +77,5 @@ public sealed record ServerOptions
     }
 
     /// <summary>True when the prefix's host is a loopback address or <c>localhost</c>.</summary>
-    public bool IsLoopback
-    {
-        get
-        {
-            int start = Prefix.IndexOf("://", StringComparison.Ordinal) + 3;
-            int end = Prefix.IndexOf('/', start);
-            string hostPort = Prefix[start..end];
-            string host = hostPort.StartsWith('[') ? hostPort[1..hostPort.IndexOf(']')] : hostPort.Split(':')[0];
-            if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase)) return true;
-            return System.Net.IPAddress.TryParse(host, out var ip) && System.Net.IPAddress.IsLoopback(ip);
-        }
-    }
+    public bool IsLoopback => HttpGate.IsLoopbackName(HttpGate.SplitPrefix(Prefix).Host);
 }

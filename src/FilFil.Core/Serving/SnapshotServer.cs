@@ -229,8 +229,10 @@ public sealed class SnapshotServer : IDisposable
 
     private async Task RouteAsync(Exchange ex)
     {
-        // a body is never read: without this, closing the response would make HttpListener read (and drop) all of
-        // it, synchronously, to reuse the connection - 150 MiB of POST body held a pool thread for seconds
+        // The gate refuses bodies and other methods at the public port; these checks hold for a local process that
+        // reaches the listener's private port directly. A body is never read: without this, closing the response
+        // would make HttpListener read (and drop) all of it, synchronously, to reuse the connection - 150 MiB of POST
+        // body held a pool thread for seconds
         if (ex.Request.HasEntityBody) ex.Response.KeepAlive = false;
         if (ex.Request.HttpMethod is not ("GET" or "HEAD"))
         {
