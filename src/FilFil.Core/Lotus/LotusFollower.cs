@@ -165,7 +165,7 @@ public sealed class LotusFollower
                 first = false;
                 if (Healthy(connected.Elapsed, headBefore)) backoff.Reset();
                 var wait = backoff.Next();
-                if (e is BlockUnavailableException bad && !IsTransportFailure(bad))
+                if (e is BlockUnavailableException bad && !CameFromTransport(bad))
                 {
                     int connections = failing is { } f && f.Cid == bad.Cid ? f.Connections + 1 : 1;
                     failing = (bad.Cid, connections);
@@ -197,11 +197,11 @@ public sealed class LotusFollower
         else Log(LogEventLevel.Information, null, what + "; the engine holds no chain yet (bootstrapping from the node's head)", args);
     }
 
-    /// <summary>A block failure that came from the connection itself (RefDag wraps a transport failure of a fetch).</summary>
-    private static bool IsTransportFailure(Exception e)
+    /// <summary>A block failure that came from the connection itself (RefDag wraps a transport failure of a fetch, or its cancellation).</summary>
+    private static bool CameFromTransport(Exception e)
     {
         for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
-            if (inner is IOException or WebSocketException or ObjectDisposedException or OperationCanceledException) return true;
+            if (Retry.IsTransportFailure(inner) || inner is OperationCanceledException) return true;
         return false;
     }
 
